@@ -1,0 +1,106 @@
+"""Command line: handcalc EXAMPLE | handcalc check EXAMPLE... | handcalc list."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+
+__all__ = ["main"]
+
+FORMAT_CHOICES = ("text", "markdown", "json")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="handcalc",
+        description="Reproduce a neural-network tutorial's worked example exactly and judge every number it states.",
+        epilog="handcalc EXAMPLE is the same as handcalc check EXAMPLE. Exit codes: 0 every claim correct "
+               "or rounding, 1 any claim wrong or propagated, 2 bad usage or a bad input file.",
+    )
+    parser.add_argument("--list", action="store_true", help="list the shipped worked examples and exit")
+    commands = parser.add_subparsers(dest="command")
+    check = commands.add_parser("check", help="check one or more worked examples")
+    check.add_argument("examples", nargs="+", metavar="EXAMPLE",
+                       help="a shipped example's name (tutorial1) or a worked-example file's path")
+    check.add_argument("--format", choices=FORMAT_CHOICES, default="text", help="output format (default: text)")
+    check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    commands.add_parser("list", help="list the shipped worked examples")
+    return parser
+
+
+def _list() -> str:
+    from .catalog import describe, shipped
+
+    lines = [f"{name:12} {describe(path)}" for name, path in shipped().items()]
+    return "\n".join(lines) + "\n"
+
+
+def _write(text: str, output: str | None) -> None:
+    """Write to stdout, or replace FILE only once the whole report is written."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    target = Path(output)
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent or ".", delete=False,
+                                         prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with handle:
+            handle.write(text)
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .catalog import resolve
+    from .check import check
+    from .loader import load_file
+    from .report import render, to_json
+
+    examples = [load_file(resolve(name)) for name in args.examples]  # every file validated before any work
+    results = [check(example) for example in examples]
+    if args.format == "json":
+        documents = [to_json(result) for result in results]
+        text = json.dumps(documents[0] if len(documents) == 1 else documents, indent=2) + "\n"
+    else:
+        text = "\n".join(render(result, args.format) for result in results)
+    _write(text, args.output)
+    return max(result.exit_code for result in results)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and not argv[0].startswith("-") and argv[0] not in ("check", "list"):
+        argv.insert(0, "check")
+    debug = "--debug" in argv
+    args = _parser().parse_args(argv)
+    try:
+        if args.list or args.command == "list":
+            sys.stdout.write(_list())
+            return 0
+        if args.command is None:
+            _parser().print_usage(sys.stderr)
+            sys.stderr.write("handcalc: error: name a worked example (handcalc list shows the shipped ones)\n")
+            return 2
+        return _check(args)
+    except InputError as error:
+        if debug:
+            raise
+        sys.stderr.write(f"handcalc: error: {error}\n")
+        return 2
+    except OSError as error:
+        if debug:
+            raise
+        sys.stderr.write(f"handcalc: error: {error.filename or ''}: {error.strerror}\n")
+        return 2
+    except BrokenPipeError:
+        return 1

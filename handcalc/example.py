@@ -1,0 +1,100 @@
+"""A worked example, loaded and validated: the network, its cases, its claims.
+
+Everything here is frozen and holds numbers as the decimal text the file gave;
+`handcalc.numbers` turns that text into exact rationals where they are used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+__all__ = ["Layer", "Network", "Case", "Claim", "WorkedExample"]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One non-input layer: its neurons' names, weights, biases and activation."""
+
+    pre: tuple[str, ...]  # pre-activation names: h1, h2
+    post: tuple[str, ...]  # post-activation names: out_h1, out_h2
+    activation: str
+    weights: tuple[tuple[str, ...], ...]  # weights[j][i]: input i -> neuron j
+    biases: tuple[str, ...]  # bias name per neuron (shared: one name repeated), () for none
+
+    @property
+    def size(self) -> int:
+        """Return the number of neurons."""
+        return len(self.pre)
+
+
+@dataclass(frozen=True)
+class Network:
+    """A fully connected feed-forward network with the tutorial's names."""
+
+    inputs: tuple[str, ...]  # x1, x2
+    layers: tuple[Layer, ...]
+    loss: str
+    bias_mode: str
+    targets: tuple[str, ...]  # T1, T2
+    errors: tuple[str, ...]  # E1, E2: one loss term per output neuron
+    total_error: str  # E_total
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Return the layer sizes, inputs first."""
+        return (len(self.inputs),) + tuple(layer.size for layer in self.layers)
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """Return every parameter name once, weights then biases, layer by layer."""
+        names: list[str] = []
+        for layer in self.layers:
+            for row in layer.weights:
+                names.extend(row)
+            names.extend(layer.biases)
+        return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class Case:
+    """One set of inputs, targets, learning rate and parameter values."""
+
+    name: str
+    rows: tuple[tuple[str, ...], ...]  # input rows as decimal text
+    targets: tuple[tuple[str, ...], ...]  # one target row per input row
+    learning_rate: str
+    parameters: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A number the text states about one quantity of one case."""
+
+    id: str
+    quantity: str
+    stated: str  # exactly as the text writes it
+    where: str  # where it stands: section, or the formula line as written
+    case: str
+
+
+@dataclass(frozen=True)
+class WorkedExample:
+    """A validated worked example, ready to derive and evaluate."""
+
+    name: str
+    title: str
+    source: str
+    path: Path
+    network: Network
+    cases: tuple[Case, ...]
+    claims: tuple[Claim, ...]
+
+    def case(self, name: str) -> Case:
+        """Return the case called `name`."""
+        for case in self.cases:
+            if case.name == name:
+                return case
+        raise KeyError(name)

@@ -1,0 +1,318 @@
+"""Worked-example TOML file -> validated `WorkedExample`.
+
+Numbers are read as text (`tomllib`'s `parse_float=str`), so a stated
+`0.41425240` keeps its trailing zero and no value ever passes through float.
+Every problem found is reported at once, each with file, key path and line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .errors import InputError, Problem
+from .example import Case, Claim, Layer, Network, WorkedExample
+from .functions import ACTIVATIONS, BIAS_MODES, LOSSES
+from .numbers import NumberError, parse_fraction
+
+__all__ = ["load_file", "load_text", "IDENTIFIER"]
+
+IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+MAX_FILE_BYTES = 1_000_000
+
+
+class _Reader:
+    """Collects problems while reading one file's parsed TOML."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.path, key, message, self.line_of(key)))
+
+    def line_of(self, key: str) -> int | None:
+        """Find the line of a key path such as `claims[3].stated` (best effort)."""
+        line = 0
+        for part in key.split("."):
+            name, _, index = part.partition("[")
+            if index:
+                header = re.compile(rf"^\s*\[\[\s*(?:[\w.]*\.)?{re.escape(name)}\s*\]\]")
+                count = int(index.rstrip("]"))
+                seen = -1
+                for number in range(line, len(self.lines)):
+                    if header.match(self.lines[number]):
+                        seen += 1
+                        if seen == count:
+                            line = number
+                            break
+                else:
+                    continue
+            else:
+                pattern = re.compile(rf"^\s*(?:\[\s*(?:[\w.]*\.)?)?{re.escape(name)}\b")
+                for number in range(line, len(self.lines)):
+                    if pattern.match(self.lines[number]):
+                        line = number
+                        break
+        return line + 1 if key else None
+
+    def table(self, data: Any, key: str, required: bool = True) -> dict[str, Any]:
+        if data is None:
+            if required:
+                self.problem(key, "is missing: expected a table")
+            return {}
+        if not isinstance(data, dict):
+            self.problem(key, f"expected a table, found {_kind(data)}")
+            return {}
+        return data
+
+    def text(self, data: dict[str, Any], name: str, key: str, default: str | None = None) -> str:
+        value = data.get(name, default)
+        if value is None:
+            self.problem(f"{key}.{name}".lstrip("."), "is missing: expected a string")
+            return ""
+        if not isinstance(value, str):
+            self.problem(f"{key}.{name}".lstrip("."), f"expected a string, found {_kind(value)}")
+            return ""
+        return value
+
+    def identifier(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not IDENTIFIER.match(value):
+            self.problem(key, f"{value!r} is not a plain name (letters, digits, _; starting with a letter)")
+            return "_invalid"
+        return value
+
+    def names(self, value: Any, key: str, count: int | None = None) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            self.problem(key, f"expected a list of names, found {_kind(value)}")
+            return ()
+        if count is not None and len(value) != count:
+            self.problem(key, f"expected {count} names, found {len(value)}")
+        return tuple(self.identifier(item, f"{key}[{i}]") for i, item in enumerate(value))
+
+    def number(self, value: Any, key: str) -> str:
+        """Return a number's decimal text, or record why it is not one."""
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            self.problem(key, f"expected a number, found {_kind(value)}")
+            return "0"
+        text = str(value).strip()
+        try:
+            parse_fraction(text)
+        except NumberError as error:
+            self.problem(key, f"expected a finite decimal number: {error}")
+            return "0"
+        return text
+
+    def matrix(self, value: Any, key: str, columns: int) -> tuple[tuple[str, ...], ...]:
+        if not isinstance(value, list) or not value:
+            self.problem(key, f"expected a list of rows, found {_kind(value)}")
+            return ()
+        rows = []
+        for r, row in enumerate(value):
+            if not isinstance(row, list) or len(row) != columns:
+                self.problem(f"{key}[{r}]", f"expected a row of {columns} numbers, found {_shape(row)}")
+                continue
+            rows.append(tuple(self.number(item, f"{key}[{r}][{c}]") for c, item in enumerate(row)))
+        return tuple(rows)
+
+
+def _kind(value: Any) -> str:
+    kinds = {bool: "a boolean", int: "an integer", str: "a string", list: "a list", dict: "a table"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _shape(value: Any) -> str:
+    return f"{len(value)} items" if isinstance(value, list) else _kind(value)
+
+
+def _layer_defaults(index: int, count: int, size: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Default names: h1.. for one hidden layer, h1_1.. for several, y1.. for the output."""
+    if index == count - 1:
+        prefix = "y"
+    elif count == 2:
+        prefix = "h"
+    else:
+        prefix = f"h{index + 1}_"
+    pre = tuple(f"{prefix}{j + 1}" for j in range(size))
+    return pre, tuple(f"out_{name}" for name in pre)
+
+
+def _read_network(reader: _Reader, data: dict[str, Any]) -> Network:
+    sizes = data.get("sizes")
+    if (not isinstance(sizes, list) or len(sizes) < 2
+            or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes)):
+        reader.problem("network.sizes", "expected a list of at least two positive integers (inputs first)")
+        raise InputError(reader.problems)
+    inputs = reader.names(data.get("inputs", [f"x{i + 1}" for i in range(sizes[0])]),
+                          "network.inputs", sizes[0])
+    default_activation = data.get("activation", "sigmoid")
+    bias_mode = data.get("bias", "shared")
+    if bias_mode not in BIAS_MODES:
+        reader.problem("network.bias", f"unknown bias mode {bias_mode!r}: expected one of {', '.join(BIAS_MODES)}")
+    loss = data.get("loss", "half_squared_error")
+    if loss not in LOSSES:
+        reader.problem("network.loss", f"unknown loss {loss!r}: expected one of {', '.join(LOSSES)}")
+    specs = data.get("layers", [{} for _ in sizes[1:]])
+    if not isinstance(specs, list) or len(specs) != len(sizes) - 1:
+        reader.problem("network.layers", f"expected {len(sizes) - 1} [[network.layers]] tables, one per non-input layer")
+        specs = [{} for _ in sizes[1:]]
+    layers = []
+    weight_number = 0
+    for index, (size, spec) in enumerate(zip(sizes[1:], specs)):
+        key = f"network.layers[{index}]"
+        spec = reader.table(spec, key)
+        fan_in = sizes[index]
+        default_pre, default_post = _layer_defaults(index, len(sizes) - 1, size)
+        pre = reader.names(spec.get("pre", list(default_pre)), f"{key}.pre", size)
+        post = reader.names(spec.get("post", [f"out_{n}" for n in pre] if "pre" in spec else list(default_post)),
+                            f"{key}.post", size)
+        activation = spec.get("activation", default_activation)
+        if activation not in ACTIVATIONS:
+            reader.problem(f"{key}.activation",
+                           f"unknown activation {activation!r}: expected one of {', '.join(ACTIVATIONS)}")
+        if "weights" in spec:
+            raw = spec["weights"]
+            weights = []
+            if not isinstance(raw, list) or len(raw) != size:
+                reader.problem(f"{key}.weights", f"expected {size} rows (one per neuron) of {fan_in} names")
+            else:
+                for j, row in enumerate(raw):
+                    weights.append(reader.names(row, f"{key}.weights[{j}]", fan_in))
+        else:
+            weights = []
+            for _ in range(size):
+                weights.append(tuple(f"w{weight_number + i + 1}" for i in range(fan_in)))
+                weight_number += fan_in
+        biases: tuple[str, ...] = ()
+        if bias_mode == "shared":
+            names = reader.names(spec.get("biases", [f"b{index + 1}"]), f"{key}.biases", 1)
+            biases = names * size
+        elif bias_mode == "per_neuron":
+            default = [f"b{index + 1}_{j + 1}" for j in range(size)]
+            biases = reader.names(spec.get("biases", default), f"{key}.biases", size)
+        elif "biases" in spec:
+            reader.problem(f"{key}.biases", "biases given but network.bias is 'none'")
+        layers.append(Layer(pre, post, activation, tuple(weights), biases))
+    outputs = sizes[-1]
+    network = Network(
+        inputs=inputs,
+        layers=tuple(layers),
+        loss=loss,
+        bias_mode=bias_mode,
+        targets=reader.names(data.get("targets", [f"T{k + 1}" for k in range(outputs)]), "network.targets", outputs),
+        errors=reader.names(data.get("errors", [f"E{k + 1}" for k in range(outputs)]), "network.errors", outputs),
+        total_error=reader.identifier(data.get("total_error", "E_total"), "network.total_error"),
+    )
+    return network
+
+
+def _read_cases(reader: _Reader, data: Any, network: Network, parameters: dict[str, str]) -> tuple[Case, ...]:
+    if not isinstance(data, list) or not data:
+        reader.problem("cases", "is missing: expected at least one [[cases]] table")
+        return ()
+    cases = []
+    for index, spec in enumerate(data):
+        key = f"cases[{index}]"
+        spec = reader.table(spec, key)
+        name = reader.identifier(spec.get("name", f"case{index + 1}"), f"{key}.name")
+        rows = reader.matrix(spec.get("inputs"), f"{key}.inputs", len(network.inputs))
+        targets = reader.matrix(spec.get("targets"), f"{key}.targets", len(network.targets))
+        if rows and targets and len(rows) != len(targets):
+            reader.problem(f"{key}.targets", f"expected {len(rows)} target rows, one per input row")
+        rate = reader.number(spec.get("learning_rate", "1"), f"{key}.learning_rate")
+        if parse_fraction(rate) <= 0:
+            reader.problem(f"{key}.learning_rate", f"expected a positive number, found {rate}")
+        if LOSSES.get(network.loss) and LOSSES[network.loss].needs_unit_interval:
+            for r, row in enumerate(targets):
+                for c, text in enumerate(row):
+                    if not 0 <= parse_fraction(text) <= 1:
+                        reader.problem(f"{key}.targets[{r}][{c}]", f"{network.loss} needs targets in [0, 1], found {text}")
+        values = dict(parameters)
+        overrides = reader.table(spec.get("parameters"), f"{key}.parameters", required=False)
+        for pname, value in overrides.items():
+            values[pname] = reader.number(value, f"{key}.parameters.{pname}")
+        for pname in network.parameters:
+            if pname not in values:
+                reader.problem(f"{key}.parameters", f"no value for parameter {pname!r} (give it in [parameters])")
+        for pname in values:
+            if pname not in network.parameters:
+                reader.problem(f"parameters.{pname}", f"{pname!r} is not a parameter of the network")
+        cases.append(Case(name, rows, targets, rate, MappingProxyType(values)))
+    return tuple(cases)
+
+
+def _read_claims(reader: _Reader, data: Any, cases: tuple[Case, ...]) -> tuple[Claim, ...]:
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        reader.problem("claims", "expected [[claims]] tables")
+        return ()
+    claims = []
+    seen: dict[str, int] = {}
+    case_names = [case.name for case in cases]
+    for index, spec in enumerate(data):
+        key = f"claims[{index}]"
+        spec = reader.table(spec, key)
+        quantity = reader.identifier(spec.get("quantity"), f"{key}.quantity")
+        stated = reader.number(spec.get("stated"), f"{key}.stated")
+        where = reader.text(spec, "where", key, default="")
+        case = spec.get("case", case_names[0] if case_names else "")
+        if case_names and case not in case_names:
+            reader.problem(f"{key}.case", f"unknown case {case!r}: expected one of {', '.join(case_names)}")
+        claim_id = spec.get("id", quantity)
+        if claim_id in seen:
+            seen[claim_id] += 1
+            claim_id = f"{claim_id}#{seen[claim_id]}"
+        else:
+            seen[claim_id] = 1
+        claims.append(Claim(str(claim_id), quantity, stated, where, case))
+    return tuple(claims)
+
+
+def load_text(text: str, path: str = "<text>", name: str | None = None) -> WorkedExample:
+    """Return the validated worked example in TOML `text`; raise InputError listing every problem."""
+    reader = _Reader(path, text)
+    if not text.strip():
+        raise InputError([Problem(path, "", "the file is empty: expected a worked example in TOML")])
+    try:
+        data = tomllib.loads(text, parse_float=str)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError([Problem(path, "", f"not valid TOML: {error}")]) from None
+    meta = reader.table(data.get("example"), "example", required=False)
+    network = _read_network(reader, reader.table(data.get("network"), "network"))
+    parameters = {}
+    for pname, value in reader.table(data.get("parameters"), "parameters", required=False).items():
+        parameters[pname] = reader.number(value, f"parameters.{pname}")
+    cases = _read_cases(reader, data.get("cases"), network, parameters)
+    claims = _read_claims(reader, data.get("claims"), cases)
+    if reader.problems:
+        raise InputError(reader.problems)
+    return WorkedExample(
+        name=str(meta.get("name", name or Path(path).stem)),
+        title=str(meta.get("title", "")),
+        source=str(meta.get("source", "")),
+        path=Path(path),
+        network=network,
+        cases=cases,
+        claims=claims,
+    )
+
+
+def load_file(path: Path | str) -> WorkedExample:
+    """Return the validated worked example in the file at `path`."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError([Problem(str(path), "", f"cannot read the file: {error.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError([Problem(str(path), "", f"the file is larger than {MAX_FILE_BYTES} bytes")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError([Problem(str(path), "", f"not UTF-8 text (byte {error.start})")]) from None
+    return load_text(text, str(path), name=path.stem)

@@ -1,0 +1,117 @@
+"""Decimal text -> exact numbers, and exact numbers -> decimal text.
+
+A number a text states is kept as the text itself: "0.41425240" keeps its
+trailing zero, because the digits stated are part of the claim.  It becomes an
+exact SymPy Rational only through `fractions.Fraction`, never through float.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+
+import sympy
+
+__all__ = [
+    "NumberError",
+    "MAX_EXPONENT",
+    "is_number_text",
+    "parse_fraction",
+    "parse_rational",
+    "last_digit_exponent",
+    "to_decimal_text",
+    "round_to_exponent",
+]
+
+# An exponent beyond this in a written number (1e400) is refused: no tutorial
+# needs it and exact arithmetic on it could take unbounded time.
+MAX_EXPONENT = 300
+
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:_\d+)*\.?\d*(?:_\d+)*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+class NumberError(ValueError):
+    """A text that should be a finite decimal number is not one."""
+
+
+def is_number_text(text: str) -> bool:
+    """Return True if `text` is a plain finite decimal number such as ".6" or "1e-3"."""
+    return bool(_NUMBER.match(text.strip()))
+
+
+def parse_fraction(text: str) -> Fraction:
+    """Return the exact value of a decimal number written as text."""
+    cleaned = text.strip().replace("_", "")
+    if not _NUMBER.match(cleaned):
+        raise NumberError(f"{text!r} is not a decimal number")
+    mantissa, _, exponent = cleaned.lower().partition("e")
+    if exponent and abs(int(exponent)) > MAX_EXPONENT:
+        raise NumberError(f"{text!r} has an exponent beyond {MAX_EXPONENT}")
+    return Fraction(mantissa) * Fraction(10) ** int(exponent or 0)
+
+
+def parse_rational(text: str) -> sympy.Rational:
+    """Return the exact SymPy Rational of a decimal number written as text."""
+    value = parse_fraction(text)
+    return sympy.Rational(value.numerator, value.denominator)
+
+
+def last_digit_exponent(text: str) -> int:
+    """Return the power of ten of the last digit a number's text states.
+
+    "0.41425240" -> -8, "7.5" -> -1, "92" -> 0, "1e-3" -> -3, ".8579443067" -> -10.
+    """
+    cleaned = text.strip().replace("_", "")
+    parse_fraction(cleaned)  # validates
+    return Decimal(cleaned).as_tuple().exponent
+
+
+def _decimal(value: sympy.Expr | Fraction | int, digits: int) -> Decimal:
+    """Return `value` as a Decimal carrying `digits` significant digits or more."""
+    if isinstance(value, Fraction):
+        value = sympy.Rational(value.numerator, value.denominator)
+    value = sympy.sympify(value) if isinstance(value, int) else value
+    return Decimal(str(sympy.Float(sympy.N(value, digits + 10), digits + 10)))
+
+
+def round_to_exponent(value: sympy.Expr | Fraction | int, exponent: int) -> str:
+    """Return `value` rounded half up to a last digit at 10**exponent, as plain text."""
+    with localcontext() as context:
+        context.prec = 200
+        decimal = _decimal(value, 60)
+        rounded = decimal.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
+        return format(rounded, "f")
+
+
+def to_decimal_text(value: sympy.Expr | Fraction | int, digits: int = 20) -> str:
+    """Return `value` as plain decimal text: exact if it terminates within `digits`, else rounded."""
+    if isinstance(value, Fraction):
+        value = sympy.Rational(value.numerator, value.denominator)
+    if isinstance(value, int) or (isinstance(value, sympy.Rational)):
+        value = sympy.Rational(value)
+        if value == 0:
+            return "0"
+        denominator = int(value.q)
+        twos = fives = 0
+        while denominator % 2 == 0:
+            denominator //= 2
+            twos += 1
+        while denominator % 5 == 0:
+            denominator //= 5
+            fives += 1
+        if denominator == 1 and max(twos, fives) <= digits:
+            places = max(twos, fives)
+            with localcontext() as context:
+                context.prec = 400
+                exact = Decimal(int(value.p)) / Decimal(int(value.q))
+                return format(exact.quantize(Decimal(1).scaleb(-places)), "f")
+    if value == 0:
+        return "0"
+    with localcontext() as context:
+        context.prec = 200
+        decimal = _decimal(value, digits)
+        if decimal == 0:
+            return "0"
+        rounded = decimal.quantize(Decimal(1).scaleb(decimal.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
+        return format(rounded, "f")
