@@ -11,8 +11,9 @@ import sympy
 from .crosscheck import CrossCheck, cross_check
 from .derivation import Derivation, derive
 from .example import Case, WorkedExample
-from .values import evaluate, given_values
-from .verdicts import VERDICTS, Verdict, judge
+from .values import evaluate, given_inputs, given_values
+from .claims import judge_case
+from .verdicts import VERDICTS, Verdict
 
 __all__ = ["CaseResult", "Result", "check", "check_case"]
 
@@ -22,9 +23,9 @@ class CaseResult:
     """Everything computed for one case of an example."""
 
     case: Case
-    derivation: Derivation
+    derivation: Derivation | None  # None when the case has no parameter values to derive with
     values: Mapping[str, sympy.Expr]
-    cross_check: CrossCheck
+    cross_check: CrossCheck | None
     verdicts: tuple[Verdict, ...]
 
 
@@ -38,8 +39,9 @@ class Result:
     @property
     def verdicts(self) -> tuple[Verdict, ...]:
         """Return every claim's verdict, in the file's order."""
-        by_id = {v.claim.id: v for case in self.cases for v in case.verdicts}
-        return tuple(by_id[claim.id] for claim in self.example.claims)
+        order = {claim.id: index for index, claim in enumerate(self.example.claims)}
+        verdicts = [v for case in self.cases for v in case.verdicts]
+        return tuple(sorted(verdicts, key=lambda v: order.get(v.claim.id.split("[")[0], len(order))))
 
     @property
     def summary(self) -> dict[str, int]:
@@ -52,19 +54,21 @@ class Result:
         """Return 0 when every claim is correct or rounding (and cross-checks agree), else 1."""
         summary = self.summary
         failed = summary["wrong"] + summary["propagated"]
-        return 1 if failed or not all(case.cross_check.ok for case in self.cases) else 0
+        return 1 if failed or not all(case.cross_check.ok for case in self.cases if case.cross_check) else 0
 
 
 def check_case(example: WorkedExample, case: Case) -> CaseResult:
     """Return the derivation, exact values, cross-checks and verdicts of one case."""
     from . import vectorized  # NumPy is only needed once a case is checked
 
+    claims = tuple(claim for claim in example.claims if claim.case == case.name)
+    if not case.has_parameters or not case.targets:
+        return CaseResult(case, None, {}, None, judge_case(claims, example.network, case, None, given_inputs(example.network, case)))
     derivation = derive(example.network, len(case.rows))
     values = evaluate(derivation, given_values(derivation, case))
     checks = cross_check(values, vectorized.run(example.network, case),
                          vectorized.finite_difference_gradients(example.network, case))
-    verdicts = tuple(judge(claim, values) for claim in example.claims if claim.case == case.name)
-    return CaseResult(case, derivation, values, checks, verdicts)
+    return CaseResult(case, derivation, values, checks, judge_case(claims, example.network, case, derivation, values))
 
 
 def check(example: WorkedExample) -> Result:

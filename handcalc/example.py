@@ -7,9 +7,10 @@ Everything here is frozen and holds numbers as the decimal text the file gave;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 __all__ = ["Layer", "Network", "Case", "Claim", "WorkedExample"]
 
@@ -60,24 +61,56 @@ class Network:
 
 @dataclass(frozen=True)
 class Case:
-    """One set of inputs, targets, learning rate and parameter values."""
+    """One set of inputs, targets, learning rate and parameter values, all exact.
+
+    `texts` keeps, for every given name (x1, T1, w5, eta; x1_r2 for row 2 of
+    a batch), the number as the file wrote it, for display.
+    """
 
     name: str
-    rows: tuple[tuple[str, ...], ...]  # input rows as decimal text
-    targets: tuple[tuple[str, ...], ...]  # one target row per input row
-    learning_rate: str
-    parameters: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    rows: tuple[tuple[Fraction, ...], ...]  # input rows, after any scaling the file asks for
+    targets: tuple[tuple[Fraction, ...], ...]  # one target row per input row
+    learning_rate: Fraction
+    parameters: Mapping[str, Fraction]
+    texts: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    title: str = ""
+    init: Mapping[str, Any] | None = None  # how the tutorial's code draws the weights, when it does
+
+    @property
+    def has_parameters(self) -> bool:
+        """Return True when every parameter has a value (a hand calculation can be derived)."""
+        return bool(self.parameters)
 
 
 @dataclass(frozen=True)
 class Claim:
-    """A number the text states about one quantity of one case."""
+    """A number or statement the text makes, judged against one case.
+
+    kind "value": `stated` is a number about `quantity` and/or the arithmetic
+    `expression` as written; "compare": `expression` `relation` `right`;
+    "range": `expression` lies between `low` and `high` (`bounds` "()", "[]",
+    "[)" or "(]"); "shape": `array` has the shape `stated` ("3x2");
+    "array": `array` holds the numbers `values`.
+    """
 
     id: str
-    quantity: str
+    kind: str
     stated: str  # exactly as the text writes it
     where: str  # where it stands: section, or the formula line as written
     case: str
+    quantity: str | None = None
+    expression: str | None = None
+    operands: tuple[str, ...] = ()  # the quantity each number of `expression` stands for ("" for none)
+    relation: str | None = None
+    right: str | None = None
+    low: str | None = None
+    high: str | None = None
+    bounds: str = "()"
+    array: str | None = None
+    transpose: bool = False
+    values: tuple[tuple[str, ...], ...] = ()
+    stage: str = "hand"  # "hand", or "after_training" for claims a training replay decides
+    reproducible: bool = True  # False when the text's numbers come from an unseeded random draw
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ __all__ = [
     "ExpressionError", "Number", "Name", "Unary", "Binary", "Call", "Node",
     "parse", "evaluate", "to_sympy", "to_text", "names", "numbers",
     "MAX_LENGTH", "MAX_PAREN_DEPTH", "MAX_DEPTH", "MAX_FUNCTION_ARGUMENT",
-    "MAX_POWER", "MAX_POWER_BITS",
+    "MAX_POWER", "MAX_EXACT_BITS",
 ]
 
 MAX_LENGTH = 500  # characters of expression text
@@ -30,7 +30,7 @@ MAX_PAREN_DEPTH = 30  # nesting of parentheses
 MAX_DEPTH = 50  # depth of the tree
 MAX_FUNCTION_ARGUMENT = 10000  # |x| allowed in exp, sigmoid, tanh
 MAX_POWER = 1000  # |exponent| allowed in a power
-MAX_POWER_BITS = 200_000  # size of an exact power's numerator or denominator
+MAX_EXACT_BITS = 200_000  # bits of an exact value's numerator or denominator
 MAX_DIGITS = 1000  # most significant digits `evaluate` will compute
 
 
@@ -72,7 +72,6 @@ class Binary:
 @dataclass(frozen=True)
 class Call:
     """A function of one argument: func is "sigmoid", "exp", "log" or "tanh"."""
-
     func: str
     arg: Node
 
@@ -105,7 +104,8 @@ def _tokens(text: str) -> list[_Token]:
         if value == "(":
             opened.append(position)
             if len(opened) > MAX_PAREN_DEPTH:
-                raise ExpressionError(f"parentheses are nested deeper than {MAX_PAREN_DEPTH}", position)
+                raise ExpressionError(
+                    f"parentheses are nested deeper than {MAX_PAREN_DEPTH}", position)
         elif value == ")" and not opened:
             raise ExpressionError("unmatched ')'", position)
         elif value == ")":
@@ -216,7 +216,8 @@ class _Parser:
             return Call(_FUNCTIONS[value], arg), self.deep(depth + 1)
         if kind == "name":
             if value in _RESERVED:
-                raise ExpressionError(f"function '{value}' needs its argument in parentheses", column)
+                message = f"function '{value}' needs an argument in parentheses"
+                raise ExpressionError(message, column)
             if value.startswith("__"):
                 raise ExpressionError(f"name '{value}' is not allowed", column)
             self.index += 1
@@ -248,19 +249,26 @@ def parse(text: str) -> Node:
         raise ExpressionError("expression is too complex") from None
 
 
+def _bits(value: sympy.Rational) -> int:
+    """Return the bit length of the larger of numerator and denominator."""
+    return max(value.p.bit_length(), value.q.bit_length())
+
+
 def _finite(value: sympy.Expr) -> sympy.Expr:
     """Return `value` if it is a finite real SymPy number, else refuse."""
     if not isinstance(value, (sympy.Rational, sympy.Float)) or value.is_finite is not True:
         raise ExpressionError("the result is not a finite real number")
+    if isinstance(value, sympy.Rational) and _bits(value) > MAX_EXACT_BITS:
+        raise ExpressionError("a number is too large to compute exactly")
     return value
 
 
 def _quantity(name: str, value: object, digits: int) -> sympy.Expr:
     """Return the value of a quantity from the environment as a SymPy number."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return sympy.Integer(value)
+        return _finite(sympy.Integer(value))
     if isinstance(value, Fraction):
-        return sympy.Rational(value.numerator, value.denominator)
+        return _finite(sympy.Rational(value.numerator, value.denominator))
     if isinstance(value, (sympy.Rational, sympy.Float)):
         return _finite(value)
     if isinstance(value, sympy.Expr) and value.is_number:
@@ -277,8 +285,7 @@ def _power(base: sympy.Expr, exponent: sympy.Expr, digits: int) -> sympy.Expr:
         if base.is_zero and whole < 0:
             raise ExpressionError("zero to a negative power")
         if isinstance(base, sympy.Rational):
-            size = max(base.p.bit_length(), base.q.bit_length()) * abs(whole)
-            if size > MAX_POWER_BITS:
+            if _bits(base) * abs(whole) > MAX_EXACT_BITS:
                 raise ExpressionError("the power is too large to compute exactly")
         return _finite(base ** whole)
     if not base > 0:
@@ -286,25 +293,19 @@ def _power(base: sympy.Expr, exponent: sympy.Expr, digits: int) -> sympy.Expr:
     return _finite(sympy.Pow(base, exponent, evaluate=False).evalf(digits))
 
 
+_EXACT_FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh,
+                    "sigmoid": lambda x: 1 / (1 + sympy.exp(-x))}
+
+
 def _function(func: str, x: sympy.Expr, digits: int) -> sympy.Expr:
     """Return sigmoid, exp, log or tanh of x: exact if SymPy finds it so, else `digits` digits."""
-    if func == "log":
-        if x.is_zero:
-            raise ExpressionError("log of zero")
-        if not x > 0:
-            raise ExpressionError("log of a negative number")
-        result = sympy.log(x)
-    else:
-        if abs(x) > MAX_FUNCTION_ARGUMENT:
-            raise ExpressionError(f"{func} argument is beyond \u00b1{MAX_FUNCTION_ARGUMENT}")
-        if func == "exp":
-            result = sympy.exp(x)
-        elif func == "tanh":
-            result = sympy.tanh(x)
-        elif func == "sigmoid":
-            result = 1 / (1 + sympy.exp(-x))
-        else:
-            raise ExpressionError(f"unknown function '{func}'")
+    if func not in _EXACT_FUNCTIONS:
+        raise ExpressionError(f"unknown function '{func}'")
+    if func == "log" and not x > 0:
+        raise ExpressionError("log of zero" if x.is_zero else "log of a negative number")
+    if func != "log" and abs(x) > MAX_FUNCTION_ARGUMENT:
+        raise ExpressionError(f"{func} argument is beyond \u00b1{MAX_FUNCTION_ARGUMENT}")
+    result = _EXACT_FUNCTIONS[func](x)
     return _finite(result if result.is_Rational else result.evalf(digits))
 
 
@@ -334,10 +335,13 @@ def _evaluate(node: Node, env: Mapping[str, sympy.Expr], digits: int) -> sympy.E
         if right.is_zero:
             raise ExpressionError("division by zero")
         return _finite(left / right)
-    return _finite(left + right if node.op == "+" else left - right if node.op == "-" else left * right)
+    if node.op == "*":
+        return _finite(left * right)
+    return _finite(left + right if node.op == "+" else left - right)
 
 
-def evaluate(node: Node, env: Mapping[str, sympy.Expr] | None = None, digits: int = 60) -> sympy.Expr:
+def evaluate(node: Node, env: Mapping[str, sympy.Expr] | None = None,
+             digits: int = 60) -> sympy.Expr:
     """Return the value of `node`: a SymPy Rational when exact, else a Float of `digits` digits."""
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
         raise ExpressionError(f"digits must be an integer from 1 to {MAX_DIGITS}")
@@ -367,7 +371,7 @@ def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol] | None = None) -> s
     if isinstance(node, Number):
         return _display_number(node.text)
     if isinstance(node, Name):
-        return (symbols or {}).get(node.id) or sympy.Symbol(node.id)
+        return symbols[node.id] if symbols and node.id in symbols else sympy.Symbol(node.id)
     if isinstance(node, Unary):
         operand = to_sympy(node.operand, symbols)
         return _negate(operand) if node.op == "-" else operand
@@ -375,7 +379,7 @@ def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol] | None = None) -> s
         arg = to_sympy(node.arg, symbols)
         if node.func == "sigmoid":
             return _SIGMOID(arg)
-        return {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh}[node.func](arg, evaluate=False)
+        return _EXACT_FUNCTIONS[node.func](arg, evaluate=False)
     left, right = to_sympy(node.left, symbols), to_sympy(node.right, symbols)
     if node.op in ("+", "-"):
         return sympy.Add(left, right if node.op == "+" else _negate(right), evaluate=False)
@@ -413,7 +417,8 @@ def to_text(node: Node) -> str:
         return f"{node.func}({to_text(node.arg)})"
     level = _PRECEDENCE[node.op]
     if node.op == "^":
-        return f"{wrap(node.left, _precedence(node.left) < 5)}^{wrap(node.right, _precedence(node.right) < 3)}"
+        return wrap(node.left, _precedence(node.left) < 5) + "^" + wrap(
+            node.right, _precedence(node.right) < 3)
     separator = f" {node.op} " if level == 1 else node.op
     return wrap(node.left, _precedence(node.left) < level) + separator + wrap(
         node.right, _precedence(node.right) <= level)

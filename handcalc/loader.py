@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -16,7 +17,8 @@ from typing import Any
 from .errors import InputError, Problem
 from .example import Case, Claim, Layer, Network, WorkedExample
 from .functions import ACTIVATIONS, BIAS_MODES, LOSSES
-from .numbers import NumberError, parse_fraction
+from .derivation import LEARNING_RATE
+from .numbers import NumberError, parse_fraction, to_decimal_text
 
 __all__ = ["load_file", "load_text", "IDENTIFIER"]
 
@@ -210,6 +212,25 @@ def _read_network(reader: _Reader, data: dict[str, Any]) -> Network:
     return network
 
 
+def _scaled(reader: _Reader, rows: tuple[tuple[str, ...], ...], scale: Any, key: str) -> tuple[tuple[Fraction, ...], ...]:
+    """Exact rows, divided by a number or by each column's largest value (`column_max`)."""
+    exact = [[parse_fraction(text) for text in row] for row in rows]
+    if scale is None or not exact:
+        return tuple(tuple(row) for row in exact)
+    if scale == "column_max":
+        divisors = [max(column) for column in zip(*exact)]
+        if any(d == 0 for d in divisors):
+            reader.problem(key, "a column's largest value is 0: cannot scale by it")
+            return tuple(tuple(row) for row in exact)
+    else:
+        divisor = parse_fraction(reader.number(scale, key))
+        if divisor == 0:
+            reader.problem(key, "cannot scale by 0")
+            divisor = Fraction(1)
+        divisors = [divisor] * len(exact[0])
+    return tuple(tuple(value / d for value, d in zip(row, divisors)) for row in exact)
+
+
 def _read_cases(reader: _Reader, data: Any, network: Network, parameters: dict[str, str]) -> tuple[Case, ...]:
     if not isinstance(data, list) or not data:
         reader.problem("cases", "is missing: expected at least one [[cases]] table")
@@ -218,31 +239,55 @@ def _read_cases(reader: _Reader, data: Any, network: Network, parameters: dict[s
     for index, spec in enumerate(data):
         key = f"cases[{index}]"
         spec = reader.table(spec, key)
-        name = reader.identifier(spec.get("name", f"case{index + 1}"), f"{key}.name")
-        rows = reader.matrix(spec.get("inputs"), f"{key}.inputs", len(network.inputs))
-        targets = reader.matrix(spec.get("targets"), f"{key}.targets", len(network.targets))
-        if rows and targets and len(rows) != len(targets):
-            reader.problem(f"{key}.targets", f"expected {len(rows)} target rows, one per input row")
+        case_name = reader.identifier(spec.get("name", f"case{index + 1}"), f"{key}.name")
+        raw_rows = reader.matrix(spec.get("inputs"), f"{key}.inputs", len(network.inputs))
+        raw_targets = (reader.matrix(spec["targets"], f"{key}.targets", len(network.targets))
+                       if "targets" in spec else ())  # a case may give inputs only (a prediction)
+        if raw_rows and raw_targets and len(raw_rows) != len(raw_targets):
+            reader.problem(f"{key}.targets", f"expected {len(raw_rows)} target rows, one per input row")
+        rows = _scaled(reader, raw_rows, spec.get("input_scale"), f"{key}.input_scale")
+        targets = _scaled(reader, raw_targets, spec.get("target_scale"), f"{key}.target_scale")
         rate = reader.number(spec.get("learning_rate", "1"), f"{key}.learning_rate")
         if parse_fraction(rate) <= 0:
             reader.problem(f"{key}.learning_rate", f"expected a positive number, found {rate}")
         if LOSSES.get(network.loss) and LOSSES[network.loss].needs_unit_interval:
             for r, row in enumerate(targets):
-                for c, text in enumerate(row):
-                    if not 0 <= parse_fraction(text) <= 1:
-                        reader.problem(f"{key}.targets[{r}][{c}]", f"{network.loss} needs targets in [0, 1], found {text}")
-        values = dict(parameters)
+                for c, value in enumerate(row):
+                    if not 0 <= value <= 1:
+                        reader.problem(f"{key}.targets[{r}][{c}]",
+                                       f"{network.loss} needs targets in [0, 1], found {raw_targets[r][c]}")
+        texts = dict(parameters)
         overrides = reader.table(spec.get("parameters"), f"{key}.parameters", required=False)
         for pname, value in overrides.items():
-            values[pname] = reader.number(value, f"{key}.parameters.{pname}")
-        for pname in network.parameters:
-            if pname not in values:
-                reader.problem(f"{key}.parameters", f"no value for parameter {pname!r} (give it in [parameters])")
-        for pname in values:
+            texts[pname] = reader.number(value, f"{key}.parameters.{pname}")
+        init = spec.get("init")
+        if init is not None and not isinstance(init, dict):
+            reader.problem(f"{key}.init", f"expected a table, found {_kind(init)}")
+            init = None
+        missing = [p for p in network.parameters if p not in texts]
+        if missing and init is None:
+            reader.problem(f"{key}.parameters", f"no value for parameter {missing[0]!r} (give it in [parameters])")
+        for pname in texts:
             if pname not in network.parameters:
                 reader.problem(f"parameters.{pname}", f"{pname!r} is not a parameter of the network")
-        cases.append(Case(name, rows, targets, rate, MappingProxyType(values)))
+        values = {} if missing else {p: parse_fraction(texts[p]) for p in network.parameters}
+        several = len(rows) > 1
+        for r, (raw, exact) in enumerate(zip(raw_rows, rows)):
+            suffix = f"_r{r + 1}" if several else ""
+            for name, text, value in zip(network.inputs, raw, exact):
+                texts[name + suffix] = text if spec.get("input_scale") is None else to_decimal_text(value, 10)
+        for r, (raw, exact) in enumerate(zip(raw_targets, targets)):
+            suffix = f"_r{r + 1}" if several else ""
+            for name, text, value in zip(network.targets, raw, exact):
+                texts[name + suffix] = text if spec.get("target_scale") is None else to_decimal_text(value, 10)
+        texts[LEARNING_RATE] = rate
+        cases.append(Case(case_name, rows, targets, parse_fraction(rate), MappingProxyType(values),
+                          MappingProxyType(texts), str(spec.get("title", "")), init))
     return tuple(cases)
+
+
+CLAIM_KINDS = ("value", "compare", "range", "shape", "array")
+RELATIONS = ("<", ">", "<=", ">=", "==", "!=")
 
 
 def _read_claims(reader: _Reader, data: Any, cases: tuple[Case, ...]) -> tuple[Claim, ...]:
@@ -257,20 +302,91 @@ def _read_claims(reader: _Reader, data: Any, cases: tuple[Case, ...]) -> tuple[C
     for index, spec in enumerate(data):
         key = f"claims[{index}]"
         spec = reader.table(spec, key)
-        quantity = reader.identifier(spec.get("quantity"), f"{key}.quantity")
-        stated = reader.number(spec.get("stated"), f"{key}.stated")
+        kind = spec.get("kind", "value")
+        if kind not in CLAIM_KINDS:
+            reader.problem(f"{key}.kind", f"unknown claim kind {kind!r}: expected one of {', '.join(CLAIM_KINDS)}")
+            continue
+        fields: dict[str, Any] = {}
+        quantity = spec.get("quantity")
+        if quantity is not None:
+            fields["quantity"] = reader.identifier(quantity, f"{key}.quantity")
+        for name in ("expression", "right"):
+            if name in spec:
+                fields[name] = reader.text(spec, name, key)
+        stated = ""
+        if kind == "value":
+            if quantity is None and "expression" not in spec:
+                reader.problem(key, "a value claim needs a quantity, an expression, or both")
+            stated = _stated(reader, spec.get("stated"), f"{key}.stated")
+            if "operands" in spec:
+                raw = spec["operands"]
+                if not isinstance(raw, list):
+                    reader.problem(f"{key}.operands", f"expected a list of names, found {_kind(raw)}")
+                else:
+                    fields["operands"] = tuple(
+                        item if item == "" else reader.identifier(item, f"{key}.operands[{i}]")
+                        for i, item in enumerate(raw))
+        elif kind == "compare":
+            for name in ("expression", "right"):
+                if name not in spec:
+                    reader.problem(f"{key}.{name}", "is missing: a compare claim needs expression, relation, right")
+            relation = spec.get("relation")
+            if relation not in RELATIONS:
+                reader.problem(f"{key}.relation", f"expected one of {' '.join(RELATIONS)}, found {relation!r}")
+            fields["relation"] = relation
+        elif kind == "range":
+            if "expression" not in spec and quantity is None:
+                reader.problem(key, "a range claim needs an expression or a quantity")
+            for name in ("low", "high"):
+                if name in spec:
+                    fields[name] = reader.number(spec[name], f"{key}.{name}")
+            bounds = spec.get("bounds", "()")
+            if bounds not in ("()", "[]", "[)", "(]"):
+                reader.problem(f"{key}.bounds", f"expected one of () [] [) (], found {bounds!r}")
+            fields["bounds"] = bounds
+        else:
+            fields["array"] = reader.identifier(spec.get("array"), f"{key}.array")
+            fields["transpose"] = bool(spec.get("transpose", False))
+            if kind == "shape":
+                stated = reader.text(spec, "stated", key)
+                if not SHAPE.match(stated):
+                    reader.problem(f"{key}.stated", f"expected a shape such as 3x2 or (3, 1), found {stated!r}")
+            else:
+                raw = spec.get("stated")
+                if not isinstance(raw, list) or not raw:
+                    reader.problem(f"{key}.stated", "expected a list of rows of numbers")
+                else:
+                    width = len(raw[0]) if isinstance(raw[0], list) else 0
+                    fields["values"] = reader.matrix(raw, f"{key}.stated", width)
         where = reader.text(spec, "where", key, default="")
         case = spec.get("case", case_names[0] if case_names else "")
         if case_names and case not in case_names:
             reader.problem(f"{key}.case", f"unknown case {case!r}: expected one of {', '.join(case_names)}")
-        claim_id = spec.get("id", quantity)
+        stage = spec.get("stage", "hand")
+        if stage not in ("hand", "after_training"):
+            reader.problem(f"{key}.stage", f"expected 'hand' or 'after_training', found {stage!r}")
+        default_id = {"value": quantity or "arithmetic", "compare": "compare", "range": f"range_{quantity or 'value'}",
+                      "shape": f"shape_{fields.get('array')}", "array": f"array_{fields.get('array')}"}[kind]
+        claim_id = str(spec.get("id", default_id))
         if claim_id in seen:
             seen[claim_id] += 1
             claim_id = f"{claim_id}#{seen[claim_id]}"
         else:
             seen[claim_id] = 1
-        claims.append(Claim(str(claim_id), quantity, stated, where, case))
+        claims.append(Claim(claim_id, kind, stated, where, str(case), stage=stage,
+                            reproducible=bool(spec.get("reproducible", True)), **fields))
     return tuple(claims)
+
+
+SHAPE = re.compile(r"^\(?\s*\d+\s*(?:x|×|,)\s*\d+\s*\)?$")
+INFINITY_TEXTS = ("∞", "inf", "infinity", "-∞", "-inf", "-infinity")
+
+
+def _stated(reader: _Reader, value: Any, key: str) -> str:
+    """A stated number keeps its text; infinity may be written ∞ or inf."""
+    if isinstance(value, str) and value.strip().lower() in INFINITY_TEXTS:
+        return value.strip()
+    return reader.number(value, key)
 
 
 def load_text(text: str, path: str = "<text>", name: str | None = None) -> WorkedExample:

@@ -8,7 +8,7 @@ from rendering them, so every format shows the same data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 import sympy
 from tabulate import tabulate
@@ -16,6 +16,7 @@ from tabulate import tabulate
 from .check import CaseResult, Result
 from .crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
 from .derivation import LEARNING_RATE, Step
+from .example import Network
 from .numbers import to_decimal_text
 from .verdicts import Verdict
 
@@ -64,14 +65,7 @@ def _substitution_numbers(case: CaseResult) -> dict[str, str]:
 
 
 def _given_texts(case: CaseResult) -> dict[str, str]:
-    network, data = case.derivation.network, case.case
-    rows = len(data.rows)
-    texts = {LEARNING_RATE: data.learning_rate, **data.parameters}
-    for r, (row, targets) in enumerate(zip(data.rows, data.targets)):
-        suffix = "" if rows == 1 else f"_r{r + 1}"
-        texts.update({name + suffix: text for name, text in zip(network.inputs, row)})
-        texts.update({name + suffix: text for name, text in zip(network.targets, targets)})
-    return texts
+    return dict(case.case.texts)
 
 
 def _ordered(steps: list[Step]) -> list[Step]:
@@ -122,15 +116,17 @@ def case_tables(case: CaseResult) -> list[Table]:
     return tables
 
 
-def _case_heading(case: CaseResult) -> str:
-    network, data = case.derivation.network, case.case
+def _case_heading(case: CaseResult, network: Network) -> str:
+    data = case.case
     parts = []
-    for r, (row, targets) in enumerate(zip(data.rows, data.targets)):
-        label = f"row {r + 1}: " if len(data.rows) > 1 else ""
-        inputs = ", ".join(f"{n} = {t}" for n, t in zip(network.inputs, row))
-        outs = ", ".join(f"{n} = {t}" for n, t in zip(network.targets, targets))
-        parts.append(f"{label}{inputs}; targets {outs}")
-    return f"Case {data.name}: " + " | ".join(parts) + f"; {LEARNING_RATE} = {data.learning_rate}"
+    several = len(data.rows) > 1
+    for r in range(len(data.rows)):
+        suffix = f"_r{r + 1}" if several else ""
+        label = f"row {r + 1}: " if several else ""
+        inputs = ", ".join(f"{n} = {data.texts[n + suffix]}" for n in network.inputs)
+        outs = ", ".join(f"{n} = {data.texts[n + suffix]}" for n in network.targets if n + suffix in data.texts)
+        parts.append(f"{label}{inputs}" + (f"; targets {outs}" if outs else ""))
+    return f"Case {data.name}: " + " | ".join(parts) + f"; {LEARNING_RATE} = {data.texts[LEARNING_RATE]}"
 
 
 def _cross_check_lines(case: CaseResult) -> list[str]:
@@ -145,20 +141,75 @@ def _cross_check_lines(case: CaseResult) -> list[str]:
     ]
 
 
+def _no_derivation(case: CaseResult) -> str:
+    if case.case.init is not None and not case.case.has_parameters:
+        return ("No hand calculation: the tutorial's code draws this case's weights at random "
+                f"({_init_text(case.case.init)}); only claims about its data are judged.")
+    return "No hand calculation: this case gives inputs only (no targets); only claims about its data are judged."
+
+
+def _init_text(init: Mapping[str, Any]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in init.items())
+
+
+def _computed_text(verdict: Verdict) -> str:
+    value = verdict.computed
+    if value is None:
+        return ""
+    if value in (sympy.oo, -sympy.oo):
+        return "∞" if value > 0 else "-∞"
+    return _number_text(value, 15)
+
+
+def _stated_text(verdict: Verdict) -> str:
+    claim = verdict.claim
+    if claim.kind == "value":
+        return f"{claim.expression} = {claim.stated}" if claim.expression else claim.stated
+    if claim.kind == "compare":
+        return f"{claim.expression} {claim.relation} {claim.right}"
+    if claim.kind == "range":
+        return f"{claim.expression or claim.quantity} in {claim.bounds[0]}{claim.low}, {claim.high}{claim.bounds[1]}"
+    if claim.kind == "shape":
+        return f"{claim.array}{'.T' if claim.transpose else ''} is {claim.stated}"
+    rows = ", ".join("[" + ", ".join(row) + "]" for row in claim.values)
+    return f"{claim.array}{'.T' if claim.transpose else ''} = [{rows}]"
+
+
 def _claim_rows(result: Result) -> list[tuple[str, ...]]:
     rows = []
     for verdict in result.verdicts:
-        computed = _number_text(verdict.computed, 15) if verdict.computed is not None else ""
-        rows.append((verdict.claim.id, verdict.claim.stated, computed, verdict.verdict,
-                     verdict.explanation or "", verdict.claim.where))
+        rows.append((verdict.claim.id, _clip(_stated_text(verdict), 48), _computed_text(verdict), verdict.verdict,
+                     _wrap_text(verdict.explanation or "", 70), _wrap_text(verdict.claim.where, 50)))
     return rows
 
 
-def _summary_line(result: Result) -> str:
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _wrap_text(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) if text else ""
+
+
+def _summary_lines(result: Result) -> list[str]:
     summary = result.summary
     total = sum(summary.values())
     parts = ", ".join(f"{count} {name}" for name, count in summary.items() if count or name != "unchecked")
-    return f"{total} claims: {parts}."
+    lines = []
+    verdicts = result.verdicts
+    roots = [v for v in verdicts if v.verdict == "wrong"]
+    if roots:
+        lines.append("Root errors, each with what follows from it:")
+        for root in roots:
+            following = [v.claim.id for v in verdicts if root.claim.id in v.roots]
+            line = f"- {root.claim.id} ({_stated_text(root)}): {root.explanation}"
+            if following:
+                line += f". Follows from it: {', '.join(following)}"
+            lines.append(line)
+    lines.append(f"{total} claims: {parts}.")
+    return lines
 
 
 def render(result: Result, fmt: str = "text") -> str:
@@ -176,7 +227,12 @@ def render(result: Result, fmt: str = "text") -> str:
     if example.source:
         out.append(f"Source: {example.source}")
     for case in result.cases:
-        out += ["", heading(_case_heading(case), 2)]
+        out += ["", heading(_case_heading(case, example.network), 2)]
+        if case.case.title:
+            out.append(case.case.title[0].upper() + case.case.title[1:])
+        if case.derivation is None:
+            out += ["", _no_derivation(case)]
+            continue
         for table in case_tables(case):
             out += ["", heading(table.title, 3), tabulate(
                 [tuple(row.__dict__.values()) for row in table.rows], headers=HEADERS,
@@ -185,8 +241,16 @@ def render(result: Result, fmt: str = "text") -> str:
     out += ["", heading("Claims", 2), tabulate(
         _claim_rows(result), headers=("claim", "stated", "computed", "verdict", "explanation", "where"),
         tablefmt=table_format, disable_numparse=True)]
-    out += ["", heading("Summary", 2), _summary_line(result)]
+    out += ["", heading("Summary", 2)] + _summary_lines(result)
     return "\n".join(out) + "\n"
+
+
+def _json_number(value: sympy.Expr | None) -> str | None:
+    if value is None:
+        return None
+    if value in (sympy.oo, -sympy.oo):
+        return "Infinity" if value > 0 else "-Infinity"
+    return _number_text(value, JSON_VALUE_DIGITS)
 
 
 def _values_json(result: Result) -> dict[str, str]:
@@ -201,29 +265,36 @@ def _values_json(result: Result) -> dict[str, str]:
 
 def to_json(result: Result) -> dict[str, Any]:
     """Return the report as the JSON contract of DESIGN.md (a dict ready for json.dumps)."""
-    first = result.cases[0].cross_check
+    checks = [c.cross_check for c in result.cases if c.cross_check is not None]
     claims = []
     for verdict in result.verdicts:
+        claim = verdict.claim
         claims.append({
-            "id": verdict.claim.id,
-            "what": verdict.claim.quantity,
-            "stated": verdict.claim.stated,
-            "computed": _number_text(verdict.computed, JSON_VALUE_DIGITS) if verdict.computed is not None else None,
+            "id": claim.id,
+            "what": claim.quantity or claim.expression or claim.array,
+            "kind": claim.kind,
+            "stated": claim.stated if claim.kind in ("value", "shape") else _stated_text(verdict),
+            "computed": _json_number(verdict.computed),
             "verdict": verdict.verdict,
             "explanation": verdict.explanation,
-            "source": verdict.claim.where,
-            "case": verdict.claim.case,
+            "source": claim.where,
+            "case": claim.case,
+            "as_written": _json_number(verdict.as_written) if claim.expression and claim.kind == "value" else None,
+            "expression": claim.expression,
+            "roots": list(verdict.roots),
+            "slips": list(verdict.slips),
         })
     return {
         "example": result.example.name,
         "title": result.example.title,
         "values": _values_json(result),
         "cross_check": {
-            "numpy_max_rel_diff": max(c.cross_check.numpy_max_rel_diff for c in result.cases),
-            "finite_difference_max_rel_diff": max(c.cross_check.finite_difference_max_rel_diff for c in result.cases),
-            "ok": all(c.cross_check.ok for c in result.cases),
-            "numpy_worst": first.numpy_worst,
-            "finite_difference_worst": first.finite_difference_worst,
+            "numpy_max_rel_diff": max((c.numpy_max_rel_diff for c in checks), default=None),
+            "finite_difference_max_rel_diff": max((c.finite_difference_max_rel_diff for c in checks), default=None),
+            "ok": all(c.ok for c in checks),
+            "numpy_worst": max(checks, key=lambda c: c.numpy_max_rel_diff).numpy_worst if checks else None,
+            "finite_difference_worst": (max(checks, key=lambda c: c.finite_difference_max_rel_diff)
+                                        .finite_difference_worst if checks else None),
         },
         "claims": claims,
         "summary": result.summary,

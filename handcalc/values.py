@@ -8,17 +8,34 @@ otherwise evaluated to `WORKING_DIGITS` significant digits, far more than the
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Mapping
 
 import sympy
 
 from .derivation import LEARNING_RATE, Derivation
-from .example import Case
-from .numbers import parse_rational
+from .example import Case, Network
 
-__all__ = ["WORKING_DIGITS", "given_values", "evaluate"]
+__all__ = ["WORKING_DIGITS", "given_inputs", "given_values", "evaluate"]
 
 WORKING_DIGITS = 60
+
+
+def _rational(value: Fraction) -> sympy.Rational:
+    return sympy.Rational(value.numerator, value.denominator)
+
+
+def given_inputs(network: Network, case: Case) -> dict[str, sympy.Rational]:
+    """Return the exact inputs and targets of a case (all a case without weights has)."""
+    rows = len(case.rows)
+    values: dict[str, sympy.Rational] = {}
+    for r, row in enumerate(case.rows):
+        suffix = "" if rows == 1 else f"_r{r + 1}"
+        values.update({name + suffix: _rational(v) for name, v in zip(network.inputs, row)})
+        if r < len(case.targets):
+            values.update({name + suffix: _rational(v) for name, v in zip(network.targets, case.targets[r])})
+    values[LEARNING_RATE] = _rational(case.learning_rate)
+    return values
 
 
 def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational]:
@@ -28,13 +45,13 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
     values: dict[str, sympy.Rational] = {}
     for r, (row, targets) in enumerate(zip(case.rows, case.targets)):
         suffix = "" if rows == 1 else f"_r{r + 1}"
-        for name, text in zip(network.inputs, row):
-            values[name + suffix] = parse_rational(text)
-        for name, text in zip(network.targets, targets):
-            values[name + suffix] = parse_rational(text)
+        for name, value in zip(network.inputs, row):
+            values[name + suffix] = _rational(value)
+        for name, value in zip(network.targets, targets):
+            values[name + suffix] = _rational(value)
     for name in network.parameters:
-        values[name] = parse_rational(case.parameters[name])
-    values[LEARNING_RATE] = parse_rational(case.learning_rate)
+        values[name] = _rational(case.parameters[name])
+    values[LEARNING_RATE] = _rational(case.learning_rate)
     return values
 
 

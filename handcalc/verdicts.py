@@ -1,4 +1,4 @@
-"""Claim verdicts: each stated number judged against the exact value.
+"""Verdicts and the precision rules they rest on.
 
 A stated number is correct when it is the exact value rounded to the digits
 it states: within half a unit of its last digit, trailing zeros counting.
@@ -7,16 +7,16 @@ it states: within half a unit of its last digit, trailing zeros counting.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
 
 import sympy
 
 from .example import Claim
-from .numbers import last_digit_exponent, parse_rational, round_to_exponent, to_decimal_text
+from .numbers import last_digit_exponent, parse_rational, round_to_exponent
 
-__all__ = ["Verdict", "VERDICTS", "judge", "rounded_text", "within_stated_digits"]
+__all__ = ["Verdict", "VERDICTS", "within_stated_digits", "rounded_text", "truncates_to", "is_infinite_text"]
 
 VERDICTS = ("correct", "rounding", "propagated", "wrong", "unchecked")
+_INFINITY = ("∞", "inf", "infinity", "+∞", "+inf")
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,17 @@ class Verdict:
     """The judgement of one claim."""
 
     claim: Claim
-    computed: sympy.Expr | None  # the exact value, None when it could not be computed
+    computed: sympy.Expr | None  # the exact value the claim is about, None when not computed
     verdict: str
     explanation: str | None = None
+    as_written: sympy.Expr | None = None  # the arithmetic of the written expression, when there is one
+    roots: tuple[str, ...] = ()  # for `propagated`: the root claims' ids
+    slips: tuple[str, ...] = ()  # for `wrong`: slips that reproduce the stated number
+
+
+def is_infinite_text(text: str) -> bool:
+    """Return True if a stated value is written as infinity (∞, inf, -∞ ...)."""
+    return text.strip().lower().lstrip("-") in _INFINITY
 
 
 def within_stated_digits(stated: str, value: sympy.Expr) -> bool:
@@ -36,18 +44,16 @@ def within_stated_digits(stated: str, value: sympy.Expr) -> bool:
     return bool(difference <= half_unit)
 
 
+def truncates_to(value: sympy.Expr, stated: str) -> bool:
+    """Return True if cutting `value` off (not rounding it) at the stated digits gives `stated`."""
+    unit = sympy.Rational(10) ** last_digit_exponent(stated)
+    number = parse_rational(stated)
+    exact = sympy.Float(value, 60)
+    if number >= 0:
+        return bool(number <= exact < number + unit)
+    return bool(number - unit < exact <= number)
+
+
 def rounded_text(value: sympy.Expr, like: str) -> str:
     """Return `value` rounded to the same last digit as the stated text `like`."""
     return round_to_exponent(value, last_digit_exponent(like))
-
-
-def judge(claim: Claim, values: Mapping[str, sympy.Expr]) -> Verdict:
-    """Return the verdict on one claim about a named quantity."""
-    value = values.get(claim.quantity)
-    if value is None:
-        return Verdict(claim, None, "unchecked", f"no quantity named {claim.quantity!r} in this case")
-    if within_stated_digits(claim.stated, value):
-        return Verdict(claim, value, "correct")
-    return Verdict(claim, value, "wrong",
-                   f"{claim.quantity} is {rounded_text(value, claim.stated)} to the stated digits "
-                   f"({to_decimal_text(value, 15)}), not {claim.stated}")
