@@ -8,7 +8,7 @@ from typing import Mapping
 
 import sympy
 
-from .crosscheck import CrossCheck, cross_check
+from .crosscheck import CrossCheck, cross_check, float_notes
 from .derivation import Derivation, derive
 from .example import Case, WorkedExample
 from .values import evaluate, given_inputs, given_values
@@ -61,14 +61,16 @@ def check_case(example: WorkedExample, case: Case) -> CaseResult:
     """Return the derivation, exact values, cross-checks and verdicts of one case."""
     from . import vectorized  # NumPy is only needed once a case is checked
 
+    network = example.network_of(case)
     claims = tuple(claim for claim in example.claims if claim.case == case.name)
     if not case.has_parameters or not case.targets:
-        return CaseResult(case, None, {}, None, judge_case(claims, example.network, case, None, given_inputs(example.network, case)))
-    derivation = derive(example.network, len(case.rows))
+        values = given_inputs(network, case)
+        return CaseResult(case, None, values, None, judge_case(claims, network, case, None, values))
+    derivation = derive(network, len(case.rows))
     values = evaluate(derivation, given_values(derivation, case))
-    checks = cross_check(values, vectorized.run(example.network, case),
-                         vectorized.finite_difference_gradients(example.network, case))
-    return CaseResult(case, derivation, values, checks, judge_case(claims, example.network, case, derivation, values))
+    checks = cross_check(values, vectorized.run(network, case), vectorized.finite_difference_gradients(network, case),
+                         float_notes(derivation, values))
+    return CaseResult(case, derivation, values, checks, judge_case(claims, network, case, derivation, values))
 
 
 def check(example: WorkedExample) -> Result:

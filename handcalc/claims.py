@@ -19,7 +19,7 @@ import sympy
 from . import expression as ex
 from .derivation import Derivation
 from .example import Case, Claim, Network
-from .functions import ACTIVATIONS
+from .initial import is_seeded
 from .numbers import parse_rational, to_decimal_text
 from .slips import expression_candidates, extended_value, find_slips, value_candidates
 from .verdicts import Verdict, is_infinite_text, truncates_to, within_stated_digits
@@ -138,7 +138,10 @@ class _Judge:
             exact = self.values[quantity]
             if quantity in given and parse_rational(number.text) == exact:
                 continue  # a given value copied exactly: nothing to judge
-            sub = Claim(f"{claim.id}[{number.text}]", "value", number.text,
+            sub_id = f"{claim.id}[{number.text}]"
+            if any(v.claim.id == sub_id for v in self.verdicts + verdicts):
+                sub_id += f"#{sum(v.claim.id.startswith(sub_id) for v in self.verdicts + verdicts) + 1}"
+            sub = Claim(sub_id, "value", number.text,
                         f"operand of {claim.id}: {claim.expression}", claim.case, quantity=quantity)
             verdict = self.judge_value(sub)
             verdicts.append(verdict)
@@ -216,9 +219,10 @@ class _Judge:
         for verdict in operands:
             value = self.values.get(verdict.claim.quantity)
             if value is not None and parse_rational(verdict.claim.stated) in (0, 1) and value not in (0, 1):
-                slips.append(f"the log taken of {verdict.claim.quantity} = {_short(value, 25)} already rounded "
-                             f"to {verdict.claim.stated}, so log(1 - {verdict.claim.stated}) or "
-                             f"log({verdict.claim.stated}) became log 0")
+                q, written = verdict.claim.quantity, verdict.claim.stated
+                inside = f"1 - {q}" if parse_rational(written) == 1 else q
+                slips.append(f"the log taken of {inside} after rounding {q} = {_short(value, 25)} to {written}: "
+                             f"log({inside}) became log 0")
         explanation = f"{claim.quantity or claim.expression} is finite: {_short(exact, 25)}, not {claim.stated}"
         if slips:
             explanation += f"; likely slip: {slips[0]}"
@@ -265,7 +269,10 @@ class _Judge:
         if claim.kind == "compare":
             right = self._expression_value(claim.right or "")
             holds = _RELATIONS[claim.relation](left, right)
-            text = f"{claim.expression} = {_short(left)}, {claim.right} = {_short(right)}"
+            sides = [f"{claim.expression} = {_short(left)}"]
+            if not _is_number(claim.right or ""):
+                sides.append(f"{claim.right} = {_short(right)}")
+            text = ", ".join(sides)
             if holds:
                 return Verdict(claim, left, "correct", text)
             return Verdict(claim, left, "wrong", f"{text}: {claim.expression} {claim.relation} {claim.right} does not hold")
@@ -286,7 +293,30 @@ class _Judge:
             raise ex.ExpressionError(f"{text} cannot be computed")
         return value
 
+    def missing(self, claim: Claim) -> Verdict | None:
+        """An `unchecked` verdict when the case has no weights to compute the claim with."""
+        if self.derivation is not None:
+            return None
+        if claim.kind == "shape" or (claim.kind == "array" and claim.array in ("inputs", "X", "targets", "y")):
+            return None
+        init = self.case.init
+        if init is not None and not is_seeded(init):
+            return Verdict(claim, None, "unchecked", "depends on weights the tutorial's code draws without a seed "
+                           f"({init.get('method')}): not reproducible, so not judged")
+        names = set()
+        for text in (claim.expression, claim.right):
+            if text:
+                names |= ex.names(ex.parse(text))
+        if claim.kind == "value" and not claim.quantity and names <= set(self.values):
+            return None
+        if claim.quantity in self.values and names <= set(self.values):
+            return None
+        return Verdict(claim, None, "unchecked", f"case {self.case.name} has no weights or no targets to compute it with")
+
     def judge(self, claim: Claim) -> Verdict:
+        missing = self.missing(claim)
+        if missing is not None:
+            return missing
         if claim.stage == "after_training":
             return Verdict(claim, None, "unchecked", "needs a replay of the training run, which handcalc does not do yet")
         if not claim.reproducible:
@@ -299,6 +329,12 @@ class _Judge:
 
 _RELATIONS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
               ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
+def _is_number(text: str) -> bool:
+    from .numbers import is_number_text
+
+    return is_number_text(text)
 
 
 def _row_suffix(name: str, base: str) -> str:

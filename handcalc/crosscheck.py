@@ -7,7 +7,9 @@ from typing import Mapping
 
 import sympy
 
-__all__ = ["CrossCheck", "NUMPY_TOLERANCE", "FINITE_DIFFERENCE_TOLERANCE", "relative_difference", "cross_check"]
+from .derivation import Derivation
+
+__all__ = ["CrossCheck", "float_notes", "NUMPY_TOLERANCE", "FINITE_DIFFERENCE_TOLERANCE", "relative_difference", "cross_check"]
 
 NUMPY_TOLERANCE = 1e-12
 FINITE_DIFFERENCE_TOLERANCE = 1e-6
@@ -25,6 +27,7 @@ class CrossCheck:
     finite_difference_max_rel_diff: float
     finite_difference_worst: str
     compared: int  # how many values the NumPy path was compared on
+    notes: tuple[str, ...] = ()  # where float64 cannot hold a value, and what that means
 
     @property
     def ok(self) -> bool:
@@ -52,8 +55,30 @@ def _largest(approximate: Mapping[str, float], exact: Mapping[str, sympy.Expr]) 
 
 
 def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float],
-                finite_differences: Mapping[str, float]) -> CrossCheck:
+                finite_differences: Mapping[str, float], notes: tuple[str, ...] = ()) -> CrossCheck:
     """Return the largest differences of the NumPy values and finite-difference gradients."""
     numpy_worst, numpy_where, compared = _largest(vectorized, exact)
     fd_worst, fd_where, _ = _largest(finite_differences, exact)
-    return CrossCheck(numpy_worst, numpy_where, fd_worst, fd_where, compared)
+    return CrossCheck(numpy_worst, numpy_where, fd_worst, fd_where, compared, notes)
+
+
+def float_notes(derivation: Derivation, exact: Mapping[str, sympy.Expr]) -> tuple[str, ...]:
+    """Say which activations float64 rounds onto 0 or 1, and what a naive float loss makes of that."""
+    notes = []
+    network = derivation.network
+    outputs = set(network.layers[-1].post)
+    for step in derivation.steps:
+        value = exact[step.name]
+        if not step.section.startswith("forward") or value in (0, 1) or not value.is_real:
+            continue
+        as_float = float(value)
+        base = step.name.split("_r")[0] if "_r" in step.name else step.name
+        if as_float in (0.0, 1.0) and value != as_float:
+            gap = abs(value - as_float)
+            note = (f"{step.name} = {sympy.Float(value, 25)} is exactly {as_float} in float64 (the gap "
+                    f"{sympy.Float(gap, 3)} is below float64's resolution)")
+            if base in outputs and network.loss == "binary_cross_entropy":
+                note += ("; a naive float64 binary cross-entropy takes log(0) = -inf there, while the exact "
+                         "loss is finite; handcalc's NumPy path works from the logit and stays finite")
+            notes.append(note)
+    return tuple(notes)

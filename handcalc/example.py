@@ -75,6 +75,7 @@ class Case:
     texts: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     title: str = ""
     init: Mapping[str, Any] | None = None  # how the tutorial's code draws the weights, when it does
+    network: Network | None = None  # this case's own network, when it differs from the example's
 
     @property
     def has_parameters(self) -> bool:
@@ -124,6 +125,10 @@ class WorkedExample:
     network: Network
     cases: tuple[Case, ...]
     claims: tuple[Claim, ...]
+
+    def network_of(self, case: Case) -> Network:
+        """Return the network a case runs on: its own, or the example's."""
+        return case.network or self.network
 
     def case(self, name: str) -> Case:
         """Return the case called `name`."""

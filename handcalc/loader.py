@@ -17,6 +17,7 @@ from typing import Any
 from .errors import InputError, Problem
 from .example import Case, Claim, Layer, Network, WorkedExample
 from .functions import ACTIVATIONS, BIAS_MODES, LOSSES
+from .initial import INIT_METHODS, LAYOUTS, draw, is_seeded
 from .derivation import LEARNING_RATE
 from .numbers import NumberError, parse_fraction, to_decimal_text
 
@@ -143,29 +144,29 @@ def _layer_defaults(index: int, count: int, size: int) -> tuple[tuple[str, ...],
     return pre, tuple(f"out_{name}" for name in pre)
 
 
-def _read_network(reader: _Reader, data: dict[str, Any]) -> Network:
+def _read_network(reader: _Reader, data: dict[str, Any], prefix: str = "network") -> Network:
     sizes = data.get("sizes")
     if (not isinstance(sizes, list) or len(sizes) < 2
             or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes)):
-        reader.problem("network.sizes", "expected a list of at least two positive integers (inputs first)")
+        reader.problem(f"{prefix}.sizes", "expected a list of at least two positive integers (inputs first)")
         raise InputError(reader.problems)
     inputs = reader.names(data.get("inputs", [f"x{i + 1}" for i in range(sizes[0])]),
-                          "network.inputs", sizes[0])
+                          f"{prefix}.inputs", sizes[0])
     default_activation = data.get("activation", "sigmoid")
     bias_mode = data.get("bias", "shared")
     if bias_mode not in BIAS_MODES:
-        reader.problem("network.bias", f"unknown bias mode {bias_mode!r}: expected one of {', '.join(BIAS_MODES)}")
+        reader.problem(f"{prefix}.bias", f"unknown bias mode {bias_mode!r}: expected one of {', '.join(BIAS_MODES)}")
     loss = data.get("loss", "half_squared_error")
     if loss not in LOSSES:
-        reader.problem("network.loss", f"unknown loss {loss!r}: expected one of {', '.join(LOSSES)}")
+        reader.problem(f"{prefix}.loss", f"unknown loss {loss!r}: expected one of {', '.join(LOSSES)}")
     specs = data.get("layers", [{} for _ in sizes[1:]])
     if not isinstance(specs, list) or len(specs) != len(sizes) - 1:
-        reader.problem("network.layers", f"expected {len(sizes) - 1} [[network.layers]] tables, one per non-input layer")
+        reader.problem(f"{prefix}.layers", f"expected {len(sizes) - 1} [[network.layers]] tables, one per non-input layer")
         specs = [{} for _ in sizes[1:]]
     layers = []
     weight_number = 0
     for index, (size, spec) in enumerate(zip(sizes[1:], specs)):
-        key = f"network.layers[{index}]"
+        key = f"{prefix}.layers[{index}]"
         spec = reader.table(spec, key)
         fan_in = sizes[index]
         default_pre, default_post = _layer_defaults(index, len(sizes) - 1, size)
@@ -205,9 +206,9 @@ def _read_network(reader: _Reader, data: dict[str, Any]) -> Network:
         layers=tuple(layers),
         loss=loss,
         bias_mode=bias_mode,
-        targets=reader.names(data.get("targets", [f"T{k + 1}" for k in range(outputs)]), "network.targets", outputs),
-        errors=reader.names(data.get("errors", [f"E{k + 1}" for k in range(outputs)]), "network.errors", outputs),
-        total_error=reader.identifier(data.get("total_error", "E_total"), "network.total_error"),
+        targets=reader.names(data.get("targets", [f"T{k + 1}" for k in range(outputs)]), f"{prefix}.targets", outputs),
+        errors=reader.names(data.get("errors", [f"E{k + 1}" for k in range(outputs)]), f"{prefix}.errors", outputs),
+        total_error=reader.identifier(data.get("total_error", "E_total"), f"{prefix}.total_error"),
     )
     return network
 
@@ -231,14 +232,36 @@ def _scaled(reader: _Reader, rows: tuple[tuple[str, ...], ...], scale: Any, key:
     return tuple(tuple(value / d for value, d in zip(row, divisors)) for row in exact)
 
 
-def _read_cases(reader: _Reader, data: Any, network: Network, parameters: dict[str, str]) -> tuple[Case, ...]:
+def _read_init(reader: _Reader, init: Any, key: str) -> dict[str, Any] | None:
+    if init is None:
+        return None
+    if not isinstance(init, dict):
+        reader.problem(key, f"expected a table, found {_kind(init)}")
+        return None
+    if init.get("method") not in INIT_METHODS:
+        reader.problem(f"{key}.method", f"expected one of {', '.join(INIT_METHODS)}, found {init.get('method')!r}")
+    if init.get("layout", "inputs_by_neurons") not in LAYOUTS:
+        reader.problem(f"{key}.layout", f"expected one of {', '.join(LAYOUTS)}, found {init.get('layout')!r}")
+    seed = init.get("seed", "none")
+    if seed != "none" and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32):
+        reader.problem(f"{key}.seed", f"expected an integer seed in [0, 2^32) or \"none\", found {seed!r}")
+    return init
+
+
+def _read_cases(reader: _Reader, data: Any, default_network: Network, parameters: dict[str, str]) -> tuple[Case, ...]:
     if not isinstance(data, list) or not data:
         reader.problem("cases", "is missing: expected at least one [[cases]] table")
         return ()
     cases = []
+    known = set(default_network.parameters)
     for index, spec in enumerate(data):
         key = f"cases[{index}]"
         spec = reader.table(spec, key)
+        own = None
+        if "network" in spec:
+            own = _read_network(reader, reader.table(spec["network"], f"{key}.network"), f"{key}.network")
+            known.update(own.parameters)
+        network = own or default_network
         case_name = reader.identifier(spec.get("name", f"case{index + 1}"), f"{key}.name")
         raw_rows = reader.matrix(spec.get("inputs"), f"{key}.inputs", len(network.inputs))
         raw_targets = (reader.matrix(spec["targets"], f"{key}.targets", len(network.targets))
@@ -256,21 +279,23 @@ def _read_cases(reader: _Reader, data: Any, network: Network, parameters: dict[s
                     if not 0 <= value <= 1:
                         reader.problem(f"{key}.targets[{r}][{c}]",
                                        f"{network.loss} needs targets in [0, 1], found {raw_targets[r][c]}")
-        texts = dict(parameters)
+        texts = {p: t for p, t in parameters.items() if p in network.parameters}
         overrides = reader.table(spec.get("parameters"), f"{key}.parameters", required=False)
         for pname, value in overrides.items():
             texts[pname] = reader.number(value, f"{key}.parameters.{pname}")
-        init = spec.get("init")
-        if init is not None and not isinstance(init, dict):
-            reader.problem(f"{key}.init", f"expected a table, found {_kind(init)}")
-            init = None
-        missing = [p for p in network.parameters if p not in texts]
+            if pname not in network.parameters:
+                reader.problem(f"{key}.parameters.{pname}", f"{pname!r} is not a parameter of the network")
+        init = _read_init(reader, spec.get("init"), f"{key}.init")
+        values = {p: parse_fraction(t) for p, t in texts.items() if p in network.parameters}
+        if init is not None and is_seeded(init) and not reader.problems:
+            drawn, drawn_texts = draw(network, init)
+            values.update({p: v for p, v in drawn.items() if p not in texts})
+            texts.update({p: t for p, t in drawn_texts.items() if p not in texts})
+        missing = [p for p in network.parameters if p not in values]
         if missing and init is None:
             reader.problem(f"{key}.parameters", f"no value for parameter {missing[0]!r} (give it in [parameters])")
-        for pname in texts:
-            if pname not in network.parameters:
-                reader.problem(f"parameters.{pname}", f"{pname!r} is not a parameter of the network")
-        values = {} if missing else {p: parse_fraction(texts[p]) for p in network.parameters}
+        if missing:
+            values = {}
         several = len(rows) > 1
         for r, (raw, exact) in enumerate(zip(raw_rows, rows)):
             suffix = f"_r{r + 1}" if several else ""
@@ -282,7 +307,10 @@ def _read_cases(reader: _Reader, data: Any, network: Network, parameters: dict[s
                 texts[name + suffix] = text if spec.get("target_scale") is None else to_decimal_text(value, 10)
         texts[LEARNING_RATE] = rate
         cases.append(Case(case_name, rows, targets, parse_fraction(rate), MappingProxyType(values),
-                          MappingProxyType(texts), str(spec.get("title", "")), init))
+                          MappingProxyType(texts), str(spec.get("title", "")), init, own))
+    for pname in parameters:
+        if pname not in known:
+            reader.problem(f"parameters.{pname}", f"{pname!r} is not a parameter of the network")
     return tuple(cases)
 
 

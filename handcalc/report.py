@@ -50,7 +50,13 @@ class Table:
 
 
 def _number_text(value: sympy.Expr, digits: int) -> str:
-    return to_decimal_text(value, digits)
+    """Decimal text; more digits where rounding would make a value look like a whole number it is not."""
+    text = to_decimal_text(value, digits)
+    while digits < 40 and value.is_Float and sympy.Rational(text) == int(sympy.Rational(text)) \
+            and sympy.Rational(text) != value and float(value) != 0:
+        digits += 8
+        text = to_decimal_text(value, digits)
+    return text
 
 
 def _substitution_numbers(case: CaseResult) -> dict[str, str]:
@@ -109,8 +115,8 @@ def case_tables(case: CaseResult) -> list[Table]:
             rows.append(Row(
                 step.name, step.formula, step.substituted(numbers),
                 _number_text(case.values[step.name], digits),
-                "; ".join(dict.fromkeys(v.claim.stated for v in stated)),
-                "; ".join(dict.fromkeys(v.verdict for v in stated)),
+                "; ".join(dict.fromkeys(v.claim.stated for v in stated if v.claim.kind == "value")),
+                "; ".join(dict.fromkeys(v.verdict for v in stated if v.claim.kind == "value")),
             ))
         tables.append(Table(title[0].upper() + title[1:], tuple(rows)))
     return tables
@@ -138,7 +144,7 @@ def _cross_check_lines(case: CaseResult) -> list[str]:
         f"Central finite differences: largest relative difference {check.finite_difference_max_rel_diff:.1e} "
         f"(at {check.finite_difference_worst}; tolerance {FINITE_DIFFERENCE_TOLERANCE:.0e})",
         f"Cross-checks {status} with the exact values.",
-    ]
+    ] + [f"Float64: {note}" for note in check.notes]
 
 
 def _no_derivation(case: CaseResult) -> str:
@@ -227,7 +233,7 @@ def render(result: Result, fmt: str = "text") -> str:
     if example.source:
         out.append(f"Source: {example.source}")
     for case in result.cases:
-        out += ["", heading(_case_heading(case, example.network), 2)]
+        out += ["", heading(_case_heading(case, example.network_of(case.case)), 2)]
         if case.case.title:
             out.append(case.case.title[0].upper() + case.case.title[1:])
         if case.derivation is None:
