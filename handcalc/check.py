@@ -73,6 +73,54 @@ def check_case(example: WorkedExample, case: Case) -> CaseResult:
     return CaseResult(case, derivation, values, checks, judge_case(claims, network, case, derivation, values))
 
 
+def validate_claims(example: WorkedExample) -> None:
+    """Raise InputError for claims about quantities or names the example does not have."""
+    from . import expression as ex
+    from .errors import InputError, Problem
+    from .loader import claim_line
+
+    problems = []
+    for case in example.cases:
+        network = example.network_of(case)
+        known = set(given_inputs(network, case))
+        if case.has_parameters and case.targets:
+            derivation = derive(network, len(case.rows))
+            known |= set(derivation.given) | set(derivation.by_name)
+        else:
+            known |= set(network.parameters) | set(case.parameters)
+        for index, claim in enumerate(example.claims):
+            if claim.case != case.name:
+                continue
+            if claim.quantity and claim.quantity not in known:
+                problems.append(Problem(str(example.path), f"claims[{index}].quantity",
+                                        f"no quantity named {claim.quantity!r} in case {case.name}"
+                                        f"{_near(claim.quantity, known)}", claim_line(example.path, index)))
+            for field in ("expression", "right"):
+                text = getattr(claim, field)
+                if not text:
+                    continue
+                try:
+                    unknown = sorted(ex.names(ex.parse(text)) - known)
+                except ex.ExpressionError as error:
+                    problems.append(Problem(str(example.path), f"claims[{index}].{field}", str(error),
+                                            claim_line(example.path, index)))
+                    continue
+                if unknown:
+                    problems.append(Problem(str(example.path), f"claims[{index}].{field}",
+                                            f"no quantity named {unknown[0]!r} in case {case.name}"
+                                            f"{_near(unknown[0], known)}", claim_line(example.path, index)))
+    if problems:
+        raise InputError(problems)
+
+
+def _near(name: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def check(example: WorkedExample) -> Result:
     """Return the full check of a worked example, every case."""
+    validate_claims(example)
     return Result(example, tuple(check_case(example, case) for case in example.cases))

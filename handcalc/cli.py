@@ -48,6 +48,8 @@ def _write(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         return
     target = Path(output)
+    if not target.parent.is_dir():
+        raise InputError(f"cannot write {output}: the folder {target.parent} does not exist")
     handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent or ".", delete=False,
                                          prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -61,11 +63,13 @@ def _write(text: str, output: str | None) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     from .catalog import resolve
-    from .check import check
+    from .check import check, validate_claims
     from .loader import load_file
     from .report import render, to_json
 
     examples = [load_file(resolve(name)) for name in args.examples]  # every file validated before any work
+    for example in examples:
+        validate_claims(example)
     results = [check(example) for example in examples]
     if args.format == "json":
         documents = [to_json(result) for result in results]
@@ -82,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv and not argv[0].startswith("-") and argv[0] not in ("check", "list"):
         argv.insert(0, "check")
     debug = "--debug" in argv
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stop:  # argparse has printed its one-line usage error
+        return int(stop.code or 0)
     try:
         if args.list or args.command == "list":
             sys.stdout.write(_list())
@@ -97,10 +104,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         sys.stderr.write(f"handcalc: error: {error}\n")
         return 2
+    except BrokenPipeError:
+        return 1
     except OSError as error:
         if debug:
             raise
         sys.stderr.write(f"handcalc: error: {error.filename or ''}: {error.strerror}\n")
         return 2
-    except BrokenPipeError:
-        return 1

@@ -21,7 +21,7 @@ from .initial import INIT_METHODS, LAYOUTS, draw, is_seeded
 from .derivation import LEARNING_RATE
 from .numbers import NumberError, parse_fraction, to_decimal_text
 
-__all__ = ["load_file", "load_text", "IDENTIFIER"]
+__all__ = ["load_file", "load_text", "claim_line", "IDENTIFIER"]
 
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 MAX_FILE_BYTES = 1_000_000
@@ -123,6 +123,14 @@ class _Reader:
         return tuple(rows)
 
 
+def _suggest(value: Any, choices: Any) -> str:
+    """A 'did you mean' for a near miss, or ''."""
+    import difflib
+
+    close = difflib.get_close_matches(str(value), list(choices), n=1) if isinstance(value, str) else []
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _kind(value: Any) -> str:
     kinds = {bool: "a boolean", int: "an integer", str: "a string", list: "a list", dict: "a table"}
     return kinds.get(type(value), type(value).__name__)
@@ -153,12 +161,18 @@ def _read_network(reader: _Reader, data: dict[str, Any], prefix: str = "network"
     inputs = reader.names(data.get("inputs", [f"x{i + 1}" for i in range(sizes[0])]),
                           f"{prefix}.inputs", sizes[0])
     default_activation = data.get("activation", "sigmoid")
+    if default_activation not in ACTIVATIONS:
+        reader.problem(f"{prefix}.activation", f"unknown activation {default_activation!r}: "
+                       f"expected one of {', '.join(ACTIVATIONS)}{_suggest(default_activation, ACTIVATIONS)}")
+        default_activation = "sigmoid"
     bias_mode = data.get("bias", "shared")
     if bias_mode not in BIAS_MODES:
-        reader.problem(f"{prefix}.bias", f"unknown bias mode {bias_mode!r}: expected one of {', '.join(BIAS_MODES)}")
+        reader.problem(f"{prefix}.bias", f"unknown bias mode {bias_mode!r}: expected one of {', '.join(BIAS_MODES)}"
+                       f"{_suggest(bias_mode, BIAS_MODES)}")
     loss = data.get("loss", "half_squared_error")
     if loss not in LOSSES:
-        reader.problem(f"{prefix}.loss", f"unknown loss {loss!r}: expected one of {', '.join(LOSSES)}")
+        reader.problem(f"{prefix}.loss", f"unknown loss {loss!r}: expected one of {', '.join(LOSSES)}"
+                       f"{_suggest(loss, LOSSES)}")
     specs = data.get("layers", [{} for _ in sizes[1:]])
     if not isinstance(specs, list) or len(specs) != len(sizes) - 1:
         reader.problem(f"{prefix}.layers", f"expected {len(sizes) - 1} [[network.layers]] tables, one per non-input layer")
@@ -176,7 +190,8 @@ def _read_network(reader: _Reader, data: dict[str, Any], prefix: str = "network"
         activation = spec.get("activation", default_activation)
         if activation not in ACTIVATIONS:
             reader.problem(f"{key}.activation",
-                           f"unknown activation {activation!r}: expected one of {', '.join(ACTIVATIONS)}")
+                           f"unknown activation {activation!r}: expected one of {', '.join(ACTIVATIONS)}"
+                           f"{_suggest(activation, ACTIVATIONS)}")
         if "weights" in spec:
             raw = spec["weights"]
             weights = []
@@ -444,6 +459,15 @@ def load_text(text: str, path: str = "<text>", name: str | None = None) -> Worke
         cases=cases,
         claims=claims,
     )
+
+
+def claim_line(path: Path, index: int) -> int | None:
+    """Return the line of the index-th [[claims]] table of a file, if it can be read."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return _Reader(str(path), text).line_of(f"claims[{index}]")
 
 
 def load_file(path: Path | str) -> WorkedExample:
