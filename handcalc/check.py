@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
-from dataclasses import dataclass
-from typing import Mapping
+from dataclasses import dataclass, replace
+from typing import Callable, Mapping
 
 import sympy
 
 from .crosscheck import CrossCheck, cross_check, float_notes
 from .derivation import Derivation, derive
-from .example import Case, WorkedExample
+from .example import Case, Claim, Network, WorkedExample
+from .trained import TrainingResult
+from .training import Procedure
 from .values import evaluate, given_inputs, given_values
 from .claims import judge_case
 from .verdicts import VERDICTS, Verdict
 
-__all__ = ["CaseResult", "Result", "check", "check_case"]
+__all__ = ["CaseResult", "Result", "check", "check_case", "validate_claims"]
+
+PROGRESS_THRESHOLD = 2_000_000  # epochs x rows beyond which a terminal gets a progress bar
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class CaseResult:
     values: Mapping[str, sympy.Expr]
     cross_check: CrossCheck | None
     verdicts: tuple[Verdict, ...]
+    training: TrainingResult | None = None
 
 
 @dataclass(frozen=True)
@@ -57,20 +63,57 @@ class Result:
         return 1 if failed or not all(case.cross_check.ok for case in self.cases if case.cross_check) else 0
 
 
+def _train(network: Network, case: Case, claims: tuple[Claim, ...]) -> TrainingResult | None:
+    """Replay the case's training run in float64, and its first epochs with 40 digits to bound the error."""
+    if case.training is None or not case.has_parameters or not case.targets:
+        return None
+    from .trained import claim_epochs
+    from .training import exact_epochs, exact_replay, replay
+
+    procedure = case.training
+    run = replay(network, case, procedure, claim_epochs(claims, procedure), progress_bar(procedure, case))
+    epochs = exact_epochs(network, case, procedure)
+    exact = exact_replay(network, case, procedure, epochs)
+    short = run if epochs == procedure.epochs else replay(network, case, replace(procedure, epochs=epochs, predict=()))
+    drift = max(abs(float(exact.weights[name]) - short.weights[name]) / max(abs(float(exact.weights[name])), 1e-300)
+                for name in exact.weights)
+    return TrainingResult(procedure, run, epochs, drift)
+
+
 def check_case(example: WorkedExample, case: Case) -> CaseResult:
-    """Return the derivation, exact values, cross-checks and verdicts of one case."""
+    """Return the derivation, exact values, cross-checks, training replay and verdicts of one case."""
     from . import vectorized  # NumPy is only needed once a case is checked
 
     network = example.network_of(case)
     claims = tuple(claim for claim in example.claims if claim.case == case.name)
+    training = _train(network, case, claims)
     if not case.has_parameters or not case.targets:
         values = given_inputs(network, case)
-        return CaseResult(case, None, values, None, judge_case(claims, network, case, None, values))
+        return CaseResult(case, None, values, None, judge_case(claims, network, case, None, values), training)
     derivation = derive(network, len(case.rows))
     values = evaluate(derivation, given_values(derivation, case))
     checks = cross_check(values, vectorized.run(network, case), vectorized.finite_difference_gradients(network, case),
                          float_notes(derivation, values))
-    return CaseResult(case, derivation, values, checks, judge_case(claims, network, case, derivation, values))
+    verdicts = judge_case(claims, network, case, derivation, values, training)
+    return CaseResult(case, derivation, values, checks, verdicts, training)
+
+
+def progress_bar(procedure: Procedure, case: Case) -> Callable[[int], None] | None:
+    """A progress bar on stderr for long runs on a terminal (tqdm, when installed), else None."""
+    if procedure.epochs * len(case.rows) < PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    bar = tqdm(total=procedure.epochs, desc=f"replaying {case.name}", unit="epoch", leave=False, file=sys.stderr)
+
+    def advance(epoch: int) -> None:
+        bar.update(1)
+        if epoch + 1 >= procedure.epochs:
+            bar.close()
+
+    return advance
 
 
 def validate_claims(example: WorkedExample) -> None:

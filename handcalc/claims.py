@@ -19,7 +19,8 @@ import sympy
 from . import expression as ex
 from .derivation import Derivation
 from .example import Case, Claim, Network
-from .initial import is_seeded
+from .trained import TrainingResult, judge_training
+from .values import given_inputs
 from .numbers import parse_rational, to_decimal_text
 from .slips import expression_candidates, extended_value, find_slips, value_candidates
 from .verdicts import Verdict, is_infinite_text, truncates_to, within_stated_digits
@@ -40,8 +41,10 @@ class _Judge:
     """Judges one case's claims in the order the text makes them."""
 
     def __init__(self, network: Network, derivation: Derivation | None, values: Mapping[str, sympy.Expr],
-                 case: Case) -> None:
+                 case: Case, training: TrainingResult | None = None) -> None:
         self.network = network
+        self.training = training
+        self.given = given_inputs(network, case)
         self.derivation = derivation
         self.values = values
         self.case = case
@@ -293,35 +296,39 @@ class _Judge:
             raise ex.ExpressionError(f"{text} cannot be computed")
         return value
 
-    def missing(self, claim: Claim) -> Verdict | None:
-        """An `unchecked` verdict when the case has no weights to compute the claim with."""
-        if self.derivation is not None:
-            return None
-        if claim.kind == "shape" or (claim.kind == "array" and claim.array in ("inputs", "X", "targets", "y")):
-            return None
-        init = self.case.init
-        if init is not None and not is_seeded(init):
-            return Verdict(claim, None, "unchecked", "depends on weights the tutorial's code draws without a seed "
-                           f"({init.get('method')}): not reproducible, so not judged")
-        names = set()
+    def needs_weights(self, claim: Claim) -> bool:
+        """Return True when a claim can only be decided with the case's weights."""
+        if claim.kind == "shape":
+            return False
+        if claim.kind == "training" or claim.stage == "after_training":
+            return True
+        if claim.kind == "array":
+            return claim.array not in ("inputs", "X", "targets", "y")
+        names = {claim.quantity} if claim.quantity else set()
         for text in (claim.expression, claim.right):
             if text:
                 names |= ex.names(ex.parse(text))
-        if claim.kind == "value" and not claim.quantity and names <= set(self.values):
+        return not names <= set(self.given)
+
+    def missing(self, claim: Claim) -> Verdict | None:
+        """An `unchecked` verdict when the case has no reproducible weights to decide the claim with."""
+        if not self.needs_weights(claim):
             return None
-        if claim.quantity in self.values and names <= set(self.values):
-            return None
-        return Verdict(claim, None, "unchecked", f"case {self.case.name} has no weights or no targets to compute it with")
+        init = self.case.init
+        if not claim.reproducible or not self.case.reproducible:
+            method = f" ({init.get('method')})" if init else ""
+            return Verdict(claim, None, "unchecked", f"depends on weights the tutorial's code draws without a "
+                           f"seed{method}: not reproducible, so not judged")
+        if self.derivation is None and claim.kind != "training" and claim.stage != "after_training":
+            return Verdict(claim, None, "unchecked", f"case {self.case.name} has no weights or no targets to compute it with")
+        return None
 
     def judge(self, claim: Claim) -> Verdict:
         missing = self.missing(claim)
         if missing is not None:
             return missing
-        if claim.stage == "after_training":
-            return Verdict(claim, None, "unchecked", "needs a replay of the training run, which handcalc does not do yet")
-        if not claim.reproducible:
-            return Verdict(claim, None, "unchecked", "depends on an unseeded random draw in the tutorial's code: "
-                           "not reproducible")
+        if claim.kind == "training" or claim.stage == "after_training":
+            return judge_training(claim, self.case, self.training)
         if claim.kind == "value":
             return self.judge_value(claim)
         return self.judge_statement(claim)
@@ -395,9 +402,9 @@ def _match(written: ex.Node, formula: ex.Node) -> list[tuple[ex.Number, str]] | 
 
 
 def judge_case(claims: tuple[Claim, ...], network: Network, case: Case, derivation: Derivation | None,
-               values: Mapping[str, sympy.Expr]) -> tuple[Verdict, ...]:
+               values: Mapping[str, sympy.Expr], training: TrainingResult | None = None) -> tuple[Verdict, ...]:
     """Return the verdicts on a case's claims, operand claims just before the claim they belong to."""
-    judge = _Judge(network, derivation, values, case)
+    judge = _Judge(network, derivation, values, case, training)
     for claim in claims:
         try:
             verdict = judge.judge(claim)

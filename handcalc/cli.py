@@ -65,7 +65,8 @@ def _check(args: argparse.Namespace) -> int:
     from .catalog import resolve
     from .check import check, validate_claims
     from .loader import load_file
-    from .report import render, to_json
+    from .jsonreport import to_json
+    from .report import render
 
     examples = [load_file(resolve(name)) for name in args.examples]  # every file validated before any work
     for example in examples:
@@ -106,8 +107,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("handcalc: interrupted\n")
+        return 2
     except OSError as error:
         if debug:
             raise
         sys.stderr.write(f"handcalc: error: {error.filename or ''}: {error.strerror}\n")
+        return 2
+    except Exception as error:  # a bug in handcalc: one line, the traceback only with --debug
+        if debug:
+            raise
+        sys.stderr.write(f"handcalc: internal error: {type(error).__name__}: {error} (--debug shows the traceback)\n")
         return 2

@@ -76,6 +76,12 @@ class Case:
     title: str = ""
     init: Mapping[str, Any] | None = None  # how the tutorial's code draws the weights, when it does
     network: Network | None = None  # this case's own network, when it differs from the example's
+    training: Any = None  # a `training.Procedure` when the text describes a training run on this case
+
+    @property
+    def reproducible(self) -> bool:
+        """Return False when the weights come from a draw the tutorial did not seed."""
+        return self.init is None or isinstance(self.init.get("seed"), int)
 
     @property
     def has_parameters(self) -> bool:
@@ -111,6 +117,10 @@ class Claim:
     transpose: bool = False
     values: tuple[tuple[str, ...], ...] = ()
     stage: str = "hand"  # "hand", or "after_training" for claims a training replay decides
+    check: str | None = None  # kind "training": loss_decreases, loss_at, outputs_near_targets
+    epoch: int | None = None  # after how many epochs (default: the run's epochs)
+    from_epoch: int = 0  # loss_decreases: from this epoch ...
+    tolerance: str | None = None  # outputs_near_targets: largest |output - target| allowed
     reproducible: bool = True  # False when the text's numbers come from an unseeded random draw
 
 

@@ -30,7 +30,8 @@ def draw(network: Network, init: Mapping[str, Any]) -> tuple[dict[str, Fraction]
     """Return the drawn weights (exact) and their texts (the float's shortest repr), layer by layer."""
     import numpy as np
 
-    state = np.random.RandomState(init["seed"])
+    seed = init["seed"] if is_seeded(init) else init["replay_seed"]  # an unseeded draw is replayed with a documented seed
+    state = np.random.RandomState(seed)
     layout = init.get("layout", "inputs_by_neurons")
     values: dict[str, Fraction] = {}
     texts: dict[str, str] = {}

@@ -18,6 +18,7 @@ from .errors import InputError, Problem
 from .example import Case, Claim, Layer, Network, WorkedExample
 from .functions import ACTIVATIONS, BIAS_MODES, LOSSES
 from .initial import INIT_METHODS, LAYOUTS, draw, is_seeded
+from .training import FORWARD, HIDDEN_DELTAS, MODES, MONITORS, OUTPUTS, Procedure
 from .derivation import LEARNING_RATE
 from .numbers import NumberError, parse_fraction, to_decimal_text
 
@@ -25,6 +26,7 @@ __all__ = ["load_file", "load_text", "claim_line", "IDENTIFIER"]
 
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 MAX_FILE_BYTES = 1_000_000
+MAX_EPOCHS = 1_000_000
 
 
 class _Reader:
@@ -228,23 +230,63 @@ def _read_network(reader: _Reader, data: dict[str, Any], prefix: str = "network"
     return network
 
 
-def _scaled(reader: _Reader, rows: tuple[tuple[str, ...], ...], scale: Any, key: str) -> tuple[tuple[Fraction, ...], ...]:
-    """Exact rows, divided by a number or by each column's largest value (`column_max`)."""
-    exact = [[parse_fraction(text) for text in row] for row in rows]
-    if scale is None or not exact:
-        return tuple(tuple(row) for row in exact)
+def _divisors(reader: _Reader, rows: tuple[tuple[str, ...], ...], scale: Any, key: str) -> list[Fraction] | None:
+    """What each column is divided by: a number, or each column's largest value (`column_max`)."""
+    if scale is None or not rows:
+        return None
     if scale == "column_max":
-        divisors = [max(column) for column in zip(*exact)]
+        divisors = [max(column) for column in zip(*([parse_fraction(t) for t in row] for row in rows))]
         if any(d == 0 for d in divisors):
             reader.problem(key, "a column's largest value is 0: cannot scale by it")
-            return tuple(tuple(row) for row in exact)
-    else:
-        divisor = parse_fraction(reader.number(scale, key))
-        if divisor == 0:
-            reader.problem(key, "cannot scale by 0")
-            divisor = Fraction(1)
-        divisors = [divisor] * len(exact[0])
+            return None
+        return divisors
+    divisor = parse_fraction(reader.number(scale, key))
+    if divisor == 0:
+        reader.problem(key, "cannot scale by 0")
+        return None
+    return [divisor] * len(rows[0])
+
+
+def _scaled(rows: tuple[tuple[str, ...], ...], divisors: list[Fraction] | None) -> tuple[tuple[Fraction, ...], ...]:
+    """Exact rows, each column divided by its divisor."""
+    exact = [[parse_fraction(text) for text in row] for row in rows]
+    if divisors is None:
+        return tuple(tuple(row) for row in exact)
     return tuple(tuple(value / d for value, d in zip(row, divisors)) for row in exact)
+
+
+def _read_training(reader: _Reader, spec: Any, key: str, divisors: list[Fraction] | None,
+                   width: int) -> Procedure | None:
+    if spec is None:
+        return None
+    spec = reader.table(spec, key)
+    epochs = spec.get("epochs")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or not 0 < epochs <= MAX_EPOCHS:
+        reader.problem(f"{key}.epochs", f"expected a whole number of epochs from 1 to {MAX_EPOCHS}, found {epochs!r}")
+        epochs = 1
+    choices = {"mode": MODES, "hidden_deltas": HIDDEN_DELTAS, "forward": FORWARD, "outputs": OUTPUTS,
+               "gradient": tuple(LOSSES), "monitor": MONITORS}
+    options: dict[str, Any] = {}
+    for name, allowed in choices.items():
+        if name in spec:
+            if spec[name] not in allowed:
+                reader.problem(f"{key}.{name}", f"expected one of {', '.join(allowed)}, found {spec[name]!r}"
+                               f"{_suggest(spec[name], allowed)}")
+            else:
+                options["gradient_loss" if name == "gradient" else name] = spec[name]
+    if "update_biases" in spec:
+        if not isinstance(spec["update_biases"], bool):
+            reader.problem(f"{key}.update_biases", f"expected true or false, found {_kind(spec['update_biases'])}")
+        else:
+            options["update_biases"] = spec["update_biases"]
+    every = spec.get("report_every", 0)
+    if isinstance(every, bool) or not isinstance(every, int) or every < 0:
+        reader.problem(f"{key}.report_every", f"expected a whole number of epochs, found {every!r}")
+        every = 0
+    predict: tuple[tuple[Fraction, ...], ...] = ()
+    if "predict" in spec:
+        predict = _scaled(reader.matrix(spec["predict"], f"{key}.predict", width), divisors)
+    return Procedure(epochs=epochs, report_every=every, predict=predict, **options)
 
 
 def _read_init(reader: _Reader, init: Any, key: str) -> dict[str, Any] | None:
@@ -257,9 +299,10 @@ def _read_init(reader: _Reader, init: Any, key: str) -> dict[str, Any] | None:
         reader.problem(f"{key}.method", f"expected one of {', '.join(INIT_METHODS)}, found {init.get('method')!r}")
     if init.get("layout", "inputs_by_neurons") not in LAYOUTS:
         reader.problem(f"{key}.layout", f"expected one of {', '.join(LAYOUTS)}, found {init.get('layout')!r}")
-    seed = init.get("seed", "none")
-    if seed != "none" and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32):
-        reader.problem(f"{key}.seed", f"expected an integer seed in [0, 2^32) or \"none\", found {seed!r}")
+    for name in ("seed", "replay_seed"):
+        seed = init.get(name, "none")
+        if seed != "none" and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32):
+            reader.problem(f"{key}.{name}", f"expected an integer seed in [0, 2^32) or \"none\", found {seed!r}")
     return init
 
 
@@ -283,8 +326,10 @@ def _read_cases(reader: _Reader, data: Any, default_network: Network, parameters
                        if "targets" in spec else ())  # a case may give inputs only (a prediction)
         if raw_rows and raw_targets and len(raw_rows) != len(raw_targets):
             reader.problem(f"{key}.targets", f"expected {len(raw_rows)} target rows, one per input row")
-        rows = _scaled(reader, raw_rows, spec.get("input_scale"), f"{key}.input_scale")
-        targets = _scaled(reader, raw_targets, spec.get("target_scale"), f"{key}.target_scale")
+        input_divisors = _divisors(reader, raw_rows, spec.get("input_scale"), f"{key}.input_scale")
+        rows = _scaled(raw_rows, input_divisors)
+        targets = _scaled(raw_targets, _divisors(reader, raw_targets, spec.get("target_scale"), f"{key}.target_scale"))
+        training = _read_training(reader, spec.get("training"), f"{key}.training", input_divisors, len(network.inputs))
         rate = reader.number(spec.get("learning_rate", "1"), f"{key}.learning_rate")
         if parse_fraction(rate) <= 0:
             reader.problem(f"{key}.learning_rate", f"expected a positive number, found {rate}")
@@ -302,7 +347,7 @@ def _read_cases(reader: _Reader, data: Any, default_network: Network, parameters
                 reader.problem(f"{key}.parameters.{pname}", f"{pname!r} is not a parameter of the network")
         init = _read_init(reader, spec.get("init"), f"{key}.init")
         values = {p: parse_fraction(t) for p, t in texts.items() if p in network.parameters}
-        if init is not None and is_seeded(init) and not reader.problems:
+        if init is not None and (is_seeded(init) or "replay_seed" in init) and not reader.problems:
             drawn, drawn_texts = draw(network, init)
             values.update({p: v for p, v in drawn.items() if p not in texts})
             texts.update({p: t for p, t in drawn_texts.items() if p not in texts})
@@ -322,14 +367,15 @@ def _read_cases(reader: _Reader, data: Any, default_network: Network, parameters
                 texts[name + suffix] = text if spec.get("target_scale") is None else to_decimal_text(value, 10)
         texts[LEARNING_RATE] = rate
         cases.append(Case(case_name, rows, targets, parse_fraction(rate), MappingProxyType(values),
-                          MappingProxyType(texts), str(spec.get("title", "")), init, own))
+                          MappingProxyType(texts), str(spec.get("title", "")), init, own, training))
     for pname in parameters:
         if pname not in known:
             reader.problem(f"parameters.{pname}", f"{pname!r} is not a parameter of the network")
     return tuple(cases)
 
 
-CLAIM_KINDS = ("value", "compare", "range", "shape", "array")
+CLAIM_KINDS = ("value", "compare", "range", "shape", "array", "training")
+TRAINING_CHECKS = ("loss_decreases", "loss_at", "outputs_near_targets")
 RELATIONS = ("<", ">", "<=", ">=", "==", "!=")
 
 
@@ -387,6 +433,16 @@ def _read_claims(reader: _Reader, data: Any, cases: tuple[Case, ...]) -> tuple[C
             if bounds not in ("()", "[]", "[)", "(]"):
                 reader.problem(f"{key}.bounds", f"expected one of () [] [) (], found {bounds!r}")
             fields["bounds"] = bounds
+        elif kind == "training":
+            check = spec.get("check")
+            if check not in TRAINING_CHECKS:
+                reader.problem(f"{key}.check", f"expected one of {', '.join(TRAINING_CHECKS)}, found {check!r}")
+            fields["check"] = check
+            if check == "loss_at":
+                stated = reader.number(spec.get("stated"), f"{key}.stated")
+            if check == "outputs_near_targets":
+                fields["tolerance"] = reader.number(spec.get("tolerance"), f"{key}.tolerance")
+            fields["from_epoch"] = _epoch(reader, spec.get("from_epoch", 0), f"{key}.from_epoch")
         else:
             fields["array"] = reader.identifier(spec.get("array"), f"{key}.array")
             fields["transpose"] = bool(spec.get("transpose", False))
@@ -401,6 +457,8 @@ def _read_claims(reader: _Reader, data: Any, cases: tuple[Case, ...]) -> tuple[C
                 else:
                     width = len(raw[0]) if isinstance(raw[0], list) else 0
                     fields["values"] = reader.matrix(raw, f"{key}.stated", width)
+        if "epoch" in spec:
+            fields["epoch"] = _epoch(reader, spec["epoch"], f"{key}.epoch")
         where = reader.text(spec, "where", key, default="")
         case = spec.get("case", case_names[0] if case_names else "")
         if case_names and case not in case_names:
@@ -409,7 +467,8 @@ def _read_claims(reader: _Reader, data: Any, cases: tuple[Case, ...]) -> tuple[C
         if stage not in ("hand", "after_training"):
             reader.problem(f"{key}.stage", f"expected 'hand' or 'after_training', found {stage!r}")
         default_id = {"value": quantity or "arithmetic", "compare": "compare", "range": f"range_{quantity or 'value'}",
-                      "shape": f"shape_{fields.get('array')}", "array": f"array_{fields.get('array')}"}[kind]
+                      "shape": f"shape_{fields.get('array')}", "array": f"array_{fields.get('array')}",
+                      "training": f"training_{fields.get('check')}"}[kind]
         claim_id = str(spec.get("id", default_id))
         if claim_id in seen:
             seen[claim_id] += 1
@@ -419,6 +478,13 @@ def _read_claims(reader: _Reader, data: Any, cases: tuple[Case, ...]) -> tuple[C
         claims.append(Claim(claim_id, kind, stated, where, str(case), stage=stage,
                             reproducible=bool(spec.get("reproducible", True)), **fields))
     return tuple(claims)
+
+
+def _epoch(reader: _Reader, value: Any, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_EPOCHS:
+        reader.problem(key, f"expected a whole number of epochs from 0 to {MAX_EPOCHS}, found {value!r}")
+        return 0
+    return value
 
 
 SHAPE = re.compile(r"^\(?\s*\d+\s*(?:x|×|,)\s*\d+\s*\)?$")

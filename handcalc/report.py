@@ -16,16 +16,15 @@ from tabulate import tabulate
 from .check import CaseResult, Result
 from .crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
 from .derivation import LEARNING_RATE, Step
-from .example import Network
+from .example import Case, Network
 from .numbers import to_decimal_text
 from .verdicts import Verdict
 
-__all__ = ["Row", "Table", "case_tables", "render", "to_json", "FORMATS"]
+__all__ = ["Row", "Table", "case_tables", "training_tables", "render", "stated_text", "number_text", "FORMATS"]
 
 HEADERS = ("quantity", "formula", "numbers substituted", "value", "stated", "verdict")
 SUBSTITUTED_DIGITS = 10
 VALUE_DIGITS = 12
-JSON_VALUE_DIGITS = 25
 FORMATS = {"text": "simple", "markdown": "github"}  # report format -> tabulate table format
 
 
@@ -49,7 +48,7 @@ class Table:
     rows: tuple[Row, ...]
 
 
-def _number_text(value: sympy.Expr, digits: int) -> str:
+def number_text(value: sympy.Expr, digits: int) -> str:
     """Decimal text; more digits where rounding would make a value look like a whole number it is not."""
     text = to_decimal_text(value, digits)
     while digits < 40 and value.is_Float and sympy.Rational(text) == int(sympy.Rational(text)) \
@@ -65,7 +64,7 @@ def _substitution_numbers(case: CaseResult) -> dict[str, str]:
     given = set(case.derivation.given)
     texts = _given_texts(case)
     for name, value in case.values.items():
-        text = texts[name] if name in given else _number_text(value, SUBSTITUTED_DIGITS)
+        text = texts[name] if name in given else number_text(value, SUBSTITUTED_DIGITS)
         numbers[name] = f"({text})" if text.startswith("-") else text
     return numbers
 
@@ -114,7 +113,7 @@ def case_tables(case: CaseResult) -> list[Table]:
             digits = max([VALUE_DIGITS] + [len(v.claim.stated) for v in stated])
             rows.append(Row(
                 step.name, step.formula, step.substituted(numbers),
-                _number_text(case.values[step.name], digits),
+                number_text(case.values[step.name], digits),
                 "; ".join(dict.fromkeys(v.claim.stated for v in stated if v.claim.kind == "value")),
                 "; ".join(dict.fromkeys(v.verdict for v in stated if v.claim.kind == "value")),
             ))
@@ -147,6 +146,65 @@ def _cross_check_lines(case: CaseResult) -> list[str]:
     ] + [f"Float64: {note}" for note in check.notes]
 
 
+_MODE_TEXT = {"batch": "full batch (one update per epoch from all rows)",
+              "online": "online (one update per row, rows in order)"}
+
+
+def training_lines(case: CaseResult, network: Network) -> list[str]:
+    """Sentences that describe a replay: the procedure, the initial weights, the float error."""
+    training = case.training
+    proc, data = training.procedure, case.case
+    lines = [
+        f"Procedure: {proc.epochs} epochs, {_MODE_TEXT[proc.mode]}, gradient of {proc.gradient_loss or network.loss}, "
+        f"{LEARNING_RATE} = {data.texts[LEARNING_RATE]}, biases {'updated' if proc.update_biases else 'held fixed'}, "
+        + (f"hidden deltas use the next layer's weights {proc.hidden_deltas.replace('_', ' ')}, "
+           if len(network.layers) > 1 else "")
+        + f"forward pass {proc.forward.replace('_', ' ')}; loss shown: {proc.monitor or network.loss}.",
+        f"Initial weights: {_initial_text(data)}.",
+        f"Float64 against a 40-digit replay of the first {training.exact_epochs} epochs: largest relative "
+        f"difference of the weights {training.float_vs_exact:.1e}.",
+    ]
+    return lines
+
+
+def _initial_text(data: Case) -> str:
+    init = data.init
+    if init is None:
+        return "as given in the file"
+    how = "2*random(shape) - 1" if init.get("method") == "uniform_pm1" else "randn(*shape)"
+    if data.reproducible:
+        return f"drawn as np.random.seed({init['seed']}); {how}, bit for bit"
+    return (f"the tutorial draws them with {how} and no seed, so its numbers cannot be reproduced; "
+            f"this replay uses the documented seed {init.get('replay_seed')}")
+
+
+def training_tables(case: CaseResult, network: Network) -> list[Table]:
+    """The loss history, the outputs after training and the final weights, as tables."""
+    replay, proc = case.training.replay, case.training.procedure
+    outputs = network.layers[-1].post
+    history = Table("Loss during training", tuple(
+        Row(str(epoch), "", "", f"{float(loss):.10g}") for epoch, loss in replay.history))
+    after = "the loop's last forward pass" if proc.outputs == "last_forward" else "the final weights"
+    rows = [Row(f"row {r + 1}", ", ".join(to_decimal_text(sympy.Rational(v.numerator, v.denominator), 8)
+                                          for v in case.case.rows[r]),
+                ", ".join(f"{o} = {float(replay.outputs[r, k]):.8f}" for k, o in enumerate(outputs)),
+                ", ".join(to_decimal_text(sympy.Rational(v.numerator, v.denominator), 8) for v in case.case.targets[r]))
+            for r in range(len(case.case.rows))]
+    tables = [history, Table(f"Outputs after training (from {after})", tuple(rows))]
+    tables.append(Table("Final weights", tuple(Row(name, "", "", f"{float(value):.12g}")
+                                               for name, value in replay.weights.items())))
+    if replay.prediction is not None:
+        tables.append(Table("Prediction for new inputs (scaled as the training inputs)", tuple(
+            Row(f"new {r + 1}", ", ".join(to_decimal_text(sympy.Rational(v.numerator, v.denominator), 8) for v in row),
+                ", ".join(f"{o} = {float(replay.prediction[r, k]):.8f}" for k, o in enumerate(outputs)), "")
+            for r, row in enumerate(proc.predict))))
+    return tables
+
+
+TRAINING_HEADERS = {"Loss during training": ("epoch", "", "", "loss"),
+                    "Final weights": ("parameter", "", "", "value")}
+
+
 def _no_derivation(case: CaseResult) -> str:
     if case.case.init is not None and not case.case.has_parameters:
         return ("No hand calculation: the tutorial's code draws this case's weights at random "
@@ -164,10 +222,10 @@ def _computed_text(verdict: Verdict) -> str:
         return ""
     if value in (sympy.oo, -sympy.oo):
         return "∞" if value > 0 else "-∞"
-    return _number_text(value, 15)
+    return number_text(value, 15)
 
 
-def _stated_text(verdict: Verdict) -> str:
+def stated_text(verdict: Verdict) -> str:
     claim = verdict.claim
     if claim.kind == "value":
         return f"{claim.expression} = {claim.stated}" if claim.expression else claim.stated
@@ -177,6 +235,13 @@ def _stated_text(verdict: Verdict) -> str:
         return f"{claim.expression or claim.quantity} in {claim.bounds[0]}{claim.low}, {claim.high}{claim.bounds[1]}"
     if claim.kind == "shape":
         return f"{claim.array}{'.T' if claim.transpose else ''} is {claim.stated}"
+    if claim.kind == "training":
+        after = f" after {claim.epoch} epochs" if claim.epoch is not None else ""
+        if claim.check == "loss_decreases":
+            return f"the loss decreases from epoch {claim.from_epoch}{after or ' to the end'}"
+        if claim.check == "loss_at":
+            return f"loss{after} = {claim.stated}"
+        return f"outputs within {claim.tolerance} of targets{after}"
     rows = ", ".join("[" + ", ".join(row) + "]" for row in claim.values)
     return f"{claim.array}{'.T' if claim.transpose else ''} = [{rows}]"
 
@@ -184,7 +249,7 @@ def _stated_text(verdict: Verdict) -> str:
 def _claim_rows(result: Result) -> list[tuple[str, ...]]:
     rows = []
     for verdict in result.verdicts:
-        rows.append((verdict.claim.id, _clip(_stated_text(verdict), 48), _computed_text(verdict), verdict.verdict,
+        rows.append((verdict.claim.id, _clip(stated_text(verdict), 48), _computed_text(verdict), verdict.verdict,
                      _wrap_text(verdict.explanation or "", 70), _wrap_text(verdict.claim.where, 50)))
     return rows
 
@@ -210,12 +275,20 @@ def _summary_lines(result: Result) -> list[str]:
         lines.append("Root errors, each with what follows from it:")
         for root in roots:
             following = [v.claim.id for v in verdicts if root.claim.id in v.roots]
-            line = f"- {root.claim.id} ({_stated_text(root)}): {root.explanation}"
+            line = f"- {root.claim.id} ({stated_text(root)}): {root.explanation}"
             if following:
                 line += f". Follows from it: {', '.join(following)}"
             lines.append(line)
     lines.append(f"{total} claims: {parts}.")
     return lines
+
+
+def _table(table: Table, headers: tuple[str, ...], table_format: str) -> str:
+    """One table; columns whose header and cells are all empty are left out."""
+    rows = [tuple(row.__dict__.values())[: len(headers)] for row in table.rows]
+    keep = [i for i, header in enumerate(headers) if header or any(row[i] for row in rows)]
+    return tabulate([[row[i] for i in keep] for row in rows], headers=[headers[i] for i in keep],
+                    tablefmt=table_format, disable_numparse=True)
 
 
 def render(result: Result, fmt: str = "text") -> str:
@@ -236,14 +309,20 @@ def render(result: Result, fmt: str = "text") -> str:
         out += ["", heading(_case_heading(case, example.network_of(case.case)), 2)]
         if case.case.title:
             out.append(case.case.title[0].upper() + case.case.title[1:])
+        network = example.network_of(case.case)
         if case.derivation is None:
             out += ["", _no_derivation(case)]
-            continue
-        for table in case_tables(case):
-            out += ["", heading(table.title, 3), tabulate(
-                [tuple(row.__dict__.values()) for row in table.rows], headers=HEADERS,
-                tablefmt=table_format, disable_numparse=True)]
-        out += ["", heading("Cross-checks", 3)] + [f"- {line}" if markdown else line for line in _cross_check_lines(case)]
+        elif case.training is None:
+            for table in case_tables(case):
+                out += ["", heading(table.title, 3), _table(table, HEADERS, table_format)]
+        if case.cross_check is not None:
+            out += ["", heading("Cross-checks", 3)] + [f"- {line}" if markdown else line
+                                                      for line in _cross_check_lines(case)]
+        if case.training is not None:
+            out += ["", heading("Training replay", 3)] + training_lines(case, network)
+            for table in training_tables(case, network):
+                headers = TRAINING_HEADERS.get(table.title, ("row", "inputs", "outputs", "targets"))
+                out += ["", heading(table.title, 4), _table(table, headers, table_format)]
     out += ["", heading("Claims", 2), tabulate(
         _claim_rows(result), headers=("claim", "stated", "computed", "verdict", "explanation", "where"),
         tablefmt=table_format, disable_numparse=True)]
@@ -251,58 +330,3 @@ def render(result: Result, fmt: str = "text") -> str:
     return "\n".join(out) + "\n"
 
 
-def _json_number(value: sympy.Expr | None) -> str | None:
-    if value is None:
-        return None
-    if value in (sympy.oo, -sympy.oo):
-        return "Infinity" if value > 0 else "-Infinity"
-    return _number_text(value, JSON_VALUE_DIGITS)
-
-
-def _values_json(result: Result) -> dict[str, str]:
-    values = {}
-    several = len(result.cases) > 1
-    for case in result.cases:
-        for name, value in case.values.items():
-            key = f"{case.case.name}.{name}" if several else name
-            values[key] = _number_text(value, JSON_VALUE_DIGITS)
-    return values
-
-
-def to_json(result: Result) -> dict[str, Any]:
-    """Return the report as the JSON contract of DESIGN.md (a dict ready for json.dumps)."""
-    checks = [c.cross_check for c in result.cases if c.cross_check is not None]
-    claims = []
-    for verdict in result.verdicts:
-        claim = verdict.claim
-        claims.append({
-            "id": claim.id,
-            "what": claim.quantity or claim.expression or claim.array,
-            "kind": claim.kind,
-            "stated": claim.stated if claim.kind in ("value", "shape") else _stated_text(verdict),
-            "computed": _json_number(verdict.computed),
-            "verdict": verdict.verdict,
-            "explanation": verdict.explanation,
-            "source": claim.where,
-            "case": claim.case,
-            "as_written": _json_number(verdict.as_written) if claim.expression and claim.kind == "value" else None,
-            "expression": claim.expression,
-            "roots": list(verdict.roots),
-            "slips": list(verdict.slips),
-        })
-    return {
-        "example": result.example.name,
-        "title": result.example.title,
-        "values": _values_json(result),
-        "cross_check": {
-            "numpy_max_rel_diff": max((c.numpy_max_rel_diff for c in checks), default=None),
-            "finite_difference_max_rel_diff": max((c.finite_difference_max_rel_diff for c in checks), default=None),
-            "ok": all(c.ok for c in checks),
-            "numpy_worst": max(checks, key=lambda c: c.numpy_max_rel_diff).numpy_worst if checks else None,
-            "finite_difference_worst": (max(checks, key=lambda c: c.finite_difference_max_rel_diff)
-                                        .finite_difference_worst if checks else None),
-        },
-        "claims": claims,
-        "summary": result.summary,
-        "exit_code": result.exit_code,
-    }

@@ -66,12 +66,15 @@ def _wrong_claim_file(tmp_path: Path) -> Path:
 
 def test_tutorial1_text_report(capsys) -> None:
     code, out, err = _run(capsys, "tutorial1")
-    assert code == 0, err
+    # Every number of the hand calculation is correct; the one wrong claim is the conclusion's
+    # "after 1,000 or 10,000 iterations the outputs come near the targets" (the replay stays ~0.49 away).
+    assert code == 1, err
     _assert_sections(out)
     assert "0.4176" in out and "0.41425240" in out
     assert re.search(r"^h1 .* 0\.4176 +0\.4176 +correct *$", out, re.M)
     assert re.search(r"^new_w5 .* 0\.41425240 +correct *$", out, re.M)
-    assert "15 claims: 15 correct" in out
+    assert "17 claims: 16 correct, 0 rounding, 0 propagated, 1 wrong" in out
+    assert re.search(r"^training_outputs_near_targets .* wrong ", out, re.M)
     assert err == ""
 
 
@@ -81,7 +84,7 @@ def tutorial1_json() -> dict:
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         code = main(["check", "tutorial1", "--format", "json"])
-    assert code == 0
+    assert code == 1  # the training-run claim; see test_tutorial1_text_report
     return json.loads(buffer.getvalue())
 
 
@@ -94,14 +97,17 @@ def test_json_contract_keys(tutorial1_json) -> None:
     assert report["cross_check"]["finite_difference_max_rel_diff"] <= 1e-6
     for claim in report["claims"]:
         assert {"id", "what", "stated", "computed", "verdict", "explanation", "source"} <= set(claim)
-        assert claim["verdict"] == "correct", claim
-        assert claim["explanation"] is None
-    assert report["summary"]["correct"] == 15
-    assert report["summary"]["wrong"] == report["summary"]["propagated"] == report["summary"]["rounding"] == 0
+        if claim["case"] == "first_row":
+            assert claim["verdict"] == "correct", claim
+            assert claim["explanation"] is None
+    assert report["summary"]["correct"] == 16
+    assert report["summary"]["wrong"] == 1
+    assert report["summary"]["propagated"] == report["summary"]["rounding"] == 0
 
 
 def test_json_claims_keep_the_stated_text(tutorial1_json) -> None:
-    claims = _tutorial1_data()["claims"]
+    claims = [c for c in _tutorial1_data()["claims"] if "quantity" in c]
+    tutorial1_json = dict(tutorial1_json, claims=[c for c in tutorial1_json["claims"] if c["case"] == "first_row"])
     assert [c["stated"] for c in tutorial1_json["claims"]] == [c["stated"] for c in claims]
     assert [c["what"] for c in tutorial1_json["claims"]] == [c["quantity"] for c in claims]
     assert [c["source"] for c in tutorial1_json["claims"]] == [c["where"] for c in claims]
@@ -142,6 +148,8 @@ def test_json_values_are_complete_and_precise(tutorial1_json) -> None:
     exact = _tutorial1_exact_values()
     for name, text in values.items():
         assert re.fullmatch(r"-?\d+(\.\d+)?", text), (name, text)  # plain decimal, no exponent
+        if "." in name:  # another case's values ("training.x1_r1"): only the hand calculation is pinned here
+            continue
         if _significant_digits(text) < 20:
             assert name in exact, f"{name} = {text} has fewer than 20 significant digits"
             assert Fraction(Decimal(text)) == exact[name], (name, text)
@@ -152,6 +160,8 @@ def test_json_values_are_complete_and_precise(tutorial1_json) -> None:
 def test_json_values_agree_with_the_claims(tutorial1_json) -> None:
     values = tutorial1_json["values"]
     for claim in tutorial1_json["claims"]:
+        if claim["case"] != "first_row":
+            continue
         value, computed = Decimal(values[claim["what"]]), Decimal(claim["computed"])
         assert abs(value - computed) <= abs(value) * Decimal("1e-14"), claim
 
@@ -163,9 +173,9 @@ def test_wrong_claim_exits_1(tmp_path, capsys) -> None:
     code, out, err = _run(capsys, "check", str(path), "--format", "json")
     assert code == 1, err
     report = json.loads(out)
-    assert report["summary"]["wrong"] == 1
-    assert report["summary"]["correct"] == 14
-    wrong = [c for c in report["claims"] if c["verdict"] == "wrong"]
+    assert report["summary"]["wrong"] == 2  # this one, and the training-run claim
+    assert report["summary"]["correct"] == 15
+    wrong = [c for c in report["claims"] if c["verdict"] == "wrong" and c["case"] == "first_row"]
     assert [c["stated"] for c in wrong] == ["0.41425250"]
     assert wrong[0]["what"] == "new_w5"
     assert "0.41425240" in wrong[0]["explanation"]
@@ -177,10 +187,12 @@ def test_wrong_claim_exits_1(tmp_path, capsys) -> None:
 
 def test_two_examples_one_json_list(capsys) -> None:
     code, out, err = _run(capsys, "check", "tutorial1", str(TANH342), "--format", "json")
-    assert code == 0, err
+    assert code == 1, err  # the worse of the two: tutorial1's training-run claim
     reports = json.loads(out)
     assert [r["example"] for r in reports] == ["tutorial1", "tanh_3_4_2"]
-    assert all(r["summary"]["wrong"] == 0 for r in reports)
+    assert [r["summary"]["wrong"] for r in reports] == [1, 0]
+    code, out, err = _run(capsys, "check", str(TANH342), str(TANH342), "--format", "json")
+    assert code == 0, err
 
 
 # --- exit code 2: bad usage, bad files -------------------------------------------------
@@ -287,7 +299,7 @@ def test_list(capsys, argv) -> None:
 def test_output_file(tmp_path, capsys) -> None:
     target = tmp_path / "report.txt"
     code, out, err = _run(capsys, "tutorial1", "-o", str(target))
-    assert code == 0, err
+    assert code == 1, err
     assert out == ""
     text = target.read_text(encoding="utf-8")
     _assert_sections(text)
@@ -300,7 +312,7 @@ def test_output_file(tmp_path, capsys) -> None:
 def test_python_dash_m_handcalc(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-m", "handcalc", "tutorial1"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr
     _assert_sections(done.stdout)
     assert "0.4176" in done.stdout and "0.41425240" in done.stdout
 
@@ -316,7 +328,7 @@ def test_console_script(tmp_path) -> None:
         pytest.skip("the handcalc console script is not installed")
     done = subprocess.run([command, "check", "tutorial1", "--format", "json"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     assert report["values"]["h1"] == "0.4176"
-    assert [c["verdict"] for c in report["claims"]] == ["correct"] * 15
+    assert [c["verdict"] for c in report["claims"]] == ["correct"] * 16 + ["wrong"]
