@@ -34,6 +34,9 @@ def _short(value: sympy.Expr | None, digits: int = 12) -> str:
         return "undefined"
     if value in (sympy.oo, -sympy.oo):
         return "∞" if value > 0 else "-∞"
+    gap = abs(1 - value)
+    if value != 1 and gap < sympy.Rational(10) ** (2 - digits):
+        return f"1 {'-' if value < 1 else '+'} {sympy.Float(gap, 3)}"  # 0.999... would print as 1.000...
     return to_decimal_text(value, digits)
 
 
@@ -76,7 +79,9 @@ class _Judge:
         return value(name, top=True), used
 
     def _contributors(self, names: set[str]) -> list[Verdict]:
-        return [self.stated[n][1] for n in sorted(names) if n in self.stated and self.stated[n][1].verdict != "correct"]
+        """The earlier claims used in a recomputation whose numbers differ from the exact values."""
+        return [self.stated[n][1] for n in sorted(names)
+                if n in self.stated and self.stated[n][0] != self.values.get(n)]
 
     @staticmethod
     def _roots(contributors: list[Verdict]) -> tuple[str, ...]:
@@ -125,11 +130,22 @@ class _Judge:
         literals = ex.numbers(node)
         if claim.operands:
             return [(n, q) for n, q in zip(literals, claim.operands) if q]
+        best: list[tuple[ex.Number, str]] = []
+        best_cost = None
         for form in self._formula_node(claim.quantity or ""):
-            pairs = _match(node, form)
-            if pairs is not None:
-                return pairs
-        return []
+            for pairs in _match(node, form):
+                cost = sum(self._distance(number, quantity) for number, quantity in pairs)
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = pairs, cost
+        return best
+
+    def _distance(self, number: ex.Number, quantity: str) -> float:
+        """How far a written number is from the quantity it would stand for (relative)."""
+        value = self.values.get(quantity)
+        if value is None:
+            return 1.0
+        written = float(parse_rational(number.text))
+        return abs(written - float(value)) / max(abs(float(value)), 1e-12)
 
     def judge_operands(self, claim: Claim, node: ex.Node) -> list[Verdict]:
         """Judge each written number that stands for a quantity, as its own claim."""
@@ -141,9 +157,12 @@ class _Judge:
             exact = self.values[quantity]
             if quantity in given and parse_rational(number.text) == exact:
                 continue  # a given value copied exactly: nothing to judge
-            sub_id = f"{claim.id}[{number.text}]"
-            if any(v.claim.id == sub_id for v in self.verdicts + verdicts):
-                sub_id += f"#{sum(v.claim.id.startswith(sub_id) for v in self.verdicts + verdicts) + 1}"
+            base = f"{claim.id}[{number.text}]"
+            taken = {v.claim.id for v in self.verdicts + verdicts}
+            sub_id, count = base, 1
+            while sub_id in taken:
+                count += 1
+                sub_id = f"{base}#{count}"
             sub = Claim(sub_id, "value", number.text,
                         f"operand of {claim.id}: {claim.expression}", claim.case, quantity=quantity)
             verdict = self.judge_value(sub)
@@ -182,17 +201,20 @@ class _Judge:
             return Verdict(claim, exact, "wrong",
                            f"the arithmetic as written gives {_short(as_written)}, but {claim.quantity} is "
                            f"{_short(exact)}: the expression does not compute {claim.quantity}", as_written)
+        if node is None and claim.quantity and _truncated(claim.stated, exact):
+            return Verdict(claim, exact, "rounding",
+                           f"{claim.quantity} is {_short(exact)}: {claim.stated} is it truncated, not rounded")
         if node is None and claim.quantity and self.derivation:
             overrides = {q: v for q, (v, _) in self.stated.items()}
             text_value, used = self.recompute(claim.quantity, overrides)
             earlier = self.stated.get(claim.quantity)
-            if used and _consistent(claim.stated, text_value):
-                return self._inherited(claim, exact, self._contributors(used), "follows from")
+            contributors = self._contributors(used)
+            if contributors and _consistent(claim.stated, text_value):
+                how = "follows from" if within_stated_digits(claim.stated, text_value) else "is, truncated, what follows from"
+                return self._inherited(claim, exact, contributors, how)
             if earlier and earlier[1].verdict != "correct" and _consistent(claim.stated, earlier[0]):
-                return self._inherited(claim, exact, [earlier[1]], "restates")
-            if _truncated(claim.stated, exact):
-                return Verdict(claim, exact, "rounding",
-                               f"{claim.quantity} is {_short(exact)}: {claim.stated} is it truncated, not rounded")
+                how = "restates" if within_stated_digits(claim.stated, earlier[0]) else "restates, truncated,"
+                return self._inherited(claim, exact, [earlier[1]], how)
         if node is not None and not claim.quantity and _truncated(claim.stated, exact):
             return Verdict(claim, exact, "rounding", f"{claim.expression} is {_short(exact)}: "
                            f"{claim.stated} is it truncated, not rounded", as_written)
@@ -226,6 +248,7 @@ class _Judge:
                 inside = f"1 - {q}" if parse_rational(written) == 1 else q
                 slips.append(f"the log taken of {inside} after rounding {q} = {_short(value, 25)} to {written}: "
                              f"log({inside}) became log 0")
+        slips = list(dict.fromkeys(slips))
         explanation = f"{claim.quantity or claim.expression} is finite: {_short(exact, 25)}, not {claim.stated}"
         if slips:
             explanation += f"; likely slip: {slips[0]}"
@@ -374,31 +397,40 @@ def _float_note(value: sympy.Expr) -> str | None:
     return None
 
 
-def _match(written: ex.Node, formula: ex.Node) -> list[tuple[ex.Number, str]] | None:
-    """Pair written numbers with formula names when the two trees have the same shape."""
+def _match(written: ex.Node, formula: ex.Node) -> list[list[tuple[ex.Number, str]]]:
+    """Every way to pair written numbers with formula names, the two trees having the same shape.
+
+    + and * may be written in either order; a formula's trailing /1 or *1 may be left out.
+    """
     if isinstance(formula, ex.Name):
-        return [(written, formula.id)] if isinstance(written, ex.Number) else None
+        return [[(written, formula.id)]] if isinstance(written, ex.Number) else []
     if isinstance(formula, ex.Number):
-        return [] if isinstance(written, ex.Number) else None
+        return [[]] if isinstance(written, ex.Number) else []
     if isinstance(formula, ex.Binary) and formula.op in "*/" and isinstance(formula.right, ex.Number) \
             and formula.right.text == "1" and not (isinstance(written, ex.Binary) and written.op == formula.op):
         return _match(written, formula.left)
     if type(written) is not type(formula):
-        return None
+        return []
     if isinstance(formula, ex.Unary):
-        return _match(written.operand, formula.operand) if written.op == formula.op else None
+        return _match(written.operand, formula.operand) if written.op == formula.op else []
     if isinstance(formula, ex.Call):
-        return _match(written.arg, formula.arg) if written.func == formula.func else None
+        return _match(written.arg, formula.arg) if written.func == formula.func else []
     if written.op != formula.op:
-        return None
+        return []
     orders = [(written.left, written.right)]
     if formula.op in "+*":
         orders.append((written.right, written.left))
+    found = []
     for left, right in orders:
-        a, b = _match(left, formula.left), _match(right, formula.right)
-        if a is not None and b is not None:
-            return a + b
-    return None
+        for a in _match(left, formula.left):
+            for b in _match(right, formula.right):
+                found.append(a + b)
+                if len(found) >= MAX_PAIRINGS:
+                    return found
+    return found
+
+
+MAX_PAIRINGS = 64
 
 
 def judge_case(claims: tuple[Claim, ...], network: Network, case: Case, derivation: Derivation | None,

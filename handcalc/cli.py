@@ -13,7 +13,7 @@ from .errors import InputError
 
 __all__ = ["main"]
 
-FORMAT_CHOICES = ("text", "markdown", "json")
+FORMAT_CHOICES = ("text", "markdown", "latex", "html", "json")
 
 
 def _parser() -> argparse.ArgumentParser:

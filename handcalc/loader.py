@@ -543,6 +543,12 @@ def load_file(path: Path | str) -> WorkedExample:
         raw = path.read_bytes()
     except OSError as error:
         raise InputError([Problem(str(path), "", f"cannot read the file: {error.strerror}")]) from None
+    return load_bytes(raw, path)
+
+
+def load_bytes(raw: bytes, path: Path | str = "<bytes>") -> WorkedExample:
+    """Return the validated worked example in a file's bytes."""
+    path = Path(path)
     if len(raw) > MAX_FILE_BYTES:
         raise InputError([Problem(str(path), "", f"the file is larger than {MAX_FILE_BYTES} bytes")])
     try:

@@ -1,17 +1,18 @@
-"""Report: the worked solution as tables (via tabulate) and as the JSON contract.
+"""Report: a worked example's results as a document of headings, text, tables and equations.
 
 Rows read like a hand calculation: quantity, formula, the numbers substituted,
-the value, what the text states, the verdict.  Building the rows is separate
-from rendering them, so every format shows the same data.
+the value, what the text states, the verdict.  The document is plain data;
+`handcalc.render` turns the same document into text, Markdown, LaTeX or HTML,
+so every format shows the same thing.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Union
 
 import sympy
-from tabulate import tabulate
 
 from .check import CaseResult, Result
 from .crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
@@ -20,12 +21,13 @@ from .example import Case, Network
 from .numbers import to_decimal_text
 from .verdicts import Verdict
 
-__all__ = ["Row", "Table", "case_tables", "training_tables", "render", "stated_text", "number_text", "FORMATS"]
+__all__ = ["Heading", "Paragraph", "Table", "Equation", "Block", "Row", "build", "render",
+           "case_tables", "training_tables", "stated_text", "number_text"]
 
 HEADERS = ("quantity", "formula", "numbers substituted", "value", "stated", "verdict")
+CLAIM_HEADERS = ("claim", "stated", "computed", "verdict", "explanation", "where")
 SUBSTITUTED_DIGITS = 10
 VALUE_DIGITS = 12
-FORMATS = {"text": "simple", "markdown": "github"}  # report format -> tabulate table format
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,40 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """A section title; level 1 is the example's title."""
+
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A sentence or a few; `items` makes it a list."""
+
+    text: str
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Table:
-    """A titled section of rows."""
+    """A titled table: the title is shown as a heading of `level`."""
 
     title: str
-    rows: tuple[Row, ...]
+    rows: tuple[Row, ...] | tuple[tuple[str, ...], ...]
+    headers: tuple[str, ...] = HEADERS
+    level: int = 3
+
+
+@dataclass(frozen=True)
+class Equation:
+    """A chain-rule derivation: LaTeX from SymPy, and the same in plain text."""
+
+    latex: str
+    plain: str
+
+
+Block = Union[Heading, Paragraph, Table, Equation]
 
 
 def number_text(value: sympy.Expr, digits: int) -> str:
@@ -121,6 +152,32 @@ def case_tables(case: CaseResult) -> list[Table]:
     return tables
 
 
+def _latex_name(name: str) -> str:
+    """dE_dw5 -> \\frac{\\partial E}{\\partial w_{5}}; out_h1 -> out_{h1} (SymPy's own typesetting)."""
+    match = re.fullmatch(r"d([A-Za-z][A-Za-z0-9]*)_d([A-Za-z][A-Za-z0-9_]*)", name)
+    if match:
+        top, bottom = (sympy.latex(sympy.Symbol(part)) for part in match.groups())
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+    return sympy.latex(sympy.Symbol(name))
+
+
+def chain_equations(case: CaseResult) -> list[Equation]:
+    """The chain rule for every gradient, typeset: dE/dw5 = factors = numbers = value."""
+    equations = []
+    numbers = _substitution_numbers(case)
+    for step in case.derivation.steps:
+        if not step.name.startswith("dE_d") or step.row is not None or not step.factors:
+            continue
+        factors = step.factors
+        symbolic = r" \cdot ".join(_latex_name(f) for f in factors)
+        numeric = r" \cdot ".join(numbers[f] for f in factors)
+        value = number_text(case.values[step.name], 10)
+        equations.append(Equation(
+            f"{_latex_name(step.name)} = {symbolic} = {numeric} = {value}",
+            f"{step.name} = {' * '.join(factors)} = {' * '.join(numbers[f] for f in factors)} = {value}"))
+    return equations
+
+
 def _case_heading(case: CaseResult, network: Network) -> str:
     data = case.case
     parts = []
@@ -182,27 +239,26 @@ def training_tables(case: CaseResult, network: Network) -> list[Table]:
     """The loss history, the outputs after training and the final weights, as tables."""
     replay, proc = case.training.replay, case.training.procedure
     outputs = network.layers[-1].post
-    history = Table("Loss during training", tuple(
-        Row(str(epoch), "", "", f"{float(loss):.10g}") for epoch, loss in replay.history))
+    history = Table("Loss during training", tuple((str(epoch), f"{float(loss):.10g}") for epoch, loss in replay.history),
+                    ("epoch", f"loss ({proc.monitor or network.loss})"), 4)
     after = "the loop's last forward pass" if proc.outputs == "last_forward" else "the final weights"
-    rows = [Row(f"row {r + 1}", ", ".join(to_decimal_text(sympy.Rational(v.numerator, v.denominator), 8)
-                                          for v in case.case.rows[r]),
-                ", ".join(f"{o} = {float(replay.outputs[r, k]):.8f}" for k, o in enumerate(outputs)),
-                ", ".join(to_decimal_text(sympy.Rational(v.numerator, v.denominator), 8) for v in case.case.targets[r]))
-            for r in range(len(case.case.rows))]
-    tables = [history, Table(f"Outputs after training (from {after})", tuple(rows))]
-    tables.append(Table("Final weights", tuple(Row(name, "", "", f"{float(value):.12g}")
-                                               for name, value in replay.weights.items())))
+    rows = [(f"row {r + 1}", _fractions(case.case.rows[r]),
+             ", ".join(f"{o} = {float(replay.outputs[r, k]):.8f}" for k, o in enumerate(outputs)),
+             _fractions(case.case.targets[r])) for r in range(len(case.case.rows))]
+    tables = [history, Table(f"Outputs after training (from {after})", tuple(rows),
+                             ("row", "inputs", "outputs", "targets"), 4)]
+    tables.append(Table("Final weights", tuple((name, f"{float(value):.12g}") for name, value in replay.weights.items()),
+                        ("parameter", "value"), 4))
     if replay.prediction is not None:
         tables.append(Table("Prediction for new inputs (scaled as the training inputs)", tuple(
-            Row(f"new {r + 1}", ", ".join(to_decimal_text(sympy.Rational(v.numerator, v.denominator), 8) for v in row),
-                ", ".join(f"{o} = {float(replay.prediction[r, k]):.8f}" for k, o in enumerate(outputs)), "")
-            for r, row in enumerate(proc.predict))))
+            (f"new {r + 1}", _fractions(row),
+             ", ".join(f"{o} = {float(replay.prediction[r, k]):.8f}" for k, o in enumerate(outputs)))
+            for r, row in enumerate(proc.predict)), ("row", "inputs", "outputs"), 4))
     return tables
 
 
-TRAINING_HEADERS = {"Loss during training": ("epoch", "", "", "loss"),
-                    "Final weights": ("parameter", "", "", "value")}
+def _fractions(values: Any) -> str:
+    return ", ".join(to_decimal_text(sympy.Rational(v.numerator, v.denominator), 8) for v in values)
 
 
 def _no_derivation(case: CaseResult) -> str:
@@ -250,18 +306,12 @@ def _claim_rows(result: Result) -> list[tuple[str, ...]]:
     rows = []
     for verdict in result.verdicts:
         rows.append((verdict.claim.id, _clip(stated_text(verdict), 48), _computed_text(verdict), verdict.verdict,
-                     _wrap_text(verdict.explanation or "", 70), _wrap_text(verdict.claim.where, 50)))
+                     verdict.explanation or "", verdict.claim.where))
     return rows
 
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def _wrap_text(text: str, width: int) -> str:
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width)) if text else ""
 
 
 def _summary_lines(result: Result) -> list[str]:
@@ -270,63 +320,55 @@ def _summary_lines(result: Result) -> list[str]:
     parts = ", ".join(f"{count} {name}" for name, count in summary.items() if count or name != "unchecked")
     lines = []
     verdicts = result.verdicts
-    roots = [v for v in verdicts if v.verdict == "wrong"]
-    if roots:
-        lines.append("Root errors, each with what follows from it:")
-        for root in roots:
-            following = [v.claim.id for v in verdicts if root.claim.id in v.roots]
-            line = f"- {root.claim.id} ({stated_text(root)}): {root.explanation}"
-            if following:
-                line += f". Follows from it: {', '.join(following)}"
-            lines.append(line)
+    for root in (v for v in verdicts if v.verdict == "wrong"):
+        following = [v.claim.id for v in verdicts if root.claim.id in v.roots]
+        line = f"{root.claim.id} ({stated_text(root)}): {root.explanation}"
+        if following:
+            line += f". Follows from it: {', '.join(following)}"
+        lines.append(line)
     lines.append(f"{total} claims: {parts}.")
     return lines
 
 
-def _table(table: Table, headers: tuple[str, ...], table_format: str) -> str:
-    """One table; columns whose header and cells are all empty are left out."""
-    rows = [tuple(row.__dict__.values())[: len(headers)] for row in table.rows]
-    keep = [i for i, header in enumerate(headers) if header or any(row[i] for row in rows)]
-    return tabulate([[row[i] for i in keep] for row in rows], headers=[headers[i] for i in keep],
-                    tablefmt=table_format, disable_numparse=True)
+def build(result: Result) -> list[Block]:
+    """Return the whole report as a document: the same blocks for every format."""
+    example = result.example
+    blocks: list[Block] = [Heading(1, f"{example.name}: {example.title}" if example.title else example.name)]
+    if example.source:
+        blocks.append(Paragraph(f"Source: {example.source}"))
+    for case in result.cases:
+        network = example.network_of(case.case)
+        blocks.append(Heading(2, _case_heading(case, network)))
+        if case.case.title:
+            blocks.append(Paragraph(case.case.title[0].upper() + case.case.title[1:] + "."))
+        if case.derivation is None:
+            blocks.append(Paragraph(_no_derivation(case)))
+        elif case.training is None:
+            for table in case_tables(case):
+                blocks.append(table)
+                if table.title.startswith("Backward"):
+                    blocks += [e for e in chain_equations(case) if _in_section(e, table)]
+        if case.cross_check is not None:
+            blocks += [Heading(3, "Cross-checks"), Paragraph("", tuple(_cross_check_lines(case)))]
+        if case.training is not None:
+            blocks += [Heading(3, "Training replay"), Paragraph("", tuple(training_lines(case, network)))]
+            blocks += training_tables(case, network)
+    blocks.append(Table("Claims", tuple(_claim_rows(result)), CLAIM_HEADERS, 2))
+    lines = _summary_lines(result)
+    blocks.append(Heading(2, "Summary"))
+    if len(lines) > 1:
+        blocks.append(Paragraph("Root errors, each with what follows from it:", tuple(lines[:-1])))
+    blocks.append(Paragraph(lines[-1]))
+    return blocks
+
+
+def _in_section(equation: Equation, table: Table) -> bool:
+    names = {row.quantity for row in table.rows}
+    return equation.plain.split(" = ", 1)[0] in names
 
 
 def render(result: Result, fmt: str = "text") -> str:
-    """Return the whole report as text or Markdown."""
-    table_format = FORMATS[fmt]
-    markdown = fmt == "markdown"
-    example = result.example
+    """Return the whole report in a format: text, markdown, latex or html."""
+    from .render import render_document
 
-    def heading(text: str, level: int) -> str:
-        if markdown:
-            return f"{'#' * level} {text}"
-        return f"{text}\n{('=' if level == 1 else '-') * len(text)}"
-
-    out = [heading(f"{example.name}: {example.title}" if example.title else example.name, 1)]
-    if example.source:
-        out.append(f"Source: {example.source}")
-    for case in result.cases:
-        out += ["", heading(_case_heading(case, example.network_of(case.case)), 2)]
-        if case.case.title:
-            out.append(case.case.title[0].upper() + case.case.title[1:])
-        network = example.network_of(case.case)
-        if case.derivation is None:
-            out += ["", _no_derivation(case)]
-        elif case.training is None:
-            for table in case_tables(case):
-                out += ["", heading(table.title, 3), _table(table, HEADERS, table_format)]
-        if case.cross_check is not None:
-            out += ["", heading("Cross-checks", 3)] + [f"- {line}" if markdown else line
-                                                      for line in _cross_check_lines(case)]
-        if case.training is not None:
-            out += ["", heading("Training replay", 3)] + training_lines(case, network)
-            for table in training_tables(case, network):
-                headers = TRAINING_HEADERS.get(table.title, ("row", "inputs", "outputs", "targets"))
-                out += ["", heading(table.title, 4), _table(table, headers, table_format)]
-    out += ["", heading("Claims", 2), tabulate(
-        _claim_rows(result), headers=("claim", "stated", "computed", "verdict", "explanation", "where"),
-        tablefmt=table_format, disable_numparse=True)]
-    out += ["", heading("Summary", 2)] + _summary_lines(result)
-    return "\n".join(out) + "\n"
-
-
+    return render_document(build(result), fmt)

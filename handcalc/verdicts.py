@@ -37,18 +37,24 @@ def is_infinite_text(text: str) -> bool:
     return text.strip().lower().lstrip("-") in _INFINITY
 
 
+def _exact(value: sympy.Expr) -> sympy.Rational:
+    """The value as an exact rational: a Rational as it is, a Float as the binary number it holds."""
+    if isinstance(value, sympy.Rational):
+        return value
+    return sympy.Rational(sympy.Float(value, 60))
+
+
 def within_stated_digits(stated: str, value: sympy.Expr) -> bool:
-    """Return True if `value` rounds to `stated` at the digits `stated` gives."""
+    """Return True if `value` rounds to `stated` at the digits `stated` gives (ties count as rounding to it)."""
     half_unit = sympy.Rational(1, 2) * sympy.Rational(10) ** last_digit_exponent(stated)
-    difference = abs(sympy.Float(value, 60) - parse_rational(stated))
-    return bool(difference <= half_unit)
+    return bool(abs(_exact(value) - parse_rational(stated)) <= half_unit)
 
 
 def truncates_to(value: sympy.Expr, stated: str) -> bool:
     """Return True if cutting `value` off (not rounding it) at the stated digits gives `stated`."""
     unit = sympy.Rational(10) ** last_digit_exponent(stated)
     number = parse_rational(stated)
-    exact = sympy.Float(value, 60)
+    exact = _exact(value)
     if number >= 0:
         return bool(number <= exact < number + unit)
     return bool(number - unit < exact <= number)

@@ -218,10 +218,10 @@ BOUNDARY_BUG = ("within_stated_digits converts the exact value and the stated nu
     ("2.5", "2"), ("2.5", "3"),
     ("0.375", "0.37"), ("0.375", "0.38"),
     ("-0.025", "-0.02"),
-    pytest.param("0.25", "0.2", marks=pytest.mark.xfail(strict=True, reason=BOUNDARY_BUG)),
-    pytest.param("0.25", "0.3", marks=pytest.mark.xfail(strict=True, reason=BOUNDARY_BUG)),
-    pytest.param("-0.025", "-0.03", marks=pytest.mark.xfail(strict=True, reason=BOUNDARY_BUG)),
-    pytest.param("0.85", "0.8", marks=pytest.mark.xfail(strict=True, reason=BOUNDARY_BUG)),
+    ("0.25", "0.2"),
+    ("0.25", "0.3"),
+    ("-0.025", "-0.03"),
+    ("0.85", "0.8"),
 ])
 def test_exactly_half_a_unit_away_is_correct(value, stated):
     exact = Fraction(value)
@@ -231,7 +231,6 @@ def test_exactly_half_a_unit_away_is_correct(value, stated):
     assert v.verdict == "correct", v.explanation
 
 
-@pytest.mark.xfail(strict=True, reason=BOUNDARY_BUG)
 def test_within_stated_digits_is_exact_on_the_boundary():
     import sympy
 
@@ -241,8 +240,6 @@ def test_within_stated_digits_is_exact_on_the_boundary():
     assert within_stated_digits("0.8", sympy.Rational(17, 20))
 
 
-@pytest.mark.xfail(strict=True, reason=BOUNDARY_BUG + "; the array explanation even reads "
-                   "'[0][0] is -0.03 (-0.025), not -0.03'")
 def test_array_entry_exactly_half_a_unit_away_is_correct():
     v = by_id(run(identity_11("-0.025") + """
 [[claims]]
@@ -282,9 +279,6 @@ def test_rounding_from_the_texts_own_rounded_number():
     assert result.exit_code == 0
 
 
-@pytest.mark.xfail(strict=True, reason="the rounding explanation lists only earlier claims that are not "
-                   "correct, so for a correctly rounded out_h1 = 0.60 it ends in 'the text's own rounded ' "
-                   "and names no number")
 def test_rounding_explanation_names_the_rounded_number_used():
     v = by_id(run(ROUNDING_EXAMPLE))["y1"]
     assert "out_h1 = 0.60" in v.explanation
@@ -315,9 +309,6 @@ stated = "0.59868"
     assert close(v.computed, OUT_H1)
 
 
-@pytest.mark.xfail(strict=True, reason="once any earlier quantity is stated (here h1 = 0.4, correct), a "
-                   "truncated value is caught by the recompute-from-the-text path, whose explanation says "
-                   "'follows from the text's own rounded ' with nothing after it and never 'truncated'")
 def test_a_truncated_value_after_an_earlier_claim_still_says_truncated():
     v = by_id(run(NET_111 + value_claims(("h", "0.4"), quantity="h1") + value_claims(("t", "0.5986"))))["t"]
     assert v.verdict == "rounding"
@@ -529,18 +520,16 @@ def test_infinite_loss_that_is_finite_is_wrong_with_the_rounding_slip():
     assert "finite" in v.explanation
 
 
-@pytest.mark.xfail(strict=True, reason="every operand sub-claim that rounded the output to 1 adds the same "
-                   "slip text again: E1's slips hold one description twice")
 def test_infinite_loss_slips_are_not_repeated():
     v = by_id(run(NET_BCE + BCE_CLAIMS))["E1"]
     assert len(set(v.slips)) == len(v.slips)
 
 
-@pytest.mark.xfail(strict=True, reason="the slip shows out_y1 = S(60) at 25 significant digits, "
-                   "'1.0000000000000000000000000', so it says a value printed as 1 was rounded to 1")
 def test_infinite_loss_slip_shows_the_value_below_1():
+    # S(60) = 1 - e^-60/(1 + e^-60) = 1 - 8.756e-27: printed as its gap below 1, never as "1.000..."
     v = by_id(run(NET_BCE + BCE_CLAIMS))["E1"]
-    assert "0.9999999" in v.slips[0]
+    assert "1 - 8.76E-27" in v.slips[0]
+    assert "1.0000000" not in v.slips[0]
 
 
 # -- 8. compare, range, shape, array ------------------------------------------------------------------
@@ -726,9 +715,6 @@ stated = "1.7958"
     assert verdicts["y1"].verdict == "rounding"  # 0.5986 * 3 = 1.7958: right from the text's own number
 
 
-@pytest.mark.xfail(strict=True, reason="operands are paired with the formula's names by position first, so "
-                   "'3 * 0.5986' for out_h1*w2 pairs 3 with out_h1 and 0.5986 with w2, judging both wrong "
-                   "and y1 propagated; the commuted pairing (0.5986 = out_h1 cut off, 3 = w2 copied) fits")
 def test_commuted_operands_are_paired_by_value():
     result = run(NET_111 + """
 [[claims]]
@@ -739,9 +725,6 @@ stated = "1.7958"
     assert [(v.claim.id, v.verdict) for v in result.verdicts] == [("y1[0.5986]", "rounding"), ("y1", "rounding")]
 
 
-@pytest.mark.xfail(strict=True, reason="a repeated operand's id is numbered by counting the earlier sub-claim "
-                   "twice (once in the judge's list, once in the local list): E1[1] is followed by E1[1]#3, "
-                   "not E1[1]#2 as claim ids are numbered elsewhere (out_h1#2)")
 def test_repeated_operand_ids_are_numbered_consecutively():
     ids = [v.claim.id for v in run(NET_BCE + BCE_CLAIMS).verdicts]
     assert ids == ["out_y1[60]", "out_y1", "E1[1]", "E1[1]#2", "E1"]
