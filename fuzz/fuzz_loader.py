@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Fuzz the worked-example loader and claim validation (atheris / libFuzzer).
 
     python fuzz/fuzz_loader.py fuzz/corpus/loader -max_total_time=600

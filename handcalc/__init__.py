@@ -1,3 +1,24 @@
-"""handcalc: reproduce neural-network tutorials' worked examples exactly and judge every number they state."""
+"""handcalc: reproduce neural-network tutorials' worked examples exactly and judge every number they state.
+
+    import handcalc
+    report = handcalc.load("tutorial1").report()
+    report.values["new_w5"], report.claims, report.factors("dE_dw5")
+
+The public API is `load`, `Example` and `Report`; importing the package stays
+light, and SymPy and NumPy load only when an example is checked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 __version__ = "0.1.0"
+__all__ = ["load", "Example", "Report", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("load", "Example", "Report"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'handcalc' has no attribute {name!r}")

@@ -9,7 +9,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .check import Result
 
 __all__ = ["main"]
 
@@ -30,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
                        help="a shipped example's name (tutorial1) or a worked-example file's path")
     check.add_argument("--format", choices=FORMAT_CHOICES, default="text", help="output format (default: text)")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument("--plot", metavar="FILE", help="draw the training loss curves to FILE (.png/.svg/.pdf; "
+                       "needs matplotlib: pip install 'handcalc[plot]')")
+    check.add_argument("--diagram", metavar="FILE", help="draw the network with its weights and values to FILE "
+                       "(.svg/.png; needs matplotlib: pip install 'handcalc[diagram]')")
+    check.add_argument("--show", choices=("values", "gradients", "updated"), default="values",
+                       help="what the diagram's edges show besides each weight's name (default: values)")
+    check.add_argument("--case", metavar="NAME", help="the case the diagram draws (default: the first)")
     check.add_argument("--debug", action="store_true", help="show a traceback on errors")
     commands.add_parser("list", help="list the shipped worked examples")
     return parser
@@ -78,7 +90,27 @@ def _check(args: argparse.Namespace) -> int:
     else:
         text = "\n".join(render(result, args.format) for result in results)
     _write(text, args.output)
+    if args.plot or args.diagram:
+        if len(results) > 1:
+            raise InputError("--plot and --diagram take one example at a time")
+        _pictures(results[0], args)
     return max(result.exit_code for result in results)
+
+
+def _pictures(result: "Result", args: argparse.Namespace) -> None:
+    """Write the loss plot and the network diagram the options ask for."""
+    if args.plot:
+        from .plot import loss_figure
+
+        loss_figure(result, args.plot)
+    if args.diagram:
+        from .diagram import draw
+
+        cases = {case.case.name: case for case in result.cases}
+        if args.case is not None and args.case not in cases:
+            raise InputError(f"--case {args.case}: no such case (the cases are {', '.join(cases)})")
+        chosen = cases[args.case] if args.case else result.cases[0]
+        draw(chosen, result.example.network_of(chosen.case), args.diagram, args.show)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
+import numpy as np
 import sympy
 
 from .errors import InputError
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SHOWS", "FORMATS", "draw"]
 
-SHOWS = {"values": "weights", "gradients": "weights and their gradients dE/dw",
-         "updated": "weights -> after one gradient step"}
+SHOWS = {"values": "weight values", "gradients": "weight values and gradients dE/dw",
+         "updated": "weight values \u2192 after one gradient step"}
 FORMATS = (".png", ".svg")
 MISSING_MATPLOTLIB = "drawing a diagram needs matplotlib: pip install 'handcalc[diagram]'"
 EXACT_DIGITS = 6  # a value with at most this many decimals is shown exactly ...
@@ -35,6 +36,9 @@ ROUNDED_DIGITS = 4  # ... any other to this many significant digits
 FRACTIONS = tuple(round(0.12 + 0.04 * k, 2) for k in range(20))  # where along its edge a label may sit
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#B8860B", "#56B4E9", "#7F3C8D", "#555555")
 FILL = {"input": "#E3F2E1", "hidden": "#E1ECF7", "output": "#FBE7D6", "bias": "#F2F2F2"}
+LABEL_PAD = 0.2  # an edge label's box around its text, in font sizes
+STRETCHES = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0)  # how far columns may move apart to make room for labels
+UNDER_PER_LABEL = 0.1  # inches of other edges under a label, on average, that still reads clearly
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in inches
 
 
@@ -138,67 +142,94 @@ class Edge:
         return (x - self.size[0] / 2, y - self.size[1] / 2, x + self.size[0] / 2, y + self.size[1] / 2)
 
 
-def _overlap(a: Box, b: Box) -> float:
-    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+def _areas(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Return the overlapping area of every box (..., 4) with every other box (N, 4): shape (..., N)."""
+    a, b = boxes[..., None, :], others
+    width = np.minimum(a[..., 2], b[:, 2]) - np.maximum(a[..., 0], b[:, 0])
+    height = np.minimum(a[..., 3], b[:, 3]) - np.maximum(a[..., 1], b[:, 1])
+    return np.clip(width, 0, None) * np.clip(height, 0, None)
 
 
-def _inside_length(box: Box, edge: Edge) -> float:
-    """Return the length of the edge's segment inside the box (Liang-Barsky clipping)."""
-    (x0, y0), (x1, y1) = edge.start, edge.end
+def _inside_lengths(boxes: np.ndarray, segments: np.ndarray) -> np.ndarray:
+    """Return the length of every segment (N, 4) inside every box (..., 4): shape (..., N) (Liang-Barsky)."""
+    box = boxes[..., None, :]
+    x0, y0, x1, y1 = segments.T
     dx, dy = x1 - x0, y1 - y0
-    low, high = 0.0, 1.0
-    for p, q in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
-        if p == 0:
-            if q < 0:
-                return 0.0
-        elif p < 0:
-            low = max(low, q / p)
-        else:
-            high = min(high, q / p)
-    return max(0.0, high - low) * (dx * dx + dy * dy) ** 0.5
+    low = np.zeros(box.shape[:-2] + (len(segments),))
+    high = np.ones_like(low)
+    for p, q in ((-dx, x0 - box[..., 0]), (dx, box[..., 2] - x0), (-dy, y0 - box[..., 1]), (dy, box[..., 3] - y0)):
+        p = np.broadcast_to(p, low.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = q / p
+        low = np.where(p < 0, np.maximum(low, ratio), low)
+        high = np.where(p > 0, np.minimum(high, ratio), high)
+        high = np.where((p == 0) & (q < 0), -1.0, high)
+    return np.clip(high - low, 0, None) * np.hypot(dx, dy)
 
 
-def place_labels(edges: list[Edge], obstacles: list[Box], margin: float = 0.04) -> None:
-    """Set each labelled edge's fraction: labels clear of each other, the nodes and the other edges.
+def place_labels(edges: list[Edge], obstacles: list[Box], margin: float = 0.05) -> tuple[float, float]:
+    """Set each labelled edge's fraction; return the overlapping area left (0: every label stands clear)
+    and the length of other edges running under the labels.
 
     A greedy pass, then sweeps that move one label at a time to its cheapest
-    fraction until none moves. Cost: overlapping area (labels, nodes) far above
-    length of other edges under the label; labels of edges leaving the same
-    node never share a fraction.
+    fraction until none moves. Cost: area overlapping other labels, nodes and
+    arrowheads, far above the length of other edges running under the label;
+    labels of edges leaving the same node never share a fraction.
     """
+    fractions = np.array(FRACTIONS)
+    heads = [(e.end[0] - 0.12, e.end[1] - 0.06, e.end[0] + 0.02, e.end[1] + 0.06) for e in edges]
+    blocked = np.array(obstacles + heads).reshape(-1, 4)
+    left = under_all = 0.0
     for group in sorted({edge.group for edge in edges}):
         lines = [edge for edge in edges if edge.group == group]
         labelled = [edge for edge in lines if edge.label]
-        placed: dict[int, Box] = {}
+        if not labelled:
+            continue
+        count, choices = len(labelled), len(fractions)
+        start = np.array([edge.start for edge in labelled])
+        end = np.array([edge.end for edge in labelled])
+        half = np.array([edge.size for edge in labelled])[:, None, :] / 2
+        centres = start[:, None, :] + fractions[None, :, None] * (end - start)[:, None, :]
+        boxes = np.concatenate([centres - half, centres + half], axis=-1)  # (label, fraction, 4)
+        padded = boxes + np.array([-margin, -margin, margin, margin])
+        fixed = _areas(padded, blocked).sum(-1)  # overlap with nodes, notes and arrowheads
+        segments = np.array([edge.start + edge.end for edge in lines])
+        own = np.array([[line is edge for line in lines] for edge in labelled])
+        under = np.where(own[:, None, :], 0.0, _inside_lengths(boxes, segments)).sum(-1)
+        crowd = _areas(padded, boxes.reshape(-1, 4)).reshape(count, choices, count, choices)
+        crowd[np.arange(count), :, np.arange(count), :] = 0.0
+        pair = crowd * 1000
+        for i, edge in enumerate(labelled):
+            for j, other in enumerate(labelled):
+                if i != j and edge.source == other.source:
+                    pair[i, np.arange(choices), j, np.arange(choices)] += 1000
+        static = fixed * 1000 + under + np.abs(fractions - 0.5) * 0.01
+        chosen = np.full(count, -1)
 
-        def cost(index: int, fraction: float) -> float:
-            edge = labelled[index]
-            x0, y0, x1, y1 = edge.label_box(fraction)
-            box = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
-            total = sum(_overlap(box, other) for other in obstacles) * 1000
-            for other_index, other in placed.items():
-                if other_index != index:
-                    total += _overlap(box, other) * 1000
-                    if labelled[other_index].source == edge.source and labelled[other_index].fraction == fraction:
-                        total += 1000
-            total += sum(_inside_length(box, other) for other in lines if other is not edge)
-            return total + abs(fraction - 0.5) * 0.01  # ties: nearer the middle
+        def costs(i: int) -> np.ndarray:
+            others = np.flatnonzero(chosen >= 0)
+            return static[i] + pair[i][:, others, chosen[others]].sum(axis=1)
 
-        def best(index: int) -> float:
-            return min(FRACTIONS, key=lambda fraction: cost(index, fraction))
-
-        for index, edge in enumerate(labelled):
-            edge.fraction = best(index)
-            placed[index] = edge.label_box()
-        for _ in range(10):
+        for i in range(count):
+            chosen[i] = int(np.argmin(costs(i)))
+        for _ in range(20):
             moved = False
-            for index, edge in enumerate(labelled):
-                fraction = best(index)
-                if fraction != edge.fraction and cost(index, fraction) < cost(index, edge.fraction) - 1e-9:
-                    edge.fraction, moved = fraction, True
-                    placed[index] = edge.label_box()
+            for i in range(count):
+                cost = costs(i)
+                best = int(np.argmin(cost))
+                if cost[best] < cost[chosen[i]] - 1e-9:
+                    chosen[i], moved = best, True
             if not moved:
                 break
+        for i, edge in enumerate(labelled):
+            edge.fraction = float(fractions[chosen[i]])
+        picked = np.arange(count), chosen
+        left += fixed[picked].sum() + crowd[picked][:, np.arange(count), chosen].sum()
+        under_all += under[picked].sum()
+    return float(left), float(under_all)
+
+
+Note = tuple[float, float, str, str, str]  # x, y, text, horizontal and vertical alignment
 
 
 @dataclass(frozen=True)
@@ -207,16 +238,45 @@ class Layout:
 
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
-    notes: tuple[tuple[float, float, str, str], ...]  # x, y, text, horizontal alignment
+    notes: tuple[Note, ...]
     font_size: float
+
+
+def note_box(note: Note, measure: Callable[[str, float], tuple[float, float]], size: float) -> Box:
+    """Return the extent of a note's text."""
+    x, y, text, horizontal, vertical = note
+    width, height = measure(text, size)
+    x0 = {"left": x, "center": x - width / 2, "right": x - width}[horizontal]
+    y0 = {"bottom": y, "center": y - height / 2, "top": y - height}[vertical]
+    return (x0, y0, x0 + width, y0 + height)
+
+
+def _font_size(widest: int) -> float:
+    return 10.0 if widest <= 3 else 9.0 if widest <= 4 else 8.0 if widest <= 6 else 7.0
 
 
 def layout(network: Network, result_case: CaseResult, show: str,
            measure: Callable[[str, float], tuple[float, float]]) -> Layout:
-    """Return the positioned picture; `measure(text, font_size)` gives a text's width and height in inches."""
-    quantity = quantity_texts(result_case)
-    widest = max(network.sizes)
-    size = 10.0 if widest <= 3 else 9.0 if widest <= 4 else 8.0 if widest <= 6 else 7.0
+    """Return the positioned picture; `measure(text, font_size)` gives a text's width and height in inches.
+
+    The columns move apart until every edge label finds a place clear of the others and of the nodes, with
+    little of other edges running under it; when no gap up to 3x the first guess gives that (dense nets),
+    the narrowest gap where the labels stand clear.
+    """
+    tried = []
+    for stretch in STRETCHES:
+        picture, overlap, under = _arrange(network, quantity_texts(result_case), show, measure, stretch)
+        if overlap == 0 and under <= UNDER_PER_LABEL * sum(1 for edge in picture.edges if edge.label):
+            return picture
+        tried.append((overlap, stretch, picture))
+    return min(tried, key=lambda attempt: attempt[:2])[2]  # the narrowest with labels clear, else the clearest
+
+
+def _arrange(network: Network, quantity: Callable[[str], str | None], show: str,
+             measure: Callable[[str, float], tuple[float, float]], stretch: float) -> tuple[Layout, float, float]:
+    """Return the picture with `stretch` times the first guess of gaps between columns, and `place_labels`'s score."""
+    size = _font_size(max(network.sizes))
+    small = size - 0.5  # edge labels and notes
     pad = size / 72 * 0.7
     columns = [[(_equation(name, quantity(name)), "input") for name in network.inputs]]
     for index, layer in enumerate(network.layers):
@@ -224,26 +284,28 @@ def layout(network: Network, result_case: CaseResult, show: str,
         columns.append([(neuron_label(quantity, pre, post), kind) for pre, post in zip(layer.pre, layer.post)])
     widths = [max(measure(text, size)[0] for text, _ in column) + 2 * pad for column in columns]
     height = max(measure(text, size)[1] for column in columns for text, _ in column) + 2 * pad
-    labels = [[parameter_label(quantity, name, show) for row in layer.weights for name in row]
-              + [parameter_label(quantity, name, show) for name in set(layer.biases)] for layer in network.layers]
-    label_sizes = [[measure(text, size - 0.5) for text in group] for group in labels]
-    label_height = max(h for group in label_sizes for _, h in group)
-    step = height + max(0.45, 2.2 * label_height)
+    frame = 2 * LABEL_PAD * small / 72  # the label's box around its text
+    sizes = {name: tuple(length + frame for length in measure(parameter_label(quantity, name, show), small))
+             for name in network.parameters}
+    label_height = max(h for _, h in sizes.values())
+    step = height + max(0.45, 2.2 * label_height)  # from one neuron's centre to the next
 
     xs = [0.0]
     for index, layer in enumerate(network.layers):
-        count = len(labels[index]) + (len(layer.biases) if len(set(layer.biases)) > 1 else 0)
-        label_width = max(w for w, _ in label_sizes[index])
-        area = count * (label_width + 0.15) * (label_sizes[index][0][1] + 0.15) * 2.5
+        labelled = [name for row in layer.weights for name in row] + (
+            list(layer.biases) if len(set(layer.biases)) > 1 else [])
+        area = sum((sizes[name][0] + 0.15) * (sizes[name][1] + 0.15) for name in labelled) * 2.5
         span = max(len(columns[index]), len(columns[index + 1])) * step
-        gap = max(2.0 * label_width + 0.6, area / span, 2.2)
+        gap = max(2.0 * max(sizes[name][0] for name in labelled) + 0.6, area / span, 2.2) * stretch
         xs.append(xs[-1] + widths[index] / 2 + gap + widths[index + 1] / 2)
 
     nodes = [[Node(text, kind, xs[c], ((len(column) - 1) / 2 - r) * step, widths[c], height)
               for r, (text, kind) in enumerate(column)] for c, column in enumerate(columns)]
+    top = max(node.y for column in nodes for node in column) + height / 2
+    notes: list[Note] = [(nodes[c][0].x, top + 0.12, _column_title(network, c), "center", "bottom")
+                         for c in range(len(nodes))]
     edges: list[Edge] = []
     bias_nodes: list[Node] = []
-    notes: list[tuple[float, float, str, str]] = []
     for index, layer in enumerate(network.layers):
         sources, targets = nodes[index], nodes[index + 1]
         for j, target in enumerate(targets):
@@ -251,15 +313,14 @@ def layout(network: Network, result_case: CaseResult, show: str,
                 name = layer.weights[j][i]
                 edges.append(Edge((source.x + source.width / 2, source.y), (target.x - target.width / 2, target.y),
                                   f"{index}:{i}", index, PALETTE[j % len(PALETTE)],
-                                  label=parameter_label(quantity, name, show),
-                                  size=measure(parameter_label(quantity, name, show), size - 0.5)))
+                                  label=parameter_label(quantity, name, show), size=sizes[name]))
         if not layer.biases:
             continue
         shared = len(set(layer.biases)) == 1
         radius = max(measure(layer.biases[0], size)[0] / 2 + pad, 0.2) if shared else 0.2
         bottom = min(node.y for node in sources + targets) - height / 2
         bias = Node(layer.biases[0] if shared else "1", "bias", sources[0].x + sources[0].width / 2,
-                    bottom - step * 0.55 - radius, 2 * radius, 2 * radius)
+                    bottom - 0.6 * step - radius, 2 * radius, 2 * radius)
         bias_nodes.append(bias)
         for j, (target, name) in enumerate(zip(targets, layer.biases)):
             end = (target.x - target.width / 2, target.y)
@@ -267,24 +328,44 @@ def layout(network: Network, result_case: CaseResult, show: str,
             start = (bias.x + radius * (end[0] - bias.x) / length, bias.y + radius * (end[1] - bias.y) / length)
             text = "" if shared else parameter_label(quantity, name, show)
             edges.append(Edge(start, end, f"bias{index}", index, PALETTE[j % len(PALETTE)], True, text,
-                              measure(text, size - 0.5) if text else (0.0, 0.0)))
+                              sizes[name] if text else (0.0, 0.0)))
         if shared:
-            notes.append((bias.x, bias.y - radius - 0.08, parameter_label(quantity, layer.biases[0], show), "top"))
+            notes.append((bias.x, bias.y - radius - 0.06, parameter_label(quantity, layer.biases[0], show),
+                          "center", "top"))
+    for node, target, error in zip(nodes[-1], network.targets, network.errors):
+        lines = [_equation(name, quantity(name)) for name in (target, error) if quantity(name) is not None]
+        if lines:
+            notes.append((node.x + node.width / 2 + 0.15, node.y, "\n".join(lines), "left", "center"))
 
-    for node in nodes[-1]:
-        pass
     obstacles = [node.box for column in nodes for node in column] + [node.box for node in bias_nodes]
-    obstacles += [_note_box(note, measure, size - 0.5) for note in notes]
-    place_labels(edges, obstacles)
-    return Layout(tuple(node for column in nodes for node in column) + tuple(bias_nodes), tuple(edges),
-                  tuple(notes), size)
+    obstacles += [note_box(note, measure, small) for note in notes]
+    overlap, under = place_labels(edges, obstacles)
+    nodes_drawn = tuple(node for column in nodes for node in column) + tuple(bias_nodes)
+    return Layout(nodes_drawn, tuple(edges), tuple(notes), size), overlap, under
 
 
-def _note_box(note: tuple[float, float, str, str], measure: Callable[[str, float], tuple[float, float]],
-              size: float) -> Box:
-    x, y, text, _ = note
-    width, height = measure(text, size)
-    return (x - width / 2, y - height, x + width / 2, y)
+def _column_title(network: Network, column: int) -> str:
+    if column == 0:
+        return "inputs"
+    layer = network.layers[column - 1]
+    if column == len(network.layers):
+        return f"output layer ({layer.activation})"
+    number = f" {column}" if len(network.layers) > 2 else ""
+    return f"hidden layer{number} ({layer.activation})"
+
+
+def _title(result_case: CaseResult, show: str) -> str:
+    case = result_case.case
+    quantity = quantity_texts(result_case)
+    rows = len(case.rows)
+    details = [f"edges: {SHOWS[show]}"]
+    if rows > 1:
+        details.append(f"values of row 1 of {rows}")
+    elif quantity("E_total") is not None and "E_total" in result_case.values:
+        details.append(f"E_total = {quantity('E_total')}")
+    if show == "updated" and "eta" in case.texts:
+        details.append(f"learning rate {case.texts['eta']}")
+    return f"case {case.name}" + (f": {case.title}" if case.title else "") + "\n" + ", ".join(details)
 
 
 # -- the picture ----------------------------------------------------------------------------
@@ -321,6 +402,42 @@ def draw(result_case: CaseResult, network: Network, path: str | Path, show: str 
             return extent.width / figure.dpi, extent.height / figure.dpi
 
         picture = layout(network, result_case, show, measure)
-        size = picture.font_size
-        ...
+        size, small = picture.font_size, picture.font_size - 0.5
+        boxes = [node.box for node in picture.nodes] + [edge.label_box() for edge in picture.edges if edge.label]
+        boxes += [note_box(note, measure, small) for note in picture.notes]
+        title = _title(result_case, show)
+        x0, y0 = min(b[0] for b in boxes) - 0.3, min(b[1] for b in boxes) - 0.3
+        x1, y1 = max(b[2] for b in boxes) + 0.3, max(b[3] for b in boxes) + 0.35 + measure(title, size + 1)[1]
+        x1 = max(x1, x0 + measure(title, size + 1)[0] + 0.6)
+        figure.set_size_inches(x1 - x0, y1 - y0)
+        axes = figure.add_axes((0, 0, 1, 1))
+        axes.set_xlim(x0, x1)
+        axes.set_ylim(y0, y1)
+        axes.set_axis_off()
+        axes.text(x0 + 0.3, y1 - 0.2, title, fontsize=size + 1, ha="left", va="top")
+        for edge in picture.edges:
+            axes.add_patch(FancyArrowPatch(edge.start, edge.end, arrowstyle="-|>", mutation_scale=9, shrinkA=0,
+                                           shrinkB=0, color=edge.color, lw=1.1, alpha=0.85, zorder=1,
+                                           linestyle="--" if edge.dashed else "-"))
+            if edge.label:
+                x = (edge.label_box()[0] + edge.label_box()[2]) / 2
+                y = (edge.label_box()[1] + edge.label_box()[3]) / 2
+                axes.text(x, y, edge.label, fontsize=small, color=edge.color, ha="center", va="center",
+                          multialignment="center", zorder=3,
+                          bbox={"boxstyle": f"round,pad={LABEL_PAD}", "fc": "white", "ec": edge.color, "lw": 0.6})
+        for node in picture.nodes:
+            if node.kind == "bias":
+                axes.add_patch(Circle((node.x, node.y), node.width / 2, fc=FILL["bias"], ec="#333333", lw=1,
+                                      zorder=2))
+            else:
+                axes.add_patch(FancyBboxPatch((node.box[0], node.box[1]), node.width, node.height, zorder=2,
+                                              boxstyle="round,pad=0,rounding_size=0.08", fc=FILL[node.kind],
+                                              ec="#333333", lw=1))
+            axes.text(node.x, node.y, node.text, fontsize=size, ha="center", va="center", zorder=4,
+                      multialignment="center")
+        for x, y, text, horizontal, vertical in picture.notes:
+            axes.text(x, y, text, fontsize=small, ha=horizontal, va=vertical, color="#333333",
+                      multialignment="center" if horizontal == "center" else "left")
+        figure.savefig(target, format=target.suffix.lower()[1:], metadata={"Date": None} if
+                       target.suffix.lower() == ".svg" else None)
     return target

@@ -47,7 +47,10 @@ class _Reader:
             name, _, index = part.partition("[")
             if index:
                 header = re.compile(rf"^\s*\[\[\s*(?:[\w.]*\.)?{re.escape(name)}\s*\]\]")
-                count = int(index.rstrip("]"))
+                try:
+                    count = int(index.rstrip("]"))
+                except ValueError:
+                    return None
                 seen = -1
                 for number in range(line, len(self.lines)):
                     if header.match(self.lines[number]):

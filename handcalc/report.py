@@ -153,11 +153,16 @@ def case_tables(case: CaseResult) -> list[Table]:
 
 
 def _latex_name(name: str) -> str:
-    """dE_dw5 -> \\frac{\\partial E}{\\partial w_{5}}; out_h1 -> out_{h1} (SymPy's own typesetting)."""
-    match = re.fullmatch(r"d([A-Za-z][A-Za-z0-9]*)_d([A-Za-z][A-Za-z0-9_]*)", name)
-    if match:
-        top, bottom = (sympy.latex(sympy.Symbol(part)) for part in match.groups())
-        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+    """dE_dw5 -> a partial-derivative fraction, dout_y1_dy1 -> d out_y1 / d y1; out_h1 -> out_{h1}."""
+    if name.startswith("d"):
+        for cut in [m.start() for m in re.finditer("_d", name)][::-1]:
+            top, bottom = name[1:cut], name[cut + 2:]
+            if re.fullmatch(r"[A-Za-z]\w*", top) and re.fullmatch(r"[A-Za-z]\w*", bottom):
+                return rf"\frac{{\partial {_symbol(top)}}}{{\partial {_symbol(bottom)}}}"
+    return _symbol(name)
+
+
+def _symbol(name: str) -> str:
     return sympy.latex(sympy.Symbol(name))
 
 

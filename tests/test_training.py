@@ -624,7 +624,11 @@ def test_tutorial3_prints_the_outputs_after_10000_epochs(tutorial3):
 
 def test_tutorial3_replay_matches_the_tutorials_loop(tutorial3):
     _, _, _, run3 = tutorial3
-    weights, layer_output, printed = tutorial3_loop()
+    state = np.random.get_state()
+    try:
+        weights, layer_output, printed = tutorial3_loop()
+    finally:
+        np.random.set_state(state)
     for i, name in enumerate(("w1", "w2", "w3")):
         assert run3.weights[name] == pytest.approx(weights[i, 0], rel=1e-12, abs=0)
     assert np.allclose(run3.outputs, layer_output, rtol=1e-12, atol=0)
@@ -854,3 +858,15 @@ def test_a_later_claim_does_not_move_the_runs_own_outputs():
               claim(id="later", kind="training", check="loss_decreases", epoch=40)]
     verdicts = verdicts_of(claims_file(net, claims, epochs=8, mode="online"))
     assert verdicts["arr"] == "correct"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "training._run, forward='once': the history entry at epoch k is the loss of the forward pass cached before "
+    "training, so a loss_at claim at an intermediate reported epoch (here 2 of 4, report_every = 1) is judged "
+    "against the initial loss and a correct stated loss is called wrong"))
+def test_loss_at_an_intermediate_epoch_with_forward_once():
+    net = NET_232_TANH
+    _, _, ref = reference(net, Options(2, forward="once"))
+    claims = [claim(id="at2", kind="training", check="loss_at", epoch=2, stated=_sig(ref.loss("mean_squared_error"), 6))]
+    verdicts = verdicts_of(claims_file(net, claims, epochs=4, forward="once", report_every=1))
+    assert verdicts["at2"] == "correct"
