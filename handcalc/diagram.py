@@ -167,6 +167,11 @@ def _inside_lengths(boxes: np.ndarray, segments: np.ndarray) -> np.ndarray:
     return np.clip(high - low, 0, None) * np.hypot(dx, dy)
 
 
+def _penalty(area: np.ndarray) -> np.ndarray:
+    """Any overlap costs far more than edges running under a label; a larger one more still."""
+    return np.where(area > 0, 50 + 1000 * area, 0.0)
+
+
 def place_labels(edges: list[Edge], obstacles: list[Box], margin: float = 0.05) -> tuple[float, float]:
     """Set each labelled edge's fraction; return the overlapping area left (0: every label stands clear)
     and the length of other edges running under the labels.
@@ -198,12 +203,12 @@ def place_labels(edges: list[Edge], obstacles: list[Box], margin: float = 0.05) 
         under = np.where(own[:, None, :], 0.0, _inside_lengths(boxes, segments)).sum(-1)
         crowd = _areas(padded, boxes.reshape(-1, 4)).reshape(count, choices, count, choices)
         crowd[np.arange(count), :, np.arange(count), :] = 0.0
-        pair = crowd * 1000
+        pair = _penalty(crowd)
         for i, edge in enumerate(labelled):
             for j, other in enumerate(labelled):
                 if i != j and edge.source == other.source:
                     pair[i, np.arange(choices), j, np.arange(choices)] += 1000
-        static = fixed * 1000 + under + np.abs(fractions - 0.5) * 0.01
+        static = _penalty(fixed) + under + np.abs(fractions - 0.5) * 0.01
         chosen = np.full(count, -1)
 
         def costs(i: int) -> np.ndarray:

@@ -142,7 +142,7 @@ def _table(table: Table, style: Style, fmt: str) -> str:
     else:
         body = tabulate(rows, headers=headers, tablefmt=style.table_format, disable_numparse=True)
     if fmt == "html":
-        body = re.sub(r"<td>(correct|rounding|propagated|wrong|unchecked)</td>", r'<td class="\1">\1</td>', body)
+        body = re.sub(r"<td>(correct|rounding|propagated|wrong|unchecked)\s*</td>", r'<td class="\1">\1</td>', body)
     return f"{style.heading(table.level, table.title)}\n\n{body}"
 
 

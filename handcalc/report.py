@@ -167,19 +167,19 @@ def _symbol(name: str) -> str:
 
 
 def chain_equations(case: CaseResult) -> list[Equation]:
-    """The chain rule for every gradient, typeset: dE/dw5 = factors = numbers = value."""
+    """The chain rule for every gradient, typeset: dE/dw5 = its factors = their numbers = the value."""
     equations = []
     numbers = _substitution_numbers(case)
+    parameters = set(case.derivation.network.parameters)
     for step in case.derivation.steps:
-        if not step.name.startswith("dE_d") or step.row is not None or not step.factors:
+        if not step.name.startswith("dE_d") or step.name[4:] not in parameters:
             continue
-        factors = step.factors
-        symbolic = r" \cdot ".join(_latex_name(f) for f in factors)
-        numeric = r" \cdot ".join(numbers[f] for f in factors)
+        names = re.findall(r"\{(\w+)\}", step.template)
+        symbolic = step.template.replace("*", r" \cdot ").format_map({n: _latex_name(n) for n in names})
+        numeric = step.template.replace("*", r" \cdot ").format_map(numbers)
         value = number_text(case.values[step.name], 10)
-        equations.append(Equation(
-            f"{_latex_name(step.name)} = {symbolic} = {numeric} = {value}",
-            f"{step.name} = {' * '.join(factors)} = {' * '.join(numbers[f] for f in factors)} = {value}"))
+        equations.append(Equation(f"{_latex_name(step.name)} = {symbolic} = {numeric} = {value}",
+                                  f"{step.name} = {step.formula} = {step.substituted(numbers)} = {value}"))
     return equations
 
 

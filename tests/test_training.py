@@ -14,7 +14,7 @@ tutorial writes it, and against the outputs it prints.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -25,7 +25,7 @@ import pytest
 from handcalc.catalog import resolve
 from handcalc.check import check
 from handcalc.loader import load_file, load_text
-from handcalc.training import Procedure, exact_replay, replay
+from handcalc.training import exact_replay, replay
 
 REL = 1e-12  # the float replay against the float reference
 EXACT_DIGITS = 40
@@ -452,7 +452,7 @@ def test_each_option_matches_the_reference_and_changes_the_weights(name):
 
 def test_every_option_has_a_case():
     """Every value of every option appears in a compared pair above."""
-    seen = {field: set() for field in ("mode", "gradient", "update_biases", "hidden_deltas", "forward")}
+    seen = {name: set() for name in ("mode", "gradient", "update_biases", "hidden_deltas", "forward")}
     for _, a, b in OPTION_CASES.values():
         for opt in (a, b):
             for field_name in seen:
