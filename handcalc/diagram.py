@@ -44,13 +44,13 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in inches
 
 # -- the texts ------------------------------------------------------------------------------
 
-def number_text(value: sympy.Expr) -> str:
-    """Return short decimal text: exact when it has at most 6 decimals, else 4 significant digits."""
+def number_text(value: sympy.Expr, digits: int = ROUNDED_DIGITS) -> str:
+    """Return short decimal text: exact when it has at most 6 decimals, else `digits` significant digits."""
     if isinstance(value, sympy.Rational):
         text = to_decimal_text(value, EXACT_DIGITS)
         if sympy.Rational(text) == value:
             return text
-    return to_decimal_text(value, ROUNDED_DIGITS)
+    return to_decimal_text(value, digits)
 
 
 def _short_text(text: str) -> bool:
@@ -60,22 +60,23 @@ def _short_text(text: str) -> bool:
         return False
 
 
-def quantity_texts(result_case: CaseResult) -> Callable[[str], str | None]:
+def quantity_texts(result_case: CaseResult) -> Callable[..., str | None]:
     """Return a look-up: a quantity's number as the text wrote it when short, else rounded; None if unknown.
 
     A case with several rows names its quantities x1_r1, h1_r1, ...: row 1 is shown.
+    `text(name, digits)` rounds to `digits` significant digits (default 4).
     """
     values: Mapping[str, Any] = result_case.values
     texts: Mapping[str, str] = result_case.case.texts
 
-    def text(name: str) -> str | None:
+    def text(name: str, digits: int = ROUNDED_DIGITS) -> str | None:
         for key in (name, f"{name}_r1"):
             if key in texts and _short_text(texts[key]):
                 return texts[key].strip()
             if key in values:
-                return number_text(values[key])
+                return number_text(values[key], digits)
             if key in texts:
-                return number_text(parse_rational(texts[key]))
+                return number_text(parse_rational(texts[key]), digits)
         return None
 
     return text
@@ -85,18 +86,25 @@ def _equation(name: str, text: str | None) -> str:
     return name if text is None else f"{name} = {text}"
 
 
-def parameter_label(quantity: Callable[[str], str | None], name: str, show: str) -> str:
-    """Return an edge's label: "w5 = 0.44", plus "dE/dw5 = ..." or "-> new value" as `show` asks."""
+def parameter_label(quantity: Callable[..., str | None], name: str, show: str) -> str:
+    """Return an edge's label: "w5 = 0.44", plus "dE/dw5 = ..." or "-> new value" as `show` asks.
+
+    An updated value gets the digits it needs to differ from the old one (up to 10): 0.2 -> 0.2000062.
+    """
     value = quantity(name)
     label = _equation(name, value)
     if show == "gradients" and quantity(f"dE_d{name}") is not None:
         label += f"\ndE/d{name} = {quantity(f'dE_d{name}')}"
     elif show == "updated" and value is not None and quantity(f"new_{name}") is not None:
-        label += f" \u2192 {quantity(f'new_{name}')}"
+        digits = ROUNDED_DIGITS
+        while digits < 10 and Decimal(quantity(f"new_{name}", digits)) == Decimal(value) \
+                and Decimal(quantity(f"new_{name}", 30)) != Decimal(value):
+            digits += 1
+        label += f" \u2192 {quantity(f'new_{name}', digits)}"
     return label
 
 
-def neuron_label(quantity: Callable[[str], str | None], pre: str, post: str) -> str:
+def neuron_label(quantity: Callable[..., str | None], pre: str, post: str) -> str:
     """Return a neuron's label: "h1 = 0.4176" over "out_h1 = 0.6029"."""
     return f"{_equation(pre, quantity(pre))}\n{_equation(post, quantity(post))}"
 
@@ -277,7 +285,7 @@ def layout(network: Network, result_case: CaseResult, show: str,
     return min(tried, key=lambda attempt: attempt[:2])[2]  # the narrowest with labels clear, else the clearest
 
 
-def _arrange(network: Network, quantity: Callable[[str], str | None], show: str,
+def _arrange(network: Network, quantity: Callable[..., str | None], show: str,
              measure: Callable[[str, float], tuple[float, float]], stretch: float) -> tuple[Layout, float, float]:
     """Return the picture with `stretch` times the first guess of gaps between columns, and `place_labels`'s score."""
     size = _font_size(max(network.sizes))
@@ -359,16 +367,19 @@ def _column_title(network: Network, column: int) -> str:
     return f"hidden layer{number} ({layer.activation})"
 
 
-def _title(result_case: CaseResult, show: str) -> str:
+def _title(result_case: CaseResult, network: Network, show: str) -> str:
+    """Return the picture's title: the case, what the edges show, the total error or which row."""
     case = result_case.case
     quantity = quantity_texts(result_case)
     rows = len(case.rows)
-    details = [f"edges: {SHOWS[show]}"]
+    derived = result_case.derivation is not None
+    details = [f"edges: {SHOWS[show if derived else 'values']}"]
     if rows > 1:
-        details.append(f"values of row 1 of {rows}")
-    elif quantity("E_total") is not None and "E_total" in result_case.values:
-        details.append(f"E_total = {quantity('E_total')}")
-    if show == "updated" and "eta" in case.texts:
+        details.append(f"neurons: row 1 of {rows}" + (f", gradients: all {rows} rows" if show != "values" and derived
+                                                      else ""))
+    elif network.total_error in result_case.values:
+        details.append(_equation(network.total_error, quantity(network.total_error)))
+    if show == "updated" and derived and "eta" in case.texts:
         details.append(f"learning rate {case.texts['eta']}")
     return f"case {case.name}" + (f": {case.title}" if case.title else "") + "\n" + ", ".join(details)
 
@@ -410,7 +421,7 @@ def draw(result_case: CaseResult, network: Network, path: str | Path, show: str 
         size, small = picture.font_size, picture.font_size - 0.5
         boxes = [node.box for node in picture.nodes] + [edge.label_box() for edge in picture.edges if edge.label]
         boxes += [note_box(note, measure, small) for note in picture.notes]
-        title = _title(result_case, show)
+        title = _title(result_case, network, show)
         x0, y0 = min(b[0] for b in boxes) - 0.3, min(b[1] for b in boxes) - 0.3
         x1, y1 = max(b[2] for b in boxes) + 0.3, max(b[3] for b in boxes) + 0.35 + measure(title, size + 1)[1]
         x1 = max(x1, x0 + measure(title, size + 1)[0] + 0.6)

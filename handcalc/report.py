@@ -331,7 +331,7 @@ def _summary_lines(result: Result) -> list[str]:
         if following:
             line += f". Follows from it: {', '.join(following)}"
         lines.append(line)
-    lines.append(f"{total} claims: {parts}.")
+    lines.append(f"{total} claim{'' if total == 1 else 's'}: {parts}.")
     return lines
 
 

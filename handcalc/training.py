@@ -149,7 +149,7 @@ def _forward(network: Network, weights: list[np.ndarray], biases: list[np.ndarra
 
 def _step(network: Network, proc: Procedure, weights: list[np.ndarray], biases: list[np.ndarray],
           x: np.ndarray, pres: list[np.ndarray], posts: list[np.ndarray], t: np.ndarray, eta: Any,
-          ops: _Ops, n: int) -> None:
+          ops: _Ops, n: int, tied: bool) -> None:
     """One update from the rows of x (their forward values given), in place."""
     layers = network.layers
     gradient, is_delta = ops.loss_gradient(proc.gradient_loss or network.loss, posts[-1], t, n,
@@ -162,31 +162,62 @@ def _step(network: Network, proc: Procedure, weights: list[np.ndarray], biases: 
         step_b = eta * delta.sum(axis=0, keepdims=True) if proc.update_biases and layers[index].biases else None
         if index > 0:
             if proc.hidden_deltas == "after_update":
-                weights[index] = weights[index] - step_w
-                if step_b is not None:
-                    biases[index] = biases[index] - step_b
-                step_w = step_b = None
+                _apply(network, weights, biases, [(index, step_w, step_b)], tied)
+                step_w = None
             back = delta @ weights[index]
             delta = back * ops.derivative(layers[index - 1].activation, pres[index - 1], posts[index - 1])
-        updates.append((index, step_w, step_b))
+        if step_w is not None:
+            updates.append((index, step_w, step_b))
+    _apply(network, weights, biases, updates, tied)
+
+
+def _apply(network: Network, weights: list[np.ndarray], biases: list[np.ndarray],
+           updates: list[tuple[int, np.ndarray, np.ndarray | None]], tied: bool) -> None:
+    """Subtract the steps; a parameter used in several places (a shared bias) moves by the sum of its steps."""
+    if not tied:
+        for index, step_w, step_b in updates:
+            weights[index] = weights[index] - step_w
+            if step_b is not None:
+                biases[index] = biases[index] - step_b
+        return
+    current = _tie(network, weights, biases)
+    total: dict[str, Any] = {}
     for index, step_w, step_b in updates:
-        if step_w is None:
-            continue
-        weights[index] = weights[index] - step_w
+        layer = network.layers[index]
+        for j, row in enumerate(layer.weights):
+            for i, name in enumerate(row):
+                total[name] = total.get(name, 0) + step_w[j, i]
         if step_b is not None:
-            biases[index] = biases[index] - step_b
+            for j, name in enumerate(layer.biases):
+                total[name] = total.get(name, 0) + step_b[0, j]
+    for index, layer in enumerate(network.layers):
+        weights[index], biases[index] = weights[index].copy(), biases[index].copy()
+        for j, row in enumerate(layer.weights):
+            for i, name in enumerate(row):
+                if name in total:
+                    weights[index][j, i] = current[name] - total[name]
+        for j, name in enumerate(layer.biases):
+            if name in total:
+                biases[index][0, j] = current[name] - total[name]
+
+
+def _is_tied(network: Network) -> bool:
+    """Return True when some parameter sits in more than one place (a shared bias, a tied weight)."""
+    places = [name for layer in network.layers for row in layer.weights for name in row]
+    places += [name for layer in network.layers for name in layer.biases]
+    return len(places) != len(set(places))
 
 
 def _tie(network: Network, weights: list[np.ndarray], biases: list[np.ndarray]) -> dict[str, Any]:
-    """Read parameter values back by name (a shared bias: the mean of its copies, which stay equal)."""
-    values: dict[str, list[Any]] = {}
+    """Read parameter values back by name (the copies of a shared parameter are kept equal)."""
+    values: dict[str, Any] = {}
     for layer, w, b in zip(network.layers, weights, biases):
         for j, row in enumerate(layer.weights):
             for i, name in enumerate(row):
-                values.setdefault(name, []).append(w[j, i])
+                values.setdefault(name, w[j, i])
         for j, name in enumerate(layer.biases):
-            values.setdefault(name, []).append(b[0, j])
-    return {name: sum(copies) / len(copies) for name, copies in values.items()}
+            values.setdefault(name, b[0, j])
+    return values
 
 
 def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
@@ -205,42 +236,65 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
     cached = _forward(network, weights, biases, x, ops) if proc.forward == "once" else None
     single = [(x[r:r + 1], t[r:r + 1]) for r in range(rows)]
     fresh_rows = proc.mode == "online" and proc.forward == "every_update"
+    tied = _is_tied(network)
+    end = min(proc.epochs, epochs)  # the run the text describes; later epochs only serve claims about them
     last_out = None
+    result: dict[str, Any] = {}
     for epoch in range(epochs):
+        recording = epoch < end
         if fresh_rows:
-            if epoch % every == 0 or epoch % sample == 0 or proc.outputs == "last_forward":
-                last_out = _forward(network, weights, biases, x, ops)[1][-1]
-            _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, last_out, t))
+            if recording and (epoch % every == 0 or epoch % sample == 0):
+                now = _forward(network, weights, biases, x, ops)[1][-1]
+                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now, t))
+            row_outputs = []
             for x_row, t_row in single:  # each row's forward pass sees the previous row's update
                 pres, posts = _forward(network, weights, biases, x_row, ops)
-                _step(network, proc, weights, biases, x_row, pres, posts, t_row, eta, ops, t_row.size)
+                row_outputs.append(posts[-1])
+                _step(network, proc, weights, biases, x_row, pres, posts, t_row, eta, ops, t_row.size, tied)
+            last_out = row_outputs
         else:
             if proc.forward != "once":
                 cached = _forward(network, weights, biases, x, ops)
             last_out = cached[1][-1]
-            _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, last_out, t))
+            if recording and (epoch % every == 0 or epoch % sample == 0):
+                now = last_out if proc.forward != "once" else _forward(network, weights, biases, x, ops)[1][-1]
+                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now, t))
             if proc.mode == "batch":
-                _step(network, proc, weights, biases, x, cached[0], cached[1], t, eta, ops, t.size)
+                _step(network, proc, weights, biases, x, cached[0], cached[1], t, eta, ops, t.size, tied)
             else:
                 for r, (x_row, t_row) in enumerate(single):
                     one = slice(r, r + 1)
                     _step(network, proc, weights, biases, x_row, [z[one] for z in cached[0]],
-                          [a[one] for a in cached[1]], t_row, eta, ops, t_row.size)
+                          [a[one] for a in cached[1]], t_row, eta, ops, t_row.size, tied)
+        if epoch + 1 == end:
+            result = _finish(network, proc, weights, biases, x, t, ops, monitor, last_out)
         if epoch + 1 in marks:
             final = _forward(network, weights, biases, x, ops)[1][-1]
             snapshots[epoch + 1] = final
             losses_at[epoch + 1] = ops.loss(monitor, final, t)
         if progress is not None:
             progress(epoch)
-    final = _forward(network, weights, biases, x, ops)[1][-1]
-    history.append((epochs, ops.loss(monitor, final, t)))
+    if not result:  # no epochs at all
+        result = _finish(network, proc, weights, biases, x, t, ops, monitor, None)
+    history.append((end, result["loss"]))
     curve.append(history[-1])
-    outputs = final if proc.outputs == "final_weights" or last_out is None else last_out
+    return Replay(tuple(history), result["weights"], result["outputs"], snapshots, losses_at, result["prediction"],
+                  tuple(curve))
+
+
+def _finish(network: Network, proc: Procedure, weights: list[np.ndarray], biases: list[np.ndarray],
+            x: np.ndarray, t: np.ndarray, ops: _Ops, monitor: str, last_out: Any) -> dict[str, Any]:
+    """What the run ends with: final loss, weights, outputs (as the procedure says) and predictions."""
+    final = _forward(network, weights, biases, x, ops)[1][-1]
+    if proc.outputs == "final_weights" or last_out is None:
+        outputs = final
+    else:
+        outputs = np.vstack(last_out) if isinstance(last_out, list) else last_out
     prediction = None
     if proc.predict:
         prediction = _forward(network, weights, biases, ops.array(proc.predict), ops)[1][-1]
-    return Replay(tuple(history), _tie(network, weights, biases), outputs, snapshots, losses_at, prediction,
-                  tuple(curve))
+    return {"loss": ops.loss(monitor, final, t), "weights": _tie(network, weights, biases),
+            "outputs": outputs, "prediction": prediction}
 
 
 def _record(epoch: int, every: int, sample: int, history: list, curve: list, loss: Callable[[], Any]) -> None:

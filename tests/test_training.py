@@ -521,12 +521,6 @@ def test_last_forward_in_batch_is_the_outputs_after_one_epoch_less():
     assert np.array_equal(got.outputs, shorter.outputs)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "training._step/_tie, bias = 'shared': each neuron's copy of the shared bias moves by eta * that neuron's "
-    "delta, so the copies drift apart (the forward pass then uses different biases per neuron) and _tie reports "
-    "their mean, b - eta*mean_j(delta_j); the parameter's gradient is the sum over the neurons sharing it, "
-    "b - eta*sum_j(delta_j), as handcalc's own derivation gives it (new_b1): after 1 batch epoch of this 2-2-1 "
-    "net the replay has b1 = -0.36972, new_b1 = -0.38644"))
 def test_shared_bias_moves_by_the_sum_of_its_neurons_gradients():
     """A shared bias is one parameter: its gradient is the sum over the neurons that use it."""
     net = make_net([2, 2, 1], ["sigmoid", "sigmoid"], "half_squared_error", ROWS3, [[0.9], [0.1], [0.6]],
@@ -738,10 +732,6 @@ def test_history_with_forward_every_epoch_is_the_loss_after_each_epoch(mode):
         assert value == pytest.approx(expected[epoch], rel=1e-12, abs=0), epoch
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "training._run, forward='once': history records ops.loss(monitor, cached[1][-1], t) with the forward pass "
-    "cached before training, so every history entry (and the plot curve) after epoch 0 is the initial loss, not "
-    "the loss with the weights after that many epochs; loss_at / loss_decreases claims at those epochs use it"))
 @pytest.mark.parametrize("mode", ["batch", "online"])
 def test_history_with_forward_once_is_the_loss_after_each_epoch(mode):
     net = NET_232_TANH
@@ -845,10 +835,6 @@ def test_loss_decreases_is_wrong_when_the_loss_grows():
     assert list(got.history) == [(0, 0.5), (1, 2.0), (2, 8.0), (3, 32.0)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "trained._outputs / training.replay: a claim at an epoch beyond [cases.training].epochs makes replay() train "
-    "max(epochs, *marks) epochs, and Replay.outputs is then after that many epochs; an after_training array "
-    "claim (or outputs_near_targets) without `epoch` is judged on those outputs, not after the run's own epochs"))
 def test_a_later_claim_does_not_move_the_runs_own_outputs():
     net = NET_221_SIG
     opt = Options(8, mode="online")
@@ -860,10 +846,6 @@ def test_a_later_claim_does_not_move_the_runs_own_outputs():
     assert verdicts["arr"] == "correct"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "training._run, forward='once': the history entry at epoch k is the loss of the forward pass cached before "
-    "training, so a loss_at claim at an intermediate reported epoch (here 2 of 4, report_every = 1) is judged "
-    "against the initial loss and a correct stated loss is called wrong"))
 def test_loss_at_an_intermediate_epoch_with_forward_once():
     net = NET_232_TANH
     _, _, ref = reference(net, Options(2, forward="once"))
