@@ -12,7 +12,7 @@ and parameters only, for checking against `sympy.diff`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Iterable
 
 import sympy
@@ -118,8 +118,9 @@ def _layer_label(index: int, count: int) -> str:
     return "hidden layer" if count == 2 else f"hidden layer {index + 1}"
 
 
+@lru_cache(maxsize=32)
 def derive(network: Network, rows: int = 1) -> Derivation:
-    """Return the symbolic derivation of `network` on `rows` input rows."""
+    """Return the symbolic derivation of `network` on `rows` input rows (cached: networks are frozen)."""
     b = _Builder(network, rows)
     loss = LOSSES[network.loss]
     count = len(network.layers)

@@ -30,7 +30,7 @@ MONITORS = ("half_squared_error", "squared_error", "mean_squared_error", "binary
 OUTPUTS = ("final_weights", "last_forward")
 EXACT_DIGITS = 40
 CURVE_POINTS = 200
-EXACT_BUDGET = 12_000  # epochs x rows x parameters the 40-digit replay may spend on one run
+EXACT_BUDGET = 2_400  # epochs x rows x parameters the 40-digit replay may spend on one run
 
 
 @dataclass(frozen=True)
