@@ -1,0 +1,63 @@
+"""The README and the format guide show what handcalc really prints, and their examples run."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from handcalc.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+FORMAT_GUIDE = (ROOT / "worked_examples" / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(text: str, language: str = "") -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, re.S)
+
+
+def _output(capsys, *argv: str) -> str:
+    main(list(argv))
+    return capsys.readouterr().out
+
+
+def test_quick_start_matches_ci() -> None:
+    quick = _blocks(README[README.index("## Quick start"):])[0].splitlines()
+    assert quick == ["pip install . && handcalc tutorial1", "pip install -e '.[test]' && python -m pytest"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m pip install -e '.[test]'" in ci and ci.rstrip().endswith("python -m pytest")
+
+
+@pytest.mark.parametrize("heading, argv", [
+    ("### A piece of `handcalc tutorial1`", ["tutorial1"]),
+    ("A piece of `handcalc tutorial2`", ["tutorial2"]),
+    ("### Markdown, LaTeX, HTML", ["tutorial1", "--format", "markdown"]),
+])
+def test_readme_excerpts_are_real_output(capsys, heading, argv) -> None:
+    excerpt = _blocks(README[README.index(heading):])[0]
+    out = _output(capsys, *argv)
+    # Every line of the excerpt appears in the real output (tables may be cut to fewer columns' worth of rows).
+    lines = [line for line in excerpt.splitlines() if line.strip()]
+    missing = [line for line in lines if line.rstrip() not in out]
+    if heading.startswith("### Markdown"):  # the excerpt keeps two rows of a wider table: compare cell by cell
+        missing = [line for line in missing if not all(cell.strip() in out for cell in line.split("|"))]
+    assert not missing, missing
+
+
+def test_format_guide_example_runs(tmp_path, capsys) -> None:
+    (toml,) = _blocks(FORMAT_GUIDE, "toml")
+    path = tmp_path / "relu_3_2_2.toml"
+    path.write_text(toml, encoding="utf-8")
+    assert main([str(path)]) == 0
+    assert "1 claim: 1 correct" in capsys.readouterr().out
+
+
+def test_readme_toml_excerpt_agrees_with_the_complete_file() -> None:
+    (toml,) = _blocks(README, "toml")
+    complete = (ROOT / "tests" / "data" / "tanh_3_4_2.toml").read_text(encoding="utf-8")
+    for line in toml.splitlines():
+        setting = line.split("#")[0].strip()
+        if "=" in setting:
+            assert setting in complete, setting
