@@ -112,6 +112,11 @@ class _Builder:
         return self.sym(name)
 
 
+def _per_term(formula: str, n: int) -> str:
+    """A mean over a single term divides by 1: leave the "/1" out of the formula shown."""
+    return formula.replace("/{n}", "") if n == 1 else formula
+
+
 def _layer_label(index: int, count: int) -> str:
     if index == count - 1:
         return "output layer"
@@ -153,7 +158,7 @@ def derive(network: Network, rows: int = 1) -> Derivation:
         for k, (error, target, out) in enumerate(zip(network.errors, network.targets, outputs.post)):
             term = loss.term(b.sym(target + s), b.sym(out + s), n)
             b.add(error + s, "error", term,
-                  loss.formula.format(t=f"{{{target}{s}}}", out=f"{{{out}{s}}}", n=n), row=r)
+                  _per_term(loss.formula, n).format(t=f"{{{target}{s}}}", out=f"{{{out}{s}}}", n=n), row=r)
             error_terms.append(error + s)
     total_expr = sum((b.sym(name) for name in error_terms), sympy.Integer(0))
     b.add(network.total_error, "error", total_expr, " + ".join(f"{{{e}}}" for e in error_terms))
@@ -177,7 +182,8 @@ def derive(network: Network, rows: int = 1) -> Derivation:
                     target = network.targets[j] + s
                     term = loss.term(b.sym(target), b.sym(out), n)
                     b.add(d_out, section, sympy.diff(term, b.sym(out)),
-                          loss.derivative_formula.format(t=f"{{{target}}}", out=f"{{{out}}}", n=n), row=r)
+                          _per_term(loss.derivative_formula, n).format(t=f"{{{target}}}", out=f"{{{out}}}", n=n),
+                          row=r)
                 else:
                     following = network.layers[index + 1]
                     paths = []

@@ -407,7 +407,7 @@ def draw(result_case: CaseResult, network: Network, path: str | Path, show: str 
     except ImportError:
         raise InputError(MISSING_MATPLOTLIB) from None
 
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "handcalc", "font.family": "DejaVu Sans"}):
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "handcalc", "font.family": "sans-serif"}):
         figure = Figure(dpi=150)
         renderer = FigureCanvasAgg(figure).get_renderer()
 

@@ -16,6 +16,7 @@ import sympy
 __all__ = [
     "NumberError",
     "MAX_EXPONENT",
+    "MAX_NUMBER_CHARS",
     "is_number_text",
     "parse_fraction",
     "parse_rational",
@@ -27,8 +28,11 @@ __all__ = [
 # An exponent beyond this in a written number (1e400) is refused: no tutorial
 # needs it and exact arithmetic on it could take unbounded time.
 MAX_EXPONENT = 300
+# A written number longer than this is refused: tutorials state at most ~20 digits.
+MAX_NUMBER_CHARS = 100
 
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:_\d+)*\.?\d*(?:_\d+)*|\.\d+)(?:[eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:_\d+)*\.?\d*(?:_\d+)*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_NOT_FINITE = ("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity")
 
 
 class NumberError(ValueError):
@@ -37,15 +41,21 @@ class NumberError(ValueError):
 
 def is_number_text(text: str) -> bool:
     """Return True if `text` is a plain finite decimal number such as ".6" or "1e-3"."""
-    return bool(_NUMBER.match(text.strip()))
+    return len(text) <= MAX_NUMBER_CHARS and bool(_NUMBER.fullmatch(text.strip()))
 
 
 def parse_fraction(text: str) -> Fraction:
     """Return the exact value of a decimal number written as text."""
-    cleaned = text.strip().replace("_", "")
-    if not _NUMBER.match(cleaned):
+    if not isinstance(text, str):
+        raise NumberError(f"expected a number's text, found {type(text).__name__}")
+    if len(text) > MAX_NUMBER_CHARS:
+        raise NumberError(f"a number has at most {MAX_NUMBER_CHARS} characters, found {len(text)}")
+    cleaned = text.strip()
+    if cleaned.lower() in _NOT_FINITE:
+        raise NumberError(f"{cleaned!r} is not a finite number")
+    if not _NUMBER.fullmatch(cleaned):
         raise NumberError(f"{text!r} is not a decimal number")
-    mantissa, _, exponent = cleaned.lower().partition("e")
+    mantissa, _, exponent = cleaned.replace("_", "").lower().partition("e")
     if exponent and abs(int(exponent)) > MAX_EXPONENT:
         raise NumberError(f"{text!r} has an exponent beyond {MAX_EXPONENT}")
     return Fraction(mantissa) * Fraction(10) ** int(exponent or 0)
@@ -62,8 +72,8 @@ def last_digit_exponent(text: str) -> int:
 
     "0.41425240" -> -8, "7.5" -> -1, "92" -> 0, "1e-3" -> -3, ".8579443067" -> -10.
     """
+    parse_fraction(text)  # validates
     cleaned = text.strip().replace("_", "")
-    parse_fraction(cleaned)  # validates
     return Decimal(cleaned).as_tuple().exponent
 
 
@@ -71,7 +81,7 @@ def _decimal(value: sympy.Expr | Fraction | int, digits: int) -> Decimal:
     """Return `value` as a Decimal carrying `digits` significant digits or more."""
     if isinstance(value, Fraction):
         value = sympy.Rational(value.numerator, value.denominator)
-    value = sympy.sympify(value) if isinstance(value, int) else value
+    value = sympy.Integer(value) if isinstance(value, int) else value
     return Decimal(str(sympy.Float(sympy.N(value, digits + 10), digits + 10)))
 
 
