@@ -22,6 +22,7 @@ from .example import Case, Claim, Network
 from .trained import TrainingResult, judge_training
 from .values import given_inputs
 from .numbers import parse_rational, to_decimal_text
+from .operands import operand_map, row_suffix
 from .slips import expression_candidates, extended_value, find_slips, value_candidates
 from .verdicts import Verdict, is_infinite_text, truncates_to, within_stated_digits
 from . import arrays
@@ -108,50 +109,11 @@ class _Judge:
 
     # -- operands: the numbers written inside an expression ------------------------------
 
-    def _formula_node(self, name: str) -> list[ex.Node]:
-        """The quantity's formula as trees: as derived, and S(z) for an activation."""
-        step = self.derivation.by_name.get(name) if self.derivation else None
-        if step is None:
-            return []
-        forms = []
-        try:
-            forms.append(ex.parse(step.formula))
-        except ex.ExpressionError:
-            pass
-        for layer in self.derivation.network.layers:
-            for pre, post in zip(layer.pre, layer.post):
-                if name == post + _row_suffix(name, post) and layer.activation in ("sigmoid", "tanh"):
-                    func = "sigmoid" if layer.activation == "sigmoid" else "tanh"
-                    forms.append(ex.Call(func, ex.Name(pre + _row_suffix(name, post))))
-        return forms
-
-    def operand_map(self, claim: Claim, node: ex.Node) -> list[tuple[ex.Number, str]]:
-        """Pair each number written in the expression with the quantity it stands for."""
-        literals = ex.numbers(node)
-        if claim.operands:
-            return [(n, q) for n, q in zip(literals, claim.operands) if q]
-        best: list[tuple[ex.Number, str]] = []
-        best_cost = None
-        for form in self._formula_node(claim.quantity or ""):
-            for pairs in _match(node, form):
-                cost = sum(self._distance(number, quantity) for number, quantity in pairs)
-                if best_cost is None or cost < best_cost:
-                    best, best_cost = pairs, cost
-        return best
-
-    def _distance(self, number: ex.Number, quantity: str) -> float:
-        """How far a written number is from the quantity it would stand for (relative)."""
-        value = self.values.get(quantity)
-        if value is None:
-            return 1.0
-        written = float(parse_rational(number.text))
-        return abs(written - float(value)) / max(abs(float(value)), 1e-12)
-
     def judge_operands(self, claim: Claim, node: ex.Node) -> list[Verdict]:
         """Judge each written number that stands for a quantity, as its own claim."""
         verdicts = []
         given = set(self.derivation.given) if self.derivation else set()
-        for number, quantity in self.operand_map(claim, node):
+        for number, quantity in operand_map(claim, node, self.derivation, self.values):
             if quantity not in self.values:
                 continue
             exact = self.values[quantity]
@@ -279,7 +241,7 @@ class _Judge:
         pre_value = pre_name = sigmoid_argument = None
         for layer in self.derivation.network.layers:
             for pre, post in zip(layer.pre, layer.post):
-                suffix = _row_suffix(claim.quantity, post)
+                suffix = row_suffix(claim.quantity, post)
                 if claim.quantity == post + suffix:
                     pre_name, pre_value = pre + suffix, self.values[pre + suffix]
                     if layer.activation == "sigmoid":
@@ -367,11 +329,6 @@ def _is_number(text: str) -> bool:
     return is_number_text(text)
 
 
-def _row_suffix(name: str, base: str) -> str:
-    rest = name[len(base):]
-    return rest if name.startswith(base) and (rest == "" or rest.startswith("_r")) else ""
-
-
 def _consistent(stated: str, value: sympy.Expr) -> bool:
     if value in (sympy.oo, -sympy.oo):
         return is_infinite_text(stated)
@@ -395,42 +352,6 @@ def _float_note(value: sympy.Expr) -> str | None:
     if as_float == 0.0:
         return "in float64 it underflows to exactly 0.0"
     return None
-
-
-def _match(written: ex.Node, formula: ex.Node) -> list[list[tuple[ex.Number, str]]]:
-    """Every way to pair written numbers with formula names, the two trees having the same shape.
-
-    + and * may be written in either order; a formula's trailing /1 or *1 may be left out.
-    """
-    if isinstance(formula, ex.Name):
-        return [[(written, formula.id)]] if isinstance(written, ex.Number) else []
-    if isinstance(formula, ex.Number):
-        return [[]] if isinstance(written, ex.Number) else []
-    if isinstance(formula, ex.Binary) and formula.op in "*/" and isinstance(formula.right, ex.Number) \
-            and formula.right.text == "1" and not (isinstance(written, ex.Binary) and written.op == formula.op):
-        return _match(written, formula.left)
-    if type(written) is not type(formula):
-        return []
-    if isinstance(formula, ex.Unary):
-        return _match(written.operand, formula.operand) if written.op == formula.op else []
-    if isinstance(formula, ex.Call):
-        return _match(written.arg, formula.arg) if written.func == formula.func else []
-    if written.op != formula.op:
-        return []
-    orders = [(written.left, written.right)]
-    if formula.op in "+*":
-        orders.append((written.right, written.left))
-    found = []
-    for left, right in orders:
-        for a in _match(left, formula.left):
-            for b in _match(right, formula.right):
-                found.append(a + b)
-                if len(found) >= MAX_PAIRINGS:
-                    return found
-    return found
-
-
-MAX_PAIRINGS = 64
 
 
 def judge_case(claims: tuple[Claim, ...], network: Network, case: Case, derivation: Derivation | None,
