@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Fuzz the expression parser and evaluator (atheris / libFuzzer).
 
-    python fuzz/fuzz_expression.py fuzz/corpus/expression -max_total_time=600
+    python fuzz/fuzz_expression.py /tmp/fuzz/expression fuzz/corpus/expression -max_total_time=600
+
+(libFuzzer adds what it finds to the first folder: a scratch one keeps the
+seeds as they are; see fuzz/README.md.)
 
 Each input is decoded as UTF-8 (bad bytes replaced) and parsed; a parsed tree
 is printed back, re-parsed, shown with SymPy and evaluated.  A finding is any
@@ -24,7 +27,8 @@ with atheris.instrument_imports(include=["handcalc"]):
 
 ENV = {"x1": Fraction(3, 100), "w5": Fraction(44, 100), "out_h1": Fraction(60290881, 10**8),
        "eta": Fraction(1, 2), "zero": Fraction(0), "S": Fraction(-7, 3), "big": Fraction(10) ** 300}
-DEFAULTS = ["-timeout=20", "-max_len=800"]
+HERE = Path(__file__).resolve().parent
+DEFAULTS = [f"-dict={HERE / 'expression.dict'}", "-timeout=20", "-max_len=800"]
 
 
 def TestOneInput(data: bytes) -> None:  # noqa: N802 (the name libFuzzer's Python binding expects)

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Fuzz the worked-example loader and claim validation (atheris / libFuzzer).
 
-    python fuzz/fuzz_loader.py fuzz/corpus/loader -max_total_time=600
+    python fuzz/fuzz_loader.py /tmp/fuzz/loader fuzz/corpus/loader -max_total_time=600
+
+(libFuzzer adds what it finds to the first folder: a scratch one keeps the
+seeds as they are; see fuzz/README.md.)
 
 Each input is a worked-example file's bytes: it goes through `load_bytes`
 (size limit, UTF-8, TOML, every check of the format and its limits) and then
@@ -24,7 +27,8 @@ with atheris.instrument_imports(include=["handcalc"]):
     from handcalc.errors import InputError
     from handcalc.loader import load_bytes
 
-DEFAULTS = ["-timeout=30", "-max_len=20000"]
+HERE = Path(__file__).resolve().parent
+DEFAULTS = [f"-dict={HERE / 'loader.dict'}", "-timeout=30", "-max_len=20000"]
 
 
 def TestOneInput(data: bytes) -> None:  # noqa: N802 (the name libFuzzer's Python binding expects)

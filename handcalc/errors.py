@@ -21,6 +21,7 @@ __all__ = ["InputError", "Problem", "KeyLines", "Reader", "shown", "suggest", "k
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*", re.ASCII)  # use with fullmatch
 MAX_NAME_LENGTH = 64  # characters of a name (neuron, weight, case, quantity)
 MAX_SHOWN = 60  # characters of a user's text quoted in a message
+MAX_PROBLEMS = 50  # problems listed for one file; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class InputError(Exception):
 
 def shown(value: Any) -> str:
     """Return a value as a message quotes it: repr, cut to a readable length."""
+    if isinstance(value, int) and value.bit_length() > 1000:
+        return "a very large integer"
     text = repr(value) if isinstance(value, (str, bool, int)) or value is None else kind_of(value)
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 5] + "...'"
 
@@ -75,7 +78,9 @@ def join_key(key: str, name: str | int) -> str:
     """Return key path `key` extended by a table key or a list index."""
     if isinstance(name, int):
         return f"{key}[{name}]"
-    part = name if IDENTIFIER.fullmatch(name) else json.dumps(shown(name)[1:-1] if len(name) > MAX_SHOWN else name)
+    if len(name) > MAX_SHOWN:
+        name = name[:MAX_SHOWN - 3] + "..."
+    part = name if IDENTIFIER.fullmatch(name) else json.dumps(name)
     return f"{key}.{part}" if key else part
 
 
@@ -150,8 +155,14 @@ class KeyLines:
             else:
                 parts.append(bare if bare is not None else quoted)
         while parts:
-            if tuple(parts) in self.lines:
-                return self.lines[tuple(parts)]
+            for found in (tuple(parts), (*parts, 0)):  # (*parts, 0): the first table of an array of tables
+                if found in self.lines:
+                    return self.lines[found]
+            last = parts[-1]
+            if isinstance(last, str) and last.endswith("..."):  # a name `join_key` shortened
+                for found, line in self.lines.items():
+                    if found[:-1] == tuple(parts[:-1]) and str(found[-1]).startswith(last[:-3]):
+                        return line
             parts.pop()
         return None
 
@@ -161,19 +172,35 @@ class Reader:
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
-        self.text = text
+        self.source = text
         self.problems: list[Problem] = []
+        self.more = 0  # problems found beyond MAX_PROBLEMS
+        self.spent = 0  # the file's hand calculations so far, as `limits.derivation_size` measures them
         self._lines: KeyLines | None = None
+
+    @property
+    def count(self) -> int:
+        """Return how many problems have been found so far."""
+        return len(self.problems) + self.more
+
+    @property
+    def full(self) -> bool:
+        """Return True once MAX_PROBLEMS problems are recorded (callers may stop looking)."""
+        return len(self.problems) >= MAX_PROBLEMS
 
     def problem(self, key: str, message: str) -> None:
         """Record a problem at key path `key`."""
+        if self.full:
+            self.more += 1
+            return
         if self._lines is None:
-            self._lines = KeyLines(self.text)
+            self._lines = KeyLines(self.source)
         self.problems.append(Problem(self.path, key, message, self._lines.line(key)))
 
     def fail(self) -> InputError:
         """Return the error listing every problem recorded."""
-        return InputError(self.problems)
+        more = [Problem(self.path, "", f"... and {self.more} more problems")] if self.more else []
+        return InputError(sorted(self.problems, key=lambda p: p.line or 0) + more)
 
     def table(self, data: Any, key: str, required: bool = True, known: Iterable[str] = ()) -> dict[str, Any]:
         """Return a table (or {} after recording why it is not one); flag keys not in `known`."""
@@ -187,7 +214,9 @@ class Reader:
         if known:
             allowed = tuple(known)
             for name in data:
-                if name not in allowed:
+                if name not in allowed and self.full:
+                    self.more += 1
+                elif name not in allowed:
                     self.problem(join_key(key, name), f"unknown key {shown(name)}{suggest(name, allowed)}: "
                                  f"expected one of {', '.join(allowed)}")
         return data
@@ -208,8 +237,11 @@ class Reader:
         allowed = tuple(choices)
         if isinstance(value, str) and value in allowed:
             return value
-        found = shown(value) if isinstance(value, str) else kind_of(value)
-        self.problem(key, f"unknown {what} {found}: expected one of {', '.join(allowed)}{suggest(value, allowed)}")
+        if not isinstance(value, str):
+            self.problem(key, f"expected {what}, one of {', '.join(allowed)}; found {kind_of(value)}")
+        else:
+            self.problem(key, f"unknown {what} {shown(value)}: expected one of {', '.join(allowed)}"
+                         f"{suggest(value, allowed)}")
         return None
 
     def flag(self, data: dict[str, Any], name: str, key: str, default: bool) -> bool:
@@ -271,10 +303,14 @@ class Reader:
             return "0"
         return text
 
-    def matrix(self, value: Any, key: str, columns: int | None) -> tuple[tuple[str, ...], ...]:
+    def matrix(self, value: Any, key: str, columns: int | None,
+               max_rows: int | None = None) -> tuple[tuple[str, ...], ...]:
         """Return rows of number texts, each `columns` wide (`None`: as wide as the first row)."""
         if not isinstance(value, list) or not value:
             self.problem(key, f"expected a list of rows of numbers, found {kind_of(value) if value != [] else 'none'}")
+            return ()
+        if max_rows is not None and len(value) > max_rows:
+            self.problem(key, f"at most {max_rows:,} rows (MAX_ROWS), found {len(value):,}")
             return ()
         if columns is None:
             columns = len(value[0]) if isinstance(value[0], list) else 1

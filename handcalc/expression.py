@@ -32,6 +32,8 @@ MAX_FUNCTION_ARGUMENT = 10000  # |x| allowed in exp, sigmoid, tanh
 MAX_POWER = 1000  # |exponent| allowed in a power
 MAX_EXACT_BITS = 200_000  # bits of an exact value's numerator or denominator
 MAX_DIGITS = 1000  # most significant digits `evaluate` will compute
+_HUGE = sympy.Float(2, 30) ** MAX_EXACT_BITS  # no value, exact or not, may reach this
+_HUGE_DIGITS = int(MAX_EXACT_BITS * 0.30103)
 
 
 class ExpressionError(ValueError):
@@ -260,6 +262,8 @@ def _finite(value: sympy.Expr) -> sympy.Expr:
         raise ExpressionError("the result is not a finite real number")
     if isinstance(value, sympy.Rational) and _bits(value) > MAX_EXACT_BITS:
         raise ExpressionError("a number is too large to compute exactly")
+    if isinstance(value, sympy.Float) and abs(value) >= _HUGE:
+        raise ExpressionError(f"overflow: a value beyond 2^{MAX_EXACT_BITS} (about 1e{_HUGE_DIGITS}) is too large")
     return value
 
 

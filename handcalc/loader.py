@@ -18,23 +18,16 @@ from types import MappingProxyType
 from typing import Any
 
 from . import limits
-from .claimspec import quantity_names, read_claims
+from .claimspec import declared_names, name_clashes, quantity_names, read_claims, text_line
 from .derivation import LEARNING_RATE
-from .errors import InputError, KeyLines, Problem, Reader, join_key, kind_of, shown
+from .errors import IDENTIFIER, InputError, KeyLines, Problem, Reader, join_key, kind_of, shown, suggest
 from .example import Case, Layer, Network, WorkedExample
 from .functions import ACTIVATIONS, BIAS_MODES, LOSSES
 from .initial import INIT_METHODS, LAYOUTS, draw, is_seeded
-from .numbers import parse_fraction, to_decimal_text
+from .numbers import exact_rows, is_number_text, parse_fraction, to_decimal_text
 from .training import FORWARD, HIDDEN_DELTAS, MODES, MONITORS, OUTPUTS, Procedure
 
-__all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER", "RESERVED_NAMES"]
-
-from .errors import IDENTIFIER  # noqa: E402  (re-exported: the rule for every name in a file)
-
-MAX_FILE_BYTES = limits.MAX_FILE_BYTES
-MAX_EPOCHS = limits.MAX_EPOCHS
-# Names a file may not give a quantity: the learning rate, and words expressions reserve.
-RESERVED_NAMES = frozenset({LEARNING_RATE, "e", "exp", "log", "ln", "tanh", "sigmoid"})
+__all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER"]
 
 TOP_KEYS = ("example", "network", "parameters", "cases", "claims")
 EXAMPLE_KEYS = ("name", "title", "source")
@@ -56,117 +49,359 @@ def _layer_defaults(index: int, count: int, size: int) -> tuple[str, ...]:
     return tuple(f"{prefix}{j + 1}" for j in range(size))
 
 
-def _sizes(reader: Reader, data: dict[str, Any], prefix: str) -> list[int] | None:
-    """Return the layer sizes once they are valid and within the limits, else None."""
-    sizes, key = data.get("sizes"), join_key(prefix, "sizes")
-    if (not isinstance(sizes, list) or not 2 <= len(sizes) <= limits.MAX_LAYERS + 1
-            or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes)):
-        found = f"{len(sizes)} sizes" if isinstance(sizes, list) else shown(sizes) if sizes is None else kind_of(sizes)
-        reader.problem(key, f"expected a list of 2 to {limits.MAX_LAYERS + 1} positive whole numbers "
-                       f"(inputs first), found {'nothing' if sizes is None else found}")
-        return None
-    for i, size in enumerate(sizes):
-        if size > limits.MAX_WIDTH:
-            reader.problem(join_key(key, i), f"a layer has at most {limits.MAX_WIDTH} neurons (MAX_WIDTH), "
-                           f"found {size:,}" if size < 10**12 else f"a layer has at most {limits.MAX_WIDTH} neurons")
-            return None
-    count = sum(a * b for a, b in zip(sizes, sizes[1:])) + sum(sizes[1:])
-    if count > limits.MAX_PARAMETERS:
-        reader.problem(key, f"a network has at most {limits.MAX_PARAMETERS:,} weights and biases "
-                       f"(MAX_PARAMETERS), these sizes need up to {count:,}")
-        return None
-    return sizes
-
-
-def _read_network(reader: Reader, raw: Any, prefix: str) -> Network | None:
-    """Return the network a [network] table describes, or None when it cannot be built."""
+def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None, dict[str, str]]:
+    """Return the network a [network] table describes (None when it cannot be built) and each name's key path."""
     data = reader.table(raw, prefix, known=NETWORK_KEYS)
-    sizes = _sizes(reader, data, prefix) if data or raw is not None else None
+    sizes = limits.check_sizes(reader, data.get("sizes"), join_key(prefix, "sizes")) if isinstance(raw, dict) else None
     if sizes is None:
-        return None
-    declared: list[tuple[str, str, bool]] = []  # (name, key path, is a parameter)
+        return None, {}
+    declared: list[tuple[str, str, bool, bool]] = []  # (name, key path, is a parameter, written in the file)
 
-    def names(key: str, default: list[str], count: int, parameter: bool = False) -> tuple[str, ...]:
-        given = reader.names(data.get(key, default) if "." not in key else default, join_key(prefix, key), count)
-        declared.extend((n, join_key(join_key(prefix, key), i), parameter) for i, n in enumerate(given))
+    def names(table: dict[str, Any], field: str, default: list[str], key: str, count: int,
+              parameter: bool = False) -> tuple[str, ...]:
+        given = reader.names(table.get(field, default), join_key(key, field), count)
+        declared.extend((name, join_key(join_key(key, field), i), parameter, field in table)
+                        for i, name in enumerate(given))
         return given
 
-    def choice(key: str, default: str, choices: Any, what: str) -> str:
-        return reader.choice(data.get(key, default), join_key(prefix, key), choices, what) or default
+    def choice(value: Any, key: str, choices: Any, what: str, default: str) -> str:
+        return reader.choice(value, key, choices, what) or default
 
-    inputs = names("inputs", [f"x{i + 1}" for i in range(sizes[0])], sizes[0])
-    activation = choice("activation", "sigmoid", ACTIVATIONS, "activation")
-    bias_mode = choice("bias", "shared", BIAS_MODES, "bias mode")
-    loss = choice("loss", "half_squared_error", LOSSES, "loss")
+    inputs = names(data, "inputs", [f"x{i + 1}" for i in range(sizes[0])], prefix, sizes[0])
+    activation = choice(data.get("activation", "sigmoid"), f"{prefix}.activation", ACTIVATIONS, "activation", "sigmoid")
+    bias_mode = choice(data.get("bias", "shared"), f"{prefix}.bias", BIAS_MODES, "bias mode", "none")
+    loss = choice(data.get("loss", "half_squared_error"), f"{prefix}.loss", LOSSES, "loss", "half_squared_error")
     specs = data.get("layers", [{} for _ in sizes[1:]])
     if not isinstance(specs, list) or len(specs) != len(sizes) - 1:
-        reader.problem(join_key(prefix, "layers"), f"expected {len(sizes) - 1} [[{prefix}.layers]] tables, "
-                       f"one per non-input layer, found {len(specs) if isinstance(specs, list) else kind_of(specs)}")
+        found = f"{len(specs)}" if isinstance(specs, list) else kind_of(specs)
+        reader.problem(f"{prefix}.layers", f"expected {len(sizes) - 1} [[{prefix}.layers]] tables, one per "
+                       f"non-input layer, found {found}")
         specs = [{} for _ in sizes[1:]]
     layers, number = [], 0
     for index, (size, spec) in enumerate(zip(sizes[1:], specs)):
-        key, fan_in = join_key(join_key(prefix, "layers"), index), sizes[index]
+        key, fan_in = f"{prefix}.layers[{index}]", sizes[index]
         spec = reader.table(spec, key, known=LAYER_KEYS)
-        pre = reader.names(spec.get("pre", list(_layer_defaults(index, len(sizes) - 1, size))), f"{key}.pre", size)
-        post = reader.names(spec.get("post", [f"out_{n}" for n in pre]), f"{key}.post", size)
-        declared.extend((n, f"{key}.pre[{j}]", False) for j, n in enumerate(pre))
-        declared.extend((n, f"{key}.post[{j}]", False) for j, n in enumerate(post))
-        layer_activation = reader.choice(spec.get("activation", activation), f"{key}.activation", ACTIVATIONS,
-                                         "activation") or activation
-        weights: list[tuple[str, ...]] = []
+        pre = names(spec, "pre", list(_layer_defaults(index, len(sizes) - 1, size)), key, size)
+        post = names(spec, "post", [f"out_{name}" for name in pre], key, size)
+        layer_activation = choice(spec.get("activation", activation), f"{key}.activation", ACTIVATIONS,
+                                  "activation", activation)
         if "weights" in spec:
-            raw_rows = spec["weights"]
-            if not isinstance(raw_rows, list) or len(raw_rows) != size:
+            rows = spec["weights"]
+            weights = []
+            if not isinstance(rows, list) or len(rows) != size:
+                found = f"{len(rows)}" if isinstance(rows, list) else kind_of(rows)
                 reader.problem(f"{key}.weights", f"expected {size} rows (one per neuron) of {fan_in} names, "
-                               f"found {len(raw_rows) if isinstance(raw_rows, list) else kind_of(raw_rows)}")
+                               f"found {found}")
             else:
-                weights = [reader.names(row, f"{key}.weights[{j}]", fan_in) for j, row in enumerate(raw_rows)]
+                weights = [reader.names(row, f"{key}.weights[{j}]", fan_in) for j, row in enumerate(rows)]
+                declared.extend((w, f"{key}.weights[{j}][{i}]", True, True)
+                                for j, row in enumerate(weights) for i, w in enumerate(row))
         else:
             weights = [tuple(f"w{number + j * fan_in + i + 1}" for i in range(fan_in)) for j in range(size)]
+            declared.extend((w, f"{key}.weights", True, False) for row in weights for w in row)
             number += size * fan_in
-        declared.extend((n, f"{key}.weights[{j}][{i}]", True) for j, row in enumerate(weights) for i, n in enumerate(row))
         biases: tuple[str, ...] = ()
         if bias_mode == "shared":
-            biases = reader.names(spec.get("biases", [f"b{index + 1}"]), f"{key}.biases", 1) * size
+            biases = names(spec, "biases", [f"b{index + 1}"], key, 1, True) * size
         elif bias_mode == "per_neuron":
-            biases = reader.names(spec.get("biases", [f"b{index + 1}_{j + 1}" for j in range(size)]),
-                                  f"{key}.biases", size)
+            default = [f"b{index + 1}_{j + 1}" for j in range(size)]
+            biases = names(spec, "biases", default, key, size, True)
         elif "biases" in spec:
             reader.problem(f"{key}.biases", f"biases given but {prefix}.bias is 'none'")
-        declared.extend((n, f"{key}.biases[{0 if bias_mode == 'shared' else j}]", True) for j, n in enumerate(biases))
-        if len(pre) == len(post) == size and len(weights) == size and len(biases) in (0, size):
+        if len(pre) == len(post) == len(weights) == size and all(len(row) == fan_in for row in weights) \
+                and len(biases) in (0, size) and (len(biases) == size) == (bias_mode != "none"):
             layers.append(Layer(pre, post, layer_activation, tuple(weights), biases))
     outputs = sizes[-1]
-    targets = names("targets", [f"T{k + 1}" for k in range(outputs)], outputs)
-    errors = names("errors", [f"E{k + 1}" for k in range(outputs)], outputs)
+    targets = names(data, "targets", [f"T{k + 1}" for k in range(outputs)], prefix, outputs)
+    errors = names(data, "errors", [f"E{k + 1}" for k in range(outputs)], prefix, outputs)
     total = reader.identifier(data.get("total_error", "E_total"), f"{prefix}.total_error")
-    declared.append((total, f"{prefix}.total_error", False))
-    if loss == BCE and layers and layers[-1].activation != "sigmoid":
+    declared.append((total, f"{prefix}.total_error", False, "total_error" in data))
+    if loss == BCE and len(layers) == len(sizes) - 1 and layers[-1].activation != "sigmoid":
         reader.problem(f"{prefix}.loss", f"{BCE} needs outputs in (0, 1): the output layer's activation must be "
                        f"sigmoid, found {layers[-1].activation}")
     if len(layers) != len(sizes) - 1 or len(inputs) != sizes[0] or len(targets) != outputs or len(errors) != outputs:
-        return None
+        return None, {}
     network = Network(inputs, tuple(layers), loss, bias_mode, targets, errors, total)
-    return network if _check_names(reader, network, declared, prefix) else None
+    keys = declared_names(reader, declared)
+    if keys is None or not name_clashes(reader, network, keys, 1, prefix):
+        return None, {}
+    return network, keys
 
 
-def _check_names(reader: Reader, network: Network, declared: list[tuple[str, str, bool]], prefix: str,
-                 rows: int = 1) -> bool:
-    """Record every name used twice, reserved, or also one handcalc gives a derived quantity; True if none."""
-    before = len(reader.problems)
-    first: dict[str, tuple[str, bool]] = {}
-    for name, key, parameter in declared:
-        if name in RESERVED_NAMES:
-            reader.problem(key, f"the name {name!r} is reserved (the learning rate, or a word of expressions)")
-        elif name in first and not (parameter and first[name][1]):
-            reader.problem(key, f"the name {name!r} is already used at {first[name][0]}")
-        first.setdefault(name, (key, parameter))
-    if len(reader.problems) > before:
-        return False
-    for name, role in quantity_names(network, rows, with_given=False).items():
-        if name in first and not role.startswith("given"):
-            reader.problem(first[name][0], f"the name {name!r} is also the name handcalc gives {role}")
-        elif role.startswith("twice:"):
-            reader.problem(prefix, f"two derived quantities would both be named {name!r} ({role[6:]}): "
-                           f"rename a neuron or a parameter")
-    return len(reader.problems) == before
+# --- cases -----------------------------------------------------------------------------------
+
+def _divisors(reader: Reader, rows: tuple[tuple[str, ...], ...], scale: Any, key: str) -> list[Fraction] | None:
+    """What each column is divided by: a number, or each column's largest value (`column_max`)."""
+    if scale is None or not rows:
+        return None
+    if scale == "column_max":
+        divisors = [max(column) for column in zip(*([parse_fraction(t) for t in row] for row in rows))]
+        if any(d == 0 for d in divisors):
+            reader.problem(key, "a column's largest value is 0: cannot scale by it")
+            return None
+        return divisors
+    if isinstance(scale, str) and not is_number_text(scale):
+        reader.problem(key, f"expected a number or \"column_max\", found {shown(scale)}"
+                       f"{suggest(scale, ('column_max',))}")
+        return None
+    divisor = parse_fraction(reader.number(scale, key))
+    if divisor == 0:
+        reader.problem(key, "cannot scale by 0")
+        return None
+    return [divisor] * len(rows[0])
+
+
+def _read_training(reader: Reader, raw: Any, key: str, divisors: list[Fraction] | None,
+                   network: Network) -> Procedure | None:
+    """Return the training run a [cases.training] table describes."""
+    spec = reader.table(raw, key, known=TRAINING_KEYS)
+    epochs = reader.whole(spec.get("epochs"), f"{key}.epochs", 1, limits.MAX_EPOCHS, "a number of epochs")
+    choices = {"mode": MODES, "hidden_deltas": HIDDEN_DELTAS, "forward": FORWARD, "outputs": OUTPUTS,
+               "gradient": tuple(LOSSES), "monitor": MONITORS}
+    options: dict[str, Any] = {}
+    for name, allowed in choices.items():
+        if name in spec and reader.choice(spec[name], f"{key}.{name}", allowed, name.replace("_", " ")):
+            options["gradient_loss" if name == "gradient" else name] = spec[name]
+    for name in ("gradient", "monitor"):
+        if spec.get(name) == BCE and network.layers[-1].activation != "sigmoid":
+            reader.problem(f"{key}.{name}", f"{BCE} needs outputs in (0, 1): the output layer's activation "
+                           f"must be sigmoid, found {network.layers[-1].activation}")
+    if "update_biases" in spec:
+        options["update_biases"] = reader.flag(spec, "update_biases", key, True)
+    every = reader.whole(spec.get("report_every", 0), f"{key}.report_every", 0, limits.MAX_EPOCHS,
+                         "a number of epochs")
+    predict: tuple[tuple[Fraction, ...], ...] = ()
+    if "predict" in spec:
+        predict = exact_rows(reader.matrix(spec["predict"], f"{key}.predict", len(network.inputs), limits.MAX_ROWS),
+                             divisors)
+    if epochs is None or every is None:
+        return None
+    return Procedure(epochs=epochs, report_every=every, predict=predict, **options)
+
+
+def _read_init(reader: Reader, raw: Any, key: str) -> dict[str, Any] | None:
+    """Return how the case's weights are drawn (an `init` table)."""
+    init = reader.table(raw, key, known=INIT_KEYS)
+    reader.choice(init.get("method"), f"{key}.method", INIT_METHODS, "method")
+    reader.choice(init.get("layout", LAYOUTS[0]), f"{key}.layout", LAYOUTS, "layout")
+    for name in ("seed", "replay_seed"):
+        seed = init.get(name, "none")
+        if seed != "none" and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32):
+            reader.problem(f"{key}.{name}", f"expected an integer seed in [0, 2^32) or \"none\", found {shown(seed)}")
+    return init or None
+
+
+def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, default_keys: dict[str, str],
+               parameters: dict[str, str], name: str) -> tuple[Case | None, Network | None]:
+    """Return one case and the network it runs on (None for either when a problem prevents building it)."""
+    network, keys = default, default_keys
+    before = reader.count
+    if "network" in spec:
+        network, keys = _read_network(reader, spec["network"], f"{key}.network")
+    if network is None:
+        return None, None
+    width, outputs = len(network.inputs), len(network.targets)
+    if spec.get("inputs") is None:
+        reader.problem(f"{key}.inputs", "is missing: expected input rows such as [[0.05, 0.10]]")
+    raw_rows = reader.matrix(spec.get("inputs"), f"{key}.inputs", width, limits.MAX_ROWS) if "inputs" in spec else ()
+    raw_targets = reader.matrix(spec["targets"], f"{key}.targets", outputs, limits.MAX_ROWS) if "targets" in spec else ()
+    if raw_rows and raw_targets and len(raw_rows) != len(raw_targets):
+        reader.problem(f"{key}.targets", f"expected {len(raw_rows)} target rows, one per input row, "
+                       f"found {len(raw_targets)}")
+    input_divisors = _divisors(reader, raw_rows, spec.get("input_scale"), f"{key}.input_scale")
+    rows = exact_rows(raw_rows, input_divisors)
+    targets = exact_rows(raw_targets, _divisors(reader, raw_targets, spec.get("target_scale"), f"{key}.target_scale"))
+    training = _read_training(reader, spec["training"], f"{key}.training", input_divisors, network) \
+        if "training" in spec else None
+    counted = reader.count
+    rate = reader.number(spec.get("learning_rate", "1"), f"{key}.learning_rate")
+    if parse_fraction(rate) <= 0 and reader.count == counted:
+        reader.problem(f"{key}.learning_rate", f"expected a positive number, found {rate}")
+    losses = {network.loss} | ({training.gradient_loss, training.monitor} if training else set())
+    if BCE in losses:
+        for r, row in enumerate(targets):
+            for c, value in enumerate(row):
+                if not 0 <= value <= 1:
+                    reader.problem(f"{key}.targets[{r}][{c}]", f"{BCE} needs targets in [0, 1], "
+                                   f"found {raw_targets[r][c]}")
+    texts = {p: t for p, t in parameters.items() if p in network.parameters}
+    overrides = reader.table(spec.get("parameters"), f"{key}.parameters", required=False)
+    for pname, value in overrides.items():
+        if reader.full:
+            break
+        texts[pname] = reader.number(value, join_key(f"{key}.parameters", pname))
+        if pname not in network.parameters:
+            reader.problem(join_key(f"{key}.parameters", pname), f"{shown(pname)} is not a parameter of the "
+                           f"network{suggest(pname, network.parameters)}")
+    init = _read_init(reader, spec["init"], f"{key}.init") if "init" in spec else None
+    values = {p: parse_fraction(t) for p, t in texts.items() if p in network.parameters}
+    if init is not None and (is_seeded(init) or "replay_seed" in init) and reader.count == before:
+        drawn, drawn_texts = draw(network, init)
+        values.update({p: v for p, v in drawn.items() if p not in texts})
+        texts.update({p: t for p, t in drawn_texts.items() if p not in texts})
+    missing = [p for p in network.parameters if p not in values]
+    if missing and init is None:
+        reader.problem(f"{key}.parameters", f"no value for parameter {missing[0]!r} (give it in [parameters])")
+    if reader.count > before:  # nothing more can be checked reliably
+        return None, network
+    if missing:
+        values = {}
+    derived = bool(values) and bool(targets)
+    if derived and not limits.check_derivation(reader, len(rows), network, f"{key}.inputs"):
+        return None, network
+    if len(rows) > 1 and not name_clashes(reader, network, keys, len(rows), key, derived):
+        return None, network
+    several = len(rows) > 1
+    for r, (raw, exact) in enumerate(zip(raw_rows, rows)):
+        for input_name, text, value in zip(network.inputs, raw, exact):
+            texts[input_name + (f"_r{r + 1}" if several else "")] = \
+                text if spec.get("input_scale") is None else to_decimal_text(value, 10)
+    for r, (raw, exact) in enumerate(zip(raw_targets, targets)):
+        for target_name, text, value in zip(network.targets, raw, exact):
+            texts[target_name + (f"_r{r + 1}" if several else "")] = \
+                text if spec.get("target_scale") is None else to_decimal_text(value, 10)
+    texts[LEARNING_RATE] = rate
+    title = text_line(reader, spec, "title", key, "")
+    case = Case(name, rows, targets, parse_fraction(rate), MappingProxyType(values), MappingProxyType(texts),
+                title, init, network if "network" in spec else None, training)
+    return case, network
+
+
+def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[str, str],
+                parameters: dict[str, str]) -> tuple[tuple[Case, ...], dict[str, tuple[Network | None, set[str] | None, int]]]:
+    """Return the cases, and for each case name its network and the quantities a claim may name."""
+    if data is None or data == []:
+        reader.problem("cases", "is missing: expected at least one [[cases]] table")
+        return (), {}
+    if not isinstance(data, list):
+        reader.problem("cases", f"expected [[cases]] tables, found {kind_of(data)}")
+        return (), {}
+    if len(data) > limits.MAX_CASES:
+        reader.problem("cases", f"a file has at most {limits.MAX_CASES} cases (MAX_CASES), found {len(data):,}")
+        return (), {}
+    cases: list[Case] = []
+    named: dict[str, tuple[Network | None, set[str] | None, int]] = {}
+    known = set(network.parameters) if network else set()
+    for index, raw in enumerate(data):
+        key = f"cases[{index}]"
+        spec = reader.table(raw, key, known=CASE_KEYS)
+        name = reader.identifier(spec.get("name", f"case{index + 1}"), f"{key}.name")
+        if name in named:
+            reader.problem(f"{key}.name", f"a case named {name!r} comes earlier: case names must differ")
+        case, case_network = _read_case(reader, spec, key, network, keys, parameters, name)
+        if case_network is not None:
+            known.update(case_network.parameters)
+        quantities = None
+        if case is not None and case_network is not None:
+            quantities = {q for q, _ in quantity_names(case_network, len(case.rows), case.has_parameters and
+                                                       bool(case.targets))}
+            cases.append(case)
+        named.setdefault(name, (case_network, quantities, index))
+    for pname in parameters:
+        if pname not in known and network is not None and not reader.full:
+            reader.problem(join_key("parameters", pname), f"{shown(pname)} is not a parameter of the network"
+                           f"{suggest(pname, known)}")
+    return tuple(cases), named
+
+
+# --- the file --------------------------------------------------------------------------------
+
+# tomllib takes time quadratic in the parts of a dotted key (a.b.c...): refuse absurd ones first.
+MAX_KEY_PARTS = 32
+_LONG_KEY = re.compile(r'(?:(?:[A-Za-z0-9_-]+|"[^"\n]*"|\'[^\'\n]*\')[ \t]*\.[ \t]*){%d}' % MAX_KEY_PARTS)
+
+
+def _toml(text: str, path: str) -> dict[str, Any]:
+    """Parse TOML text, numbers kept as text; a syntax error names its line and column."""
+    long_key = _LONG_KEY.search(text)
+    if long_key:
+        raise InputError([Problem(path, "", f"a dotted key has more than {MAX_KEY_PARTS} parts",
+                                  text.count("\n", 0, long_key.start()) + 1)])
+    try:
+        return tomllib.loads(text, parse_float=str)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        where = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+        if where:
+            message = message[:where.start()]
+            line, column = int(where.group(1)), int(where.group(2))
+        else:
+            at_end = message.endswith("(at end of document)")
+            message = message.removesuffix(" (at end of document)") + (" at the end of the file" if at_end else "")
+            line, column = (text.count("\n") + 1 if at_end else None), None
+        raise InputError([Problem(path, "", f"not valid TOML: {message}", line, column)]) from None
+    except RecursionError:
+        raise InputError([Problem(path, "", "not valid TOML here: arrays or tables nested too deeply")]) from None
+    except ValueError:  # an integer too long for Python to convert
+        digits = re.search(r"[0-9_]{4300,}", text)
+        line = text.count("\n", 0, digits.start()) + 1 if digits else None
+        raise InputError([Problem(path, "", "an integer has more than 4,300 digits", line)]) from None
+
+
+def load_text(text: str, path: str = "<text>", name: str | None = None) -> WorkedExample:
+    """Return the validated worked example in TOML `text`; raise InputError listing every problem."""
+    if len(text) > limits.MAX_FILE_BYTES:
+        raise InputError([Problem(path, "", f"the file is larger than {limits.MAX_FILE_BYTES:,} bytes "
+                                  "(MAX_FILE_BYTES)")])
+    if not text.strip():
+        raise InputError([Problem(path, "", "the file is empty: expected a worked example in TOML")])
+    reader = Reader(path, text)
+    data = reader.table(_toml(text, path), "", known=TOP_KEYS)
+    meta = reader.table(data.get("example"), "example", required=False, known=EXAMPLE_KEYS)
+    network, keys = _read_network(reader, data.get("network"), "network")
+    parameters = {}
+    raw = reader.table(data.get("parameters"), "parameters", required=False)
+    if len(raw) > limits.MAX_PARAMETERS:
+        reader.problem("parameters", f"a network has at most {limits.MAX_PARAMETERS:,} parameters "
+                       f"(MAX_PARAMETERS), found {len(raw):,}")
+        raw = {}
+    for pname, value in raw.items():
+        parameters[pname] = reader.number(value, join_key("parameters", pname))
+    cases, named = _read_cases(reader, data.get("cases"), network, keys, parameters)
+    claims = read_claims(reader, data.get("claims"), named)
+    limits.check_training(reader, cases, named, claims)
+    texts = {field: text_line(reader, meta, field, "example", "") for field in EXAMPLE_KEYS}
+    if reader.problems:
+        raise reader.fail()
+    return WorkedExample(name=texts["name"] or name or Path(path).stem, title=texts["title"],
+                         source=texts["source"], path=Path(path), network=network, cases=cases, claims=claims)
+
+
+def claim_line(path: Path, index: int) -> int | None:
+    """Return the line of the index-th [[claims]] table of a file, if it can be read."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return KeyLines(text).line(f"claims[{index}]")
+
+
+def load_file(path: Path | str) -> WorkedExample:
+    """Return the validated worked example in the file at `path`."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > limits.MAX_FILE_BYTES:
+            raise InputError([Problem(str(path), "", f"the file is larger than {limits.MAX_FILE_BYTES:,} bytes "
+                                      "(MAX_FILE_BYTES)")])
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError([Problem(str(path), "", f"cannot read the file: {error.strerror or error}")]) from None
+    return load_bytes(raw, path)
+
+
+def load_bytes(raw: bytes, path: Path | str = "<bytes>") -> WorkedExample:
+    """Return the validated worked example in a file's bytes (UTF-8; a byte-order mark is allowed)."""
+    path = Path(path)
+    if len(raw) > limits.MAX_FILE_BYTES:
+        raise InputError([Problem(str(path), "", f"the file is larger than {limits.MAX_FILE_BYTES:,} bytes "
+                                  "(MAX_FILE_BYTES)")])
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError([Problem(str(path), "", "the file is UTF-16 text: save it as UTF-8")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError([Problem(str(path), "", f"not UTF-8 text: byte 0x{raw[error.start]:02x} cannot be "
+                                  "decoded (save the file as UTF-8)", line, column)]) from None
+    return load_text(text, str(path), name=path.stem)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from typing import Sequence
 
 import sympy
 
@@ -20,6 +21,7 @@ __all__ = [
     "is_number_text",
     "parse_fraction",
     "parse_rational",
+    "exact_rows",
     "last_digit_exponent",
     "to_decimal_text",
     "round_to_exponent",
@@ -30,6 +32,9 @@ __all__ = [
 MAX_EXPONENT = 300
 # A written number longer than this is refused: tutorials state at most ~20 digits.
 MAX_NUMBER_CHARS = 100
+# Digits `round_to_exponent` writes out in plain notation before it switches to 1.23E+4567
+# (below Python's 4,300-digit limit on reading integers, so the text can always be read back).
+MAX_WRITTEN_DIGITS = 4_000
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:_\d+)*\.?\d*(?:_\d+)*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NOT_FINITE = ("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity")
@@ -67,6 +72,15 @@ def parse_rational(text: str) -> sympy.Rational:
     return sympy.Rational(value.numerator, value.denominator)
 
 
+def exact_rows(rows: Sequence[Sequence[str]], divisors: Sequence[Fraction] | None = None
+               ) -> tuple[tuple[Fraction, ...], ...]:
+    """Return rows of number texts as exact values, each column divided by its divisor (if given)."""
+    exact = [[parse_fraction(text) for text in row] for row in rows]
+    if divisors is None:
+        return tuple(tuple(row) for row in exact)
+    return tuple(tuple(value / d for value, d in zip(row, divisors)) for row in exact)
+
+
 def last_digit_exponent(text: str) -> int:
     """Return the power of ten of the last digit a number's text states.
 
@@ -85,11 +99,22 @@ def _decimal(value: sympy.Expr | Fraction | int, digits: int) -> Decimal:
     return Decimal(str(sympy.Float(sympy.N(value, digits + 10), digits + 10)))
 
 
+def _precision(adjusted: int, exponent: int) -> int:
+    """Return the Decimal precision that writes digits from 10**adjusted down to 10**exponent."""
+    return max(200, adjusted - exponent + 10)
+
+
 def round_to_exponent(value: sympy.Expr | Fraction | int, exponent: int) -> str:
-    """Return `value` rounded half up to a last digit at 10**exponent, as plain text."""
+    """Return `value` rounded half up to a last digit at 10**exponent, as plain text.
+
+    A value with more than MAX_WRITTEN_DIGITS digits down to that place is
+    written in scientific notation instead, at 60 significant digits.
+    """
+    decimal = _decimal(value, 60)
     with localcontext() as context:
-        context.prec = 200
-        decimal = _decimal(value, 60)
+        context.prec = _precision(decimal.adjusted(), exponent)
+        if context.prec > MAX_WRITTEN_DIGITS:
+            return format(decimal, "E")
         rounded = decimal.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
         return format(rounded, "f")
 
@@ -112,9 +137,10 @@ def to_decimal_text(value: sympy.Expr | Fraction | int, digits: int = 20) -> str
             fives += 1
         if denominator == 1 and max(twos, fives) <= digits:
             places = max(twos, fives)
+            numerator, denominator = Decimal(int(value.p)), Decimal(int(value.q))
             with localcontext() as context:
-                context.prec = 400
-                exact = Decimal(int(value.p)) / Decimal(int(value.q))
+                context.prec = _precision(numerator.adjusted() - denominator.adjusted() + 1, -places)
+                exact = numerator / denominator
                 return format(exact.quantize(Decimal(1).scaleb(-places)), "f")
     if value == 0:
         return "0"
