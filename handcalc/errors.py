@@ -62,7 +62,8 @@ def shown(value: Any) -> str:
 
 def kind_of(value: Any) -> str:
     """Return what a TOML value is, in words: 'a boolean', 'a list', ..."""
-    kinds = {bool: "a boolean", int: "an integer", str: "a string", list: "a list", dict: "a table"}
+    kinds = {bool: "a boolean", int: "an integer", str: "a string", list: "a list", dict: "a table",
+             type(None): "nothing"}
     return kinds.get(type(value), "a date or time" if hasattr(value, "isoformat") else type(value).__name__)
 
 

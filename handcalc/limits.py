@@ -12,18 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from .errors import MAX_NAME_LENGTH, Reader, kind_of, shown
-from .expression import MAX_DEPTH, MAX_FUNCTION_ARGUMENT, MAX_LENGTH, MAX_PAREN_DEPTH, MAX_POWER
+from .errors import MAX_NAME_LENGTH, MAX_PROBLEMS, Reader, kind_of, shown
+from .expression import MAX_DEPTH, MAX_EXACT_BITS, MAX_FUNCTION_ARGUMENT, MAX_LENGTH, MAX_PAREN_DEPTH, MAX_POWER
 from .numbers import MAX_EXPONENT, MAX_NUMBER_CHARS
 
-__all__ = ["Limit", "LIMITS", "MAX_FILE_BYTES", "MAX_LAYERS", "MAX_WIDTH", "MAX_PARAMETERS", "MAX_CASES",
-           "MAX_ROWS", "MAX_DERIVATION", "MAX_CLAIMS", "MAX_EPOCHS", "MAX_TRAINING_WORK", "MAX_ARRAY_NUMBERS",
-           "derivation_size", "training_work", "check_sizes", "check_derivation", "check_training"]
+__all__ = ["Limit", "LIMITS", "MAX_FILE_BYTES", "MAX_KEY_PARTS", "MAX_LAYERS", "MAX_WIDTH", "MAX_PARAMETERS",
+           "MAX_CASES", "MAX_ROWS", "MAX_DERIVATION", "MAX_CLAIMS", "MAX_EPOCHS", "MAX_TRAINING_WORK",
+           "MAX_ARRAY_NUMBERS", "derivation_size", "training_work", "check_sizes", "check_derivation",
+           "check_training"]
 
 if TYPE_CHECKING:
     from .example import Case, Claim
 
 MAX_FILE_BYTES = 1_000_000  # bytes of a worked-example file
+MAX_KEY_PARTS = 32  # parts of a dotted TOML key (a.b.c): tomllib's time grows with their square
 MAX_LAYERS = 10  # non-input layers of a network
 MAX_WIDTH = 100  # neurons of one layer (the inputs count as a layer)
 MAX_PARAMETERS = 2_000  # weights and biases of one network
@@ -47,6 +49,7 @@ class Limit:
 
 LIMITS: tuple[Limit, ...] = (
     Limit("MAX_FILE_BYTES", MAX_FILE_BYTES, "bytes in a worked-example file"),
+    Limit("MAX_KEY_PARTS", MAX_KEY_PARTS, "parts of a dotted TOML key such as a.b.c (checked before TOML parsing)"),
     Limit("MAX_LAYERS", MAX_LAYERS, "non-input layers of a network"),
     Limit("MAX_WIDTH", MAX_WIDTH, "neurons in one layer, the inputs included"),
     Limit("MAX_PARAMETERS", MAX_PARAMETERS, "weights and biases of one network"),
@@ -67,6 +70,9 @@ LIMITS: tuple[Limit, ...] = (
     Limit("MAX_DEPTH", MAX_DEPTH, "depth of an expression's tree (signs, powers and calls included)"),
     Limit("MAX_POWER", MAX_POWER, "|exponent| of a power in an expression"),
     Limit("MAX_FUNCTION_ARGUMENT", MAX_FUNCTION_ARGUMENT, "|x| in exp, sigmoid and tanh of an expression"),
+    Limit("MAX_EXACT_BITS", MAX_EXACT_BITS, "bits of an expression's exact values; no value may reach 2^200000 "
+          "(about 1e60206): beyond is an overflow error"),
+    Limit("MAX_PROBLEMS", MAX_PROBLEMS, "problems listed for one file (the rest are counted)"),
 )
 
 

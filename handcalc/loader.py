@@ -43,12 +43,6 @@ BCE = "binary_cross_entropy"
 
 # --- the network ---------------------------------------------------------------------------
 
-def _layer_defaults(index: int, count: int, size: int) -> tuple[str, ...]:
-    """Default pre-activation names: h1.. for one hidden layer, h1_1.. for several, y1.. for the output."""
-    prefix = "y" if index == count - 1 else "h" if count == 2 else f"h{index + 1}_"
-    return tuple(f"{prefix}{j + 1}" for j in range(size))
-
-
 def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None, dict[str, str]]:
     """Return the network a [network] table describes (None when it cannot be built) and each name's key path."""
     data = reader.table(raw, prefix, known=NETWORK_KEYS)
@@ -64,13 +58,12 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
                         for i, name in enumerate(given))
         return given
 
-    def choice(value: Any, key: str, choices: Any, what: str, default: str) -> str:
-        return reader.choice(value, key, choices, what) or default
-
     inputs = names(data, "inputs", [f"x{i + 1}" for i in range(sizes[0])], prefix, sizes[0])
-    activation = choice(data.get("activation", "sigmoid"), f"{prefix}.activation", ACTIVATIONS, "activation", "sigmoid")
-    bias_mode = choice(data.get("bias", "shared"), f"{prefix}.bias", BIAS_MODES, "bias mode", "none")
-    loss = choice(data.get("loss", "half_squared_error"), f"{prefix}.loss", LOSSES, "loss", "half_squared_error")
+    activation = reader.choice(data.get("activation", "sigmoid"), f"{prefix}.activation", ACTIVATIONS,
+                               "activation") or "sigmoid"
+    bias_mode = reader.choice(data.get("bias", "shared"), f"{prefix}.bias", BIAS_MODES, "bias mode") or "none"
+    loss = reader.choice(data.get("loss", "half_squared_error"), f"{prefix}.loss", LOSSES,
+                         "loss") or "half_squared_error"
     specs = data.get("layers", [{} for _ in sizes[1:]])
     if not isinstance(specs, list) or len(specs) != len(sizes) - 1:
         found = f"{len(specs)}" if isinstance(specs, list) else kind_of(specs)
@@ -81,10 +74,12 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
     for index, (size, spec) in enumerate(zip(sizes[1:], specs)):
         key, fan_in = f"{prefix}.layers[{index}]", sizes[index]
         spec = reader.table(spec, key, known=LAYER_KEYS)
-        pre = names(spec, "pre", list(_layer_defaults(index, len(sizes) - 1, size)), key, size)
+        # default names: h1.. for one hidden layer, h1_1.. for several, y1.. for the output
+        letter = "y" if index == len(sizes) - 2 else "h" if len(sizes) == 3 else f"h{index + 1}_"
+        pre = names(spec, "pre", [f"{letter}{j + 1}" for j in range(size)], key, size)
         post = names(spec, "post", [f"out_{name}" for name in pre], key, size)
-        layer_activation = choice(spec.get("activation", activation), f"{key}.activation", ACTIVATIONS,
-                                  "activation", activation)
+        layer_activation = reader.choice(spec.get("activation", activation), f"{key}.activation", ACTIVATIONS,
+                                         "activation") or activation
         if "weights" in spec:
             rows = spec["weights"]
             weights = []
@@ -204,7 +199,8 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
     if spec.get("inputs") is None:
         reader.problem(f"{key}.inputs", "is missing: expected input rows such as [[0.05, 0.10]]")
     raw_rows = reader.matrix(spec.get("inputs"), f"{key}.inputs", width, limits.MAX_ROWS) if "inputs" in spec else ()
-    raw_targets = reader.matrix(spec["targets"], f"{key}.targets", outputs, limits.MAX_ROWS) if "targets" in spec else ()
+    raw_targets = (reader.matrix(spec["targets"], f"{key}.targets", outputs, limits.MAX_ROWS)
+                   if "targets" in spec else ())
     if raw_rows and raw_targets and len(raw_rows) != len(raw_targets):
         reader.problem(f"{key}.targets", f"expected {len(raw_rows)} target rows, one per input row, "
                        f"found {len(raw_targets)}")
@@ -267,8 +263,11 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
     return case, network
 
 
+CaseNames = dict[str, tuple[Network | None, set[str] | None, int]]  # name -> network, quantities, index
+
+
 def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[str, str],
-                parameters: dict[str, str]) -> tuple[tuple[Case, ...], dict[str, tuple[Network | None, set[str] | None, int]]]:
+                parameters: dict[str, str]) -> tuple[tuple[Case, ...], CaseNames]:
     """Return the cases, and for each case name its network and the quantities a claim may name."""
     if data is None or data == []:
         reader.problem("cases", "is missing: expected at least one [[cases]] table")
@@ -280,7 +279,7 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
         reader.problem("cases", f"a file has at most {limits.MAX_CASES} cases (MAX_CASES), found {len(data):,}")
         return (), {}
     cases: list[Case] = []
-    named: dict[str, tuple[Network | None, set[str] | None, int]] = {}
+    named: CaseNames = {}
     known = set(network.parameters) if network else set()
     for index, raw in enumerate(data):
         key = f"cases[{index}]"
@@ -307,16 +306,17 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
 # --- the file --------------------------------------------------------------------------------
 
 # tomllib takes time quadratic in the parts of a dotted key (a.b.c...): refuse absurd ones first.
-MAX_KEY_PARTS = 32
-_LONG_KEY = re.compile(r'(?:(?:[A-Za-z0-9_-]+|"[^"\n]*"|\'[^\'\n]*\')[ \t]*\.[ \t]*){%d}' % MAX_KEY_PARTS)
+_LONG_KEY = re.compile(r'(?:(?:[A-Za-z0-9_-]+|"[^"\n]*"|\'[^\'\n]*\')[ \t]*\.[ \t]*){%d}'
+                       % limits.MAX_KEY_PARTS)
 
 
 def _toml(text: str, path: str) -> dict[str, Any]:
     """Parse TOML text, numbers kept as text; a syntax error names its line and column."""
     long_key = _LONG_KEY.search(text)
     if long_key:
-        raise InputError([Problem(path, "", f"a dotted key has more than {MAX_KEY_PARTS} parts",
-                                  text.count("\n", 0, long_key.start()) + 1)])
+        line = text.count("\n", 0, long_key.start()) + 1
+        raise InputError([Problem(path, "", f"a dotted key has more than {limits.MAX_KEY_PARTS} parts "
+                                  "(MAX_KEY_PARTS)", line)])
     try:
         return tomllib.loads(text, parse_float=str)
     except tomllib.TOMLDecodeError as error:

@@ -249,7 +249,8 @@ def test_random_bytes(data: bytes) -> None:
 
 
 TOML_ATOMS = ["[network]", "[[cases]]", "[[claims]]", "[parameters]", "[[network.layers]]", "[cases.training]",
-              "sizes = [2, 1]", "sizes = [1, 1, 1]", 'bias = "none"', 'bias = "per_neuron"', 'loss = "binary_cross_entropy"',
+              "sizes = [2, 1]", "sizes = [1, 1, 1]", 'bias = "none"', 'bias = "per_neuron"',
+              'loss = "binary_cross_entropy"',
               'activation = "tanh"', "inputs = [[1, 2]]", "inputs = [[0.5]]", "targets = [[0.5]]", "targets = [[2]]",
               "w1 = 0.5", "w2 = -1", "b1 = 0", "b1_1 = 1e-3", "learning_rate = 0", 'quantity = "out_y1"',
               'quantity = "E_total"', 'stated = "0.25"', 'expression = "w1 * 2"', 'expression = "(1/0"',
