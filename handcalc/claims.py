@@ -101,8 +101,8 @@ class _Judge:
         if roots:
             plural = "s" if len(roots) > 1 else ""
             return Verdict(claim, exact, "propagated",
-                           f"{claim.quantity} is {_short(exact)}; {claim.stated} {how} the text's own {numbers}, "
-                           f"which go back to the wrong claim{plural} {', '.join(roots)}", as_written, roots)
+                           f"{claim.quantity} is {_short(exact)}; {claim.stated} {how} the text's own {numbers}; "
+                           f"the error goes back to the wrong claim{plural} {', '.join(roots)}", as_written, roots)
         return Verdict(claim, exact, "rounding",
                        f"{claim.quantity} is {_short(exact)}; {claim.stated} {how} the text's own rounded "
                        f"{numbers}", as_written)

@@ -61,3 +61,19 @@ def test_readme_toml_excerpt_agrees_with_the_complete_file() -> None:
         setting = line.split("#")[0].strip()
         if "=" in setting:
             assert setting in complete, setting
+
+
+def test_readme_bad_input_excerpt_is_real_output(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    section = README[README.index("## Untrusted input"):]
+    excerpt = _blocks(section)[0]
+    assert main(["tests/data/bad/several_problems.toml"]) == 2
+    assert capsys.readouterr().err == excerpt
+
+
+def test_readme_limits_table_is_the_limits() -> None:
+    from handcalc.limits import LIMITS
+
+    section = README[README.index("## Untrusted input"):README.index("## Development")]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert rows == [f"| `{limit.name}` | {limit.value:,} | {limit.what} |" for limit in LIMITS]

@@ -156,7 +156,7 @@ TUTORIAL3 = {
     "range_w1": "correct",       # 2*0.3745401188 - 1 = -0.2509197624
     "range_w2": "correct",       # 2*0.9507143064 - 1 = 0.9014286128
     "range_w3": "correct",       # 2*0.7319939418 - 1 = 0.4639878836
-    "compare": "wrong",          # mean of the three drawn weights = 0.3714989114, not 0 (only the distribution's mean is 0)
+    "compare": "correct",        # the mean of 2u - 1, u uniform on [0, 1), is 2 * 1/2 - 1 = 0
     "array_inputs": "correct",   # the transpose [[0,0,1,1],[0,1,0,1],[1,1,1,1]]
     "array_outputs": "correct",  # a NumPy replay of the printed code prints exactly these 8-place numbers
     "training_outputs_near_targets": "correct",  # largest |output - target| = 0.00967 < 0.01
