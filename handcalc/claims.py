@@ -11,7 +11,6 @@ claim (`y1[.9994]`), so a chain of numbers shows where it first went wrong.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Mapping
 
 import sympy
@@ -139,6 +138,15 @@ class _Judge:
         if claim.quantity and not is_infinite_text(claim.stated):
             self.stated[claim.quantity] = (parse_rational(claim.stated), verdict)
         self.verdicts.append(verdict)
+
+    def _with_replay_seed(self, unchecked: Verdict) -> Verdict:
+        """An unchecked training claim, told what the replay with the documented seed gives (not a verdict)."""
+        claim, seed = unchecked.claim, (self.case.init or {}).get("replay_seed")
+        if self.training is None or seed is None or not (claim.kind == "training" or claim.stage == "after_training"):
+            return unchecked
+        replayed = judge_training(claim, self.case, self.training)
+        return Verdict(claim, None, "unchecked", f"{unchecked.explanation}; for comparison, the replay from the "
+                       f"documented seed {seed}: {replayed.explanation} (would be {replayed.verdict})")
 
     def judge_value(self, claim: Claim) -> Verdict:
         node = ex.parse(claim.expression) if claim.expression else None
@@ -311,7 +319,7 @@ class _Judge:
     def judge(self, claim: Claim) -> Verdict:
         missing = self.missing(claim)
         if missing is not None:
-            return missing
+            return self._with_replay_seed(missing)
         if claim.kind == "training" or claim.stage == "after_training":
             return judge_training(claim, self.case, self.training)
         if claim.kind == "value":

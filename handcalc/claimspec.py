@@ -24,7 +24,7 @@ __all__ = ["read_claims", "quantity_names", "declared_names", "name_clashes", "C
 CLAIM_KINDS = ("value", "compare", "range", "shape", "array", "training")
 CLAIM_KEYS = ("kind", "id", "case", "where", "stage", "quantity", "expression", "operands", "stated", "relation",
               "right", "low", "high", "bounds", "array", "transpose", "check", "epoch", "from_epoch", "tolerance",
-              "reproducible")
+              "holds", "reproducible")
 TRAINING_CHECKS = ("loss_decreases", "loss_at", "outputs_near_targets")
 RELATIONS = ("<", ">", "<=", ">=", "==", "!=")
 BOUNDS = ("()", "[]", "[)", "(]")
@@ -202,6 +202,9 @@ def _kind_fields(reader: Reader, spec: dict[str, Any], kind: str, key: str, know
             fields["tolerance"] = reader.number(spec.get("tolerance"), f"{key}.tolerance")
             if fields["tolerance"].lstrip().startswith("-"):
                 reader.problem(f"{key}.tolerance", "a tolerance cannot be negative")
+        fields["holds"] = reader.flag(spec, "holds", key, True)
+        if not fields["holds"] and check == "loss_at":
+            reader.problem(f"{key}.holds", "holds = false fits loss_decreases and outputs_near_targets, not loss_at")
         if "from_epoch" in spec:
             fields["from_epoch"] = reader.whole(spec["from_epoch"], f"{key}.from_epoch", 0, limits.MAX_EPOCHS,
                                                 "an epoch") or 0

@@ -121,6 +121,7 @@ class Claim:
     epoch: int | None = None  # after how many epochs (default: the run's epochs)
     from_epoch: int = 0  # loss_decreases: from this epoch ...
     tolerance: str | None = None  # outputs_near_targets: largest |output - target| allowed
+    holds: bool = True  # kind "training": False when the text says the check does not pass ("never converges")
     reproducible: bool = True  # False when the text's numbers come from an unseeded random draw
 
 

@@ -2,16 +2,15 @@
 
 `parse("(2 * .6) + (9 * .3)")` builds an immutable tree with our own
 recursive-descent parser (no eval, no ast, no SymPy string parsing), keeping
-every number literal as written.  `evaluate` computes the tree exactly with
-SymPy Rationals; sigmoid, exp, log, tanh and non-integer powers become SymPy
-Floats of `digits` significant digits.  Every refusal is an `ExpressionError`.
+every number literal as written; `to_text` and `to_sympy` show it again
+(`handcalc.arithmetic.evaluate` computes it exactly).  Every refusal is an
+`ExpressionError`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Iterator, Mapping, Union
 
 import sympy
@@ -20,20 +19,13 @@ from handcalc.numbers import NumberError, parse_fraction
 
 __all__ = [
     "ExpressionError", "Number", "Name", "Unary", "Binary", "Call", "Node",
-    "parse", "evaluate", "to_sympy", "to_text", "names", "numbers",
-    "MAX_LENGTH", "MAX_PAREN_DEPTH", "MAX_DEPTH", "MAX_FUNCTION_ARGUMENT",
-    "MAX_POWER", "MAX_EXACT_BITS",
+    "parse", "to_sympy", "to_text", "names", "numbers",
+    "MAX_LENGTH", "MAX_PAREN_DEPTH", "MAX_DEPTH",
 ]
 
 MAX_LENGTH = 500  # characters of expression text
 MAX_PAREN_DEPTH = 30  # nesting of parentheses
 MAX_DEPTH = 50  # depth of the tree
-MAX_FUNCTION_ARGUMENT = 10000  # |x| allowed in exp, sigmoid, tanh
-MAX_POWER = 1000  # |exponent| allowed in a power
-MAX_EXACT_BITS = 200_000  # bits of an exact value's numerator or denominator
-MAX_DIGITS = 1000  # most significant digits `evaluate` will compute
-_HUGE = sympy.Float(2, 30) ** MAX_EXACT_BITS  # no value, exact or not, may reach this
-_HUGE_DIGITS = int(MAX_EXACT_BITS * 0.30103)
 
 
 class ExpressionError(ValueError):
@@ -90,6 +82,7 @@ _FUNCTIONS = {"S": "sigmoid", "\u03c3": "sigmoid", "sigmoid": "sigmoid", "exp": 
               "log": "log", "ln": "log", "tanh": "tanh"}
 _RESERVED = frozenset(_FUNCTIONS) - {"S"}  # "S" alone may name a quantity
 _SIGMOID = sympy.Function("sigmoid")
+_DISPLAY_FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh}
 _Token = tuple[str, str, int]  # kind ("number", "name", "op"), text, column
 
 
@@ -251,110 +244,6 @@ def parse(text: str) -> Node:
         raise ExpressionError("expression is too complex") from None
 
 
-def _bits(value: sympy.Rational) -> int:
-    """Return the bit length of the larger of numerator and denominator."""
-    return max(value.p.bit_length(), value.q.bit_length())
-
-
-def _finite(value: sympy.Expr) -> sympy.Expr:
-    """Return `value` if it is a finite real SymPy number, else refuse."""
-    if not isinstance(value, (sympy.Rational, sympy.Float)) or value.is_finite is not True:
-        raise ExpressionError("the result is not a finite real number")
-    if isinstance(value, sympy.Rational) and _bits(value) > MAX_EXACT_BITS:
-        raise ExpressionError("a number is too large to compute exactly")
-    if isinstance(value, sympy.Float) and abs(value) >= _HUGE:
-        raise ExpressionError(f"overflow: a value beyond 2^{MAX_EXACT_BITS} (about 1e{_HUGE_DIGITS}) is too large")
-    return value
-
-
-def _quantity(name: str, value: object, digits: int) -> sympy.Expr:
-    """Return the value of a quantity from the environment as a SymPy number."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return _finite(sympy.Integer(value))
-    if isinstance(value, Fraction):
-        return _finite(sympy.Rational(value.numerator, value.denominator))
-    if isinstance(value, (sympy.Rational, sympy.Float)):
-        return _finite(value)
-    if isinstance(value, sympy.Expr) and value.is_number:
-        return _finite(value.evalf(digits))
-    raise ExpressionError(f"quantity '{name}' is not an exact or SymPy number")
-
-
-def _power(base: sympy.Expr, exponent: sympy.Expr, digits: int) -> sympy.Expr:
-    """Return base^exponent: exact for integer exponents, else to `digits` digits."""
-    if abs(exponent) > MAX_POWER:
-        raise ExpressionError(f"exponent is too large (limit {MAX_POWER})")
-    whole = int(exponent)
-    if (exponent - whole).is_zero:
-        if base.is_zero and whole < 0:
-            raise ExpressionError("zero to a negative power")
-        if isinstance(base, sympy.Rational):
-            if _bits(base) * abs(whole) > MAX_EXACT_BITS:
-                raise ExpressionError("the power is too large to compute exactly")
-        return _finite(base ** whole)
-    if not base > 0:
-        raise ExpressionError("non-integer power of a number that is not positive")
-    return _finite(sympy.Pow(base, exponent, evaluate=False).evalf(digits))
-
-
-_EXACT_FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh,
-                    "sigmoid": lambda x: 1 / (1 + sympy.exp(-x))}
-
-
-def _function(func: str, x: sympy.Expr, digits: int) -> sympy.Expr:
-    """Return sigmoid, exp, log or tanh of x: exact if SymPy finds it so, else `digits` digits."""
-    if func not in _EXACT_FUNCTIONS:
-        raise ExpressionError(f"unknown function '{func}'")
-    if func == "log" and not x > 0:
-        raise ExpressionError("log of zero" if x.is_zero else "log of a negative number")
-    if func != "log" and abs(x) > MAX_FUNCTION_ARGUMENT:
-        raise ExpressionError(f"{func} argument is beyond \u00b1{MAX_FUNCTION_ARGUMENT}")
-    result = _EXACT_FUNCTIONS[func](x)
-    return _finite(result if result.is_Rational else result.evalf(digits))
-
-
-def _evaluate(node: Node, env: Mapping[str, sympy.Expr], digits: int) -> sympy.Expr:
-    """Evaluate one node (see `evaluate`)."""
-    if isinstance(node, Number):
-        try:
-            value = parse_fraction(node.text)
-        except NumberError as exc:
-            raise ExpressionError(str(exc)) from None
-        return sympy.Rational(value.numerator, value.denominator)
-    if isinstance(node, Name):
-        if node.id not in env:
-            raise ExpressionError(f"unknown quantity '{node.id}'")
-        return _quantity(node.id, env[node.id], digits)
-    if isinstance(node, Unary) and node.op in ("+", "-"):
-        operand = _evaluate(node.operand, env, digits)
-        return -operand if node.op == "-" else operand
-    if isinstance(node, Call):
-        return _function(node.func, _evaluate(node.arg, env, digits), digits)
-    if not isinstance(node, Binary) or node.op not in ("+", "-", "*", "/", "^"):
-        raise ExpressionError(f"cannot evaluate {type(node).__name__}")
-    left, right = _evaluate(node.left, env, digits), _evaluate(node.right, env, digits)
-    if node.op == "^":
-        return _power(left, right, digits)
-    if node.op == "/":
-        if right.is_zero:
-            raise ExpressionError("division by zero")
-        return _finite(left / right)
-    if node.op == "*":
-        return _finite(left * right)
-    return _finite(left + right if node.op == "+" else left - right)
-
-
-def evaluate(node: Node, env: Mapping[str, sympy.Expr] | None = None,
-             digits: int = 60) -> sympy.Expr:
-    """Return the value of `node`: a SymPy Rational when exact, else a Float of `digits` digits."""
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
-        raise ExpressionError(f"digits must be an integer from 1 to {MAX_DIGITS}")
-    try:
-        return _evaluate(node, env or {}, digits)
-    except (ArithmeticError, RecursionError, MemoryError) as exc:
-        raise ExpressionError(f"cannot compute the expression ({type(exc).__name__})") from None
-
-
 def _display_number(text: str) -> sympy.Expr:
     """Return a number literal as a SymPy Integer or a Float with the digits written."""
     if text.isdigit():
@@ -383,7 +272,7 @@ def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol] | None = None) -> s
         arg = to_sympy(node.arg, symbols)
         if node.func == "sigmoid":
             return _SIGMOID(arg)
-        return _EXACT_FUNCTIONS[node.func](arg, evaluate=False)
+        return _DISPLAY_FUNCTIONS[node.func](arg, evaluate=False)
     left, right = to_sympy(node.left, symbols), to_sympy(node.right, symbols)
     if node.op in ("+", "-"):
         return sympy.Add(left, right if node.op == "+" else _negate(right), evaluate=False)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .errors import MAX_NAME_LENGTH, MAX_PROBLEMS, Reader, kind_of, shown
-from .expression import MAX_DEPTH, MAX_EXACT_BITS, MAX_FUNCTION_ARGUMENT, MAX_LENGTH, MAX_PAREN_DEPTH, MAX_POWER
+from .arithmetic import MAX_EXACT_BITS, MAX_FUNCTION_ARGUMENT, MAX_POWER
+from .expression import MAX_DEPTH, MAX_LENGTH, MAX_PAREN_DEPTH
 from .numbers import MAX_EXPONENT, MAX_NUMBER_CHARS
 
 __all__ = ["Limit", "LIMITS", "MAX_FILE_BYTES", "MAX_KEY_PARTS", "MAX_LAYERS", "MAX_WIDTH", "MAX_PARAMETERS",

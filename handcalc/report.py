@@ -298,11 +298,13 @@ def stated_text(verdict: Verdict) -> str:
         return f"{claim.array}{'.T' if claim.transpose else ''} is {claim.stated}"
     if claim.kind == "training":
         after = f" after {claim.epoch} epochs" if claim.epoch is not None else ""
+        does = "" if claim.holds else " not"
         if claim.check == "loss_decreases":
-            return f"the loss decreases from epoch {claim.from_epoch}{after or ' to the end'}"
+            verb = "decreases" if claim.holds else "does not decrease"
+            return f"the loss {verb} from epoch {claim.from_epoch}{after or ' to the end'}"
         if claim.check == "loss_at":
             return f"loss{after} = {claim.stated}"
-        return f"outputs within {claim.tolerance} of targets{after}"
+        return f"outputs{does} within {claim.tolerance} of targets{after}"
     rows = ", ".join("[" + ", ".join(row) + "]" for row in claim.values)
     return f"{claim.array}{'.T' if claim.transpose else ''} = [{rows}]"
 

@@ -13,6 +13,7 @@ from typing import Callable, Iterator, Mapping
 import sympy
 
 from . import expression as ex
+from .arithmetic import evaluate
 from .numbers import last_digit_exponent, round_to_exponent
 
 __all__ = ["find_slips", "expression_candidates", "value_candidates", "extended_value", "INFINITE"]
@@ -99,7 +100,7 @@ def extended_value(node: ex.Node, env: Mapping[str, sympy.Expr]) -> sympy.Expr |
         if isinstance(n, ex.Call):
             if n.func == "log":
                 try:
-                    if ex.evaluate(n.arg, env) == 0:
+                    if evaluate(n.arg, env) == 0:
                         return ex.Name(LOG_ZERO)
                 except ex.ExpressionError:
                     pass
@@ -111,7 +112,7 @@ def extended_value(node: ex.Node, env: Mapping[str, sympy.Expr]) -> sympy.Expr |
         return n
 
     try:
-        result = ex.evaluate(zero_logs(node), {**env, LOG_ZERO: -_HUGE})
+        result = evaluate(zero_logs(node), {**env, LOG_ZERO: -_HUGE})
     except ex.ExpressionError:
         return None
     if abs(result) > _HUGE / 10**10:
@@ -127,11 +128,10 @@ def _rounded_texts(value: sympy.Expr) -> Iterator[tuple[int, str]]:
 def expression_candidates(node: ex.Node, env: Mapping[str, sympy.Expr],
                           other_numbers: Mapping[str, str], stated: str) -> Iterator[Candidate]:
     """Slips in an expression as written: misread operands, digits, signs, sigmoid and log forms."""
-    text = ex.to_text(node)
 
     def value(tree: ex.Node) -> sympy.Expr | None:
         try:
-            return ex.evaluate(tree, env)
+            return evaluate(tree, env)
         except ex.ExpressionError:
             return None
 

@@ -81,7 +81,7 @@ def judge_training(claim: Claim, case: Case, training: TrainingResult | None) ->
     if claim.check == "loss_decreases":
         start, end = _loss(training, claim.from_epoch), _loss(training, epochs)
         text = f"loss after {claim.from_epoch} epochs {start:.6g}, after {epochs} epochs {end:.6g}"
-        return Verdict(claim, _exact(end), "correct" if end < start else "wrong", text)
+        return Verdict(claim, _exact(end), _holds(claim, end < start), text)
     if claim.check == "loss_at":
         value = _exact(_loss(training, epochs))
         if within_stated_digits(claim.stated, value):
@@ -93,4 +93,9 @@ def judge_training(claim: Claim, case: Case, training: TrainingResult | None) ->
     gap = float(np.max(np.abs(outputs - targets)))
     limit = parse_rational(claim.tolerance or "0")
     text = f"after {epochs} epochs the largest |output - target| is {gap:.4g} (tolerance {claim.tolerance})"
-    return Verdict(claim, _exact(gap), "correct" if _exact(gap) <= limit else "wrong", text)
+    return Verdict(claim, _exact(gap), _holds(claim, _exact(gap) <= limit), text)
+
+
+def _holds(claim: Claim, passed: bool) -> str:
+    """The verdict on a check the text says passes (`holds`) or, with holds = false, does not."""
+    return "correct" if passed == claim.holds else "wrong"

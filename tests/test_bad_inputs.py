@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from handcalc import limits
 from handcalc.cli import main
 from handcalc.errors import InputError
-from handcalc.expression import ExpressionError, evaluate, parse
+from handcalc.arithmetic import evaluate
+from handcalc.expression import ExpressionError, parse
 
 BAD = Path(__file__).parent / "data" / "bad"
 BASE = (BAD / "good_with_bom.toml").read_text(encoding="utf-8-sig")

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from handcalc.expression import (
     MAX_DEPTH, MAX_LENGTH, MAX_PAREN_DEPTH, Binary, Call, ExpressionError, Name, Number,
-    Unary, evaluate, names, numbers, parse, to_sympy, to_text,
+    Unary, names, numbers, parse, to_sympy, to_text,
 )
+from handcalc.arithmetic import evaluate
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

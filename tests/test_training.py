@@ -24,6 +24,7 @@ import pytest
 
 from handcalc.catalog import resolve
 from handcalc.check import check
+from handcalc.errors import InputError
 from handcalc.loader import load_file, load_text
 from handcalc.training import exact_replay, replay
 
@@ -765,7 +766,9 @@ def claims_file(net: Net, claims: list[str], **training) -> str:
 def claim(**fields) -> str:
     lines = ["[[claims]]", 'case = "training"']
     for key, value in fields.items():
-        if isinstance(value, str) and key not in ("stated", "tolerance"):
+        if isinstance(value, bool):
+            lines.append(f"{key} = {str(value).lower()}")
+        elif isinstance(value, str) and key not in ("stated", "tolerance"):
             lines.append(f'{key} = "{value}"')
         elif isinstance(value, list):
             lines.append(f"{key} = " + _rows(value))
@@ -824,10 +827,11 @@ def test_loss_decreases_is_wrong_when_the_loss_grows():
         "[parameters]", "w1 = 1", "[[cases]]", 'name = "training"', "inputs = [[1]]", "targets = [[0]]",
         "learning_rate = 3", "[cases.training]", "epochs = 3", "report_every = 1", ""])
     claims = [claim(id="dec", kind="training", check="loss_decreases"),
+              claim(id="no_dec", kind="training", check="loss_decreases", holds=False),
               claim(id="at", kind="training", check="loss_at", stated="32"),  # (1/2)(-8)^2
               claim(id="at1", kind="training", check="loss_at", epoch=1, stated="2")]  # (1/2)(-2)^2
     verdicts = verdicts_of(text + "\n" + "\n".join(claims))
-    assert verdicts == {"dec": "wrong", "at": "correct", "at1": "correct"}
+    assert verdicts == {"dec": "wrong", "no_dec": "correct", "at": "correct", "at1": "correct"}
     example = load_text(text)
     case = example.cases[0]
     got = replay(example.network_of(case), case, case.training)
@@ -852,3 +856,37 @@ def test_loss_at_an_intermediate_epoch_with_forward_once():
     claims = [claim(id="at2", kind="training", check="loss_at", epoch=2, stated=_sig(ref.loss("mean_squared_error"), 6))]
     verdicts = verdicts_of(claims_file(net, claims, epochs=4, forward="once", report_every=1))
     assert verdicts["at2"] == "correct"
+
+
+def test_holds_false_turns_a_check_into_its_negation():
+    """"Never gets within 0.1 of the targets" is right exactly when the replay's largest gap exceeds 0.1."""
+    net = NET_221_SIG
+    opt = Options(8, mode="online")
+    _, outs, ref = reference(net, opt)
+    gap = max(abs(o - t) for row_o, row_t in zip(outs, ref.T) for o, t in zip(row_o, row_t))
+    claims = [
+        claim(id="near", kind="training", check="outputs_near_targets", tolerance=f"{gap * 1.01:.6g}", holds=False),
+        claim(id="far", kind="training", check="outputs_near_targets", tolerance=f"{gap * 0.99:.6g}", holds=False),
+        claim(id="dec", kind="training", check="loss_decreases", holds=False),
+    ]
+    verdicts = verdicts_of(claims_file(net, claims, epochs=8, mode="online"))
+    assert verdicts == {"near": "wrong", "far": "correct", "dec": "wrong"}
+    assert ref.loss("half_squared_error") < reference(net, replace(opt, epochs=0))[2].loss("half_squared_error")
+
+
+def test_holds_false_does_not_fit_loss_at():
+    bad = claims_file(NET_221_SIG, [claim(kind="training", check="loss_at", stated="0.1", holds=False)], epochs=2)
+    with pytest.raises(InputError, match=r"holds = false fits loss_decreases and outputs_near_targets"):
+        load_text(bad)
+
+
+def test_an_unseeded_runs_claim_is_unchecked_but_shows_the_replay_seeds_result():
+    text = claims_file(NET_221_SIG, [claim(id="near", kind="training", check="outputs_near_targets",
+                                           tolerance="1e-9")], epochs=3)
+    text = text.replace("[cases.training]", 'init = { method = "randn", seed = "none", replay_seed = 7 }\n'
+                        "[cases.training]", 1)
+    (verdict,) = check(load_text(text)).verdicts
+    assert verdict.verdict == "unchecked"
+    assert "not reproducible" in verdict.explanation
+    assert "the replay from the documented seed 7: after 3 epochs the largest |output - target|" in verdict.explanation
+    assert verdict.explanation.endswith("(would be wrong)")
