@@ -158,8 +158,9 @@ def _step(network: Network, proc: Procedure, weights: list[np.ndarray], biases: 
     updates = []
     for index in range(len(layers) - 1, -1, -1):
         a_prev = x if index == 0 else posts[index - 1]
-        step_w = eta * (delta.T @ a_prev)
-        step_b = eta * delta.sum(axis=0, keepdims=True) if proc.update_biases and layers[index].biases else None
+        # array * eta, not eta * array: an mpmath eta would first try (and fail) to convert the whole array
+        step_w = (delta.T @ a_prev) * eta
+        step_b = delta.sum(axis=0, keepdims=True) * eta if proc.update_biases and layers[index].biases else None
         if index > 0:
             if proc.hidden_deltas == "after_update":
                 _apply(network, weights, biases, [(index, step_w, step_b)], tied)
