@@ -73,7 +73,7 @@ def test_tutorial1_text_report(capsys) -> None:
     assert "0.4176" in out and "0.41425240" in out
     assert re.search(r"^h1 .* 0\.4176 +0\.4176 +correct *$", out, re.M)
     assert re.search(r"^new_w5 .* 0\.41425240 +correct *$", out, re.M)
-    assert "17 claims: 16 correct, 0 rounding, 0 propagated, 1 wrong" in out
+    assert "19 claims: 18 correct, 0 rounding, 0 propagated, 1 wrong" in out
     assert re.search(r"^training_outputs_near_targets .* wrong ", out, re.M)
     assert err == ""
 
@@ -100,7 +100,7 @@ def test_json_contract_keys(tutorial1_json) -> None:
         if claim["case"] == "first_row":
             assert claim["verdict"] == "correct", claim
             assert claim["explanation"] is None
-    assert report["summary"]["correct"] == 16
+    assert report["summary"]["correct"] == 18
     assert report["summary"]["wrong"] == 1
     assert report["summary"]["propagated"] == report["summary"]["rounding"] == 0
 
@@ -108,9 +108,17 @@ def test_json_contract_keys(tutorial1_json) -> None:
 def test_json_claims_keep_the_stated_text(tutorial1_json) -> None:
     claims = [c for c in _tutorial1_data()["claims"] if "quantity" in c]
     tutorial1_json = dict(tutorial1_json, claims=[c for c in tutorial1_json["claims"] if c["case"] == "first_row"])
-    assert [c["stated"] for c in tutorial1_json["claims"]] == [c["stated"] for c in claims]
-    assert [c["what"] for c in tutorial1_json["claims"]] == [c["quantity"] for c in claims]
-    assert [c["source"] for c in tutorial1_json["claims"]] == [c["where"] for c in claims]
+    # each claim of the file, in order; the numbers written inside its expression come just before it
+    whole = [c for c in tutorial1_json["claims"] if "[" not in c["id"]]
+    assert [c["stated"] for c in whole] == [c["stated"] for c in claims]
+    assert [c["what"] for c in whole] == [c["quantity"] for c in claims]
+    assert [c["source"] for c in whole] == [c["where"] for c in claims]
+    assert [c["expression"] for c in whole] == [c.get("expression") for c in claims]
+    operands = [c for c in tutorial1_json["claims"] if "[" in c["id"]]
+    assert [(c["what"], c["stated"]) for c in operands] == [
+        ("out_h1", "0.60290881"), ("out_h2", "0.60885456921"), ("out_h1", "0.60290881"), ("out_h2", "0.60885457"),
+        ("E1", "0.25677057"), ("E2", "0.04931263"), ("out_y1", "0.72661785"), ("out_y1", "0.72661785"),
+        ("dE_dw5", "0.08582533")]
     assert "0.41425240" in [c["stated"] for c in tutorial1_json["claims"]]
     ids = [c["id"] for c in tutorial1_json["claims"]]
     assert len(set(ids)) == len(ids)
@@ -174,7 +182,7 @@ def test_wrong_claim_exits_1(tmp_path, capsys) -> None:
     assert code == 1, err
     report = json.loads(out)
     assert report["summary"]["wrong"] == 2  # this one, and the training-run claim
-    assert report["summary"]["correct"] == 15
+    assert report["summary"]["correct"] == 17
     wrong = [c for c in report["claims"] if c["verdict"] == "wrong" and c["case"] == "first_row"]
     assert [c["stated"] for c in wrong] == ["0.41425250"]
     assert wrong[0]["what"] == "new_w5"
@@ -269,7 +277,7 @@ def test_claim_about_an_unknown_quantity_does_not_exit_0(tmp_path, capsys) -> No
     path.write_text(text.replace('quantity = "new_w5"', 'quantity = "new_w55"'), encoding="utf-8")
     code, _, err = _run(capsys, str(path))
     assert code == 2
-    _assert_one_line_error(err, "typo.toml", "claims[14].quantity", "new_w55", "did you mean 'new_w5'?")
+    _assert_one_line_error(err, "typo.toml", "claims[7].quantity", "new_w55", "did you mean 'new_w5'?")
 
 
 def test_output_file_in_a_missing_folder(tmp_path, capsys) -> None:
@@ -331,4 +339,4 @@ def test_console_script(tmp_path) -> None:
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     assert report["values"]["h1"] == "0.4176"
-    assert [c["verdict"] for c in report["claims"]] == ["correct"] * 16 + ["wrong"]
+    assert [c["verdict"] for c in report["claims"]] == ["correct"] * 18 + ["wrong"]

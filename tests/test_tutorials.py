@@ -84,18 +84,20 @@ TUTORIAL1 = {
     # case first_row: x = (0.03, 0.09), w1..w8 = .11 .27 .19 .52 .44 .48 .23 .29, b1 = .39, b2 = .42, T = (.01, .99)
     "h1": "correct",            # .03*.11 + .09*.27 + .39 = .0033 + .0243 + .39 = .4176 exactly
     "h2": "correct",            # .03*.19 + .09*.52 + .39 = .0057 + .0468 + .39 = .4425 exactly
-    "out_h1": "correct",        # S(.4176) = 0.6029088086 -> 0.60290881
-    "out_h2": "correct",        # S(.4425) = 0.60885456921095 -> 0.60885456921
+    "y1[0.60290881]": "correct",     # out_h1 = S(.4176) = 0.6029088086 -> 0.60290881
+    "y1[0.60885456921]": "correct",  # out_h2 = S(.4425) = 0.60885456921095 -> 0.60885456921
     "y1": "correct",            # .44*out_h1 + .48*out_h2 + .42 = 0.9775300690 -> 0.97753007
-    "out_h1#2": "correct",      # the same 0.60290881 again
-    "out_h2#2": "correct",      # 0.6088545692 -> 0.60885457 at 8 places
+    "y2[0.60290881]": "correct",     # the same 0.60290881 again
+    "y2[0.60885457]": "correct",     # 0.6088545692 -> 0.60885457 at 8 places
     "y2": "correct",            # .23*out_h1 + .29*out_h2 + .42 = 0.7352368510 -> 0.73523685
     "out_y1": "correct",        # S(0.97753007) = 0.7266178532 -> 0.72661785
-    "E1": "correct",            # (.01 - .7266178532)^2 / 2 = 0.2567705738 -> 0.25677057
-    "E2": "correct",            # (.99 - S(y2))^2 / 2 = 0.0493126304 -> 0.04931263
+    "E_total[0.25677057]": "correct",  # E1 = (.01 - .7266178532)^2 / 2 = 0.2567705738 -> 0.25677057
+    "E_total[0.04931263]": "correct",  # E2 = (.99 - S(y2))^2 / 2 = 0.0493126304 -> 0.04931263
     "E_total": "correct",       # 0.2567705738 + 0.0493126304 = 0.3060832042 -> 0.3060832
+    "dout_y1_dy1[0.72661785]": "correct",     # out_y1 again, twice
+    "dout_y1_dy1[0.72661785]#2": "correct",
     "dout_y1_dy1": "correct",   # .7266178532 * (1 - .7266178532) = 0.1986443486 -> 0.19864435
-    "dE_dw5": "correct",        # (out_y1 - .01) * 0.19864435 * out_h1 = 0.0858253270 -> 0.08582533
+    "new_w5[0.08582533]": "correct",  # dE_dw5 = (out_y1 - .01) * 0.19864435 * out_h1 = 0.0858253270 -> 0.08582533
     "new_w5": "correct",        # .44 - .3 * 0.0858253270 = 0.4142524019 -> 0.41425240
     # case training: the four rows, per-row updates, eta .3 (NumPy replay below)
     "training_loss_decreases": "correct",        # half squared error 1.12543 before, 1.11333 after one epoch
@@ -225,7 +227,7 @@ def _tutorial1_values() -> dict[str, mpmath.mpf]:
 def test_tutorial1_hand_numbers_by_mpmath():
     values = _tutorial1_values()
     verdicts = [v for v in result("tutorial1").verdicts if v.claim.case == "first_row"]
-    assert len(verdicts) == 15
+    assert len(verdicts) == 17
     for v in verdicts:
         exact = values[v.claim.quantity]
         assert within(v.claim.stated, exact), (v.claim.id, v.claim.stated, exact)
@@ -238,7 +240,7 @@ def test_tutorial1_hand_calculation_all_correct_exit_0():
     hand = replace(example, cases=(first_row,),
                    claims=tuple(c for c in example.claims if c.case == "first_row"))
     res = check(hand)
-    assert len(res.verdicts) == 15
+    assert len(res.verdicts) == 17
     assert {v.verdict for v in res.verdicts} == {"correct"}
     assert res.exit_code == 0
 
