@@ -142,6 +142,7 @@ TUTORIAL2 = {
     "shape_targets#2": "correct",  # (3, 1)
     "compare#2": "correct",     # o(1 - o) is the sigmoid's derivative written with o = S(z3)
     "compare#3": "correct",     # S(o)(1 - S(o)) = 0.2092 != o(1 - o) = 0.1227
+    "training_loss_decreases": "unchecked",        # unseeded randn; the seed-0 replay does go down (0.0163 -> 0.000161)
     "training_outputs_near_targets": "unchecked",  # unseeded randn: no reproducible run to judge
     "h2#2": "correct",          # the reader's correction: 2*.6 + 9*.3 = 3.9
     "arithmetic": "rounding",   # S(1.79832) = .8579443 -> .858 rounded; .857 is it cut off
