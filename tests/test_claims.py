@@ -436,6 +436,39 @@ targets = [[0]]
     assert any("transposed" in s and "1.23" in s for s in v.slips), v.slips
 
 
+# Each slip kind, with the stated number worked out here from the slip itself.
+E_PLUS_Z = half_up(1 / (1 + mpmath.exp(mpmath.mpf("0.4"))), 8)  # 1/(1 + e^0.4) = 0.40131234
+assert E_PLUS_Z == "0.40131234"
+SLIP_CASES = [
+    # (network, claim lines, exact value, a fragment of the slip that must be named)
+    (NET_111, 'quantity = "out_h1"\nstated = "0.4"', OUT_H1, "the pre-activation h1 used for the post-activation"),
+    (NET_111, f'quantity = "out_h1"\nstated = "{E_PLUS_Z}"', OUT_H1, "e^z used for e^-z in the sigmoid"),
+    # y1 = 3 * S(0.4) = 1.79606...; with out_h1 rounded to 0.6 first, 3 * 0.6 = 1.8000
+    (NET_111, 'quantity = "y1"\nstated = "1.8000"', Y1, "out_h1 rounded to 1 decimals too early (0.6)"),
+    # dE/dout_y1 = -(T1 - out_y1) = -(0.1 - 0.5) = 0.4; stated -0.4
+    (identity_11("0.5", target="0.1"), 'quantity = "dE_dout_y1"\nstated = "-0.4"', Fraction("0.4"),
+     "the sign flipped"),
+    # E1 = 1/2 (0.1 - 0.5)^2 = 0.08; stated 0.04, halved once more
+    (identity_11("0.5", target="0.1"), 'quantity = "E1"\nstated = "0.04"', Fraction("0.08"),
+     "an extra factor 1/2"),
+    # y1 = 1.23; stated 1.3, its 2 dropped
+    (identity_11("1.23"), 'quantity = "y1"\nstated = "1.3"', Fraction("1.23"), "a digit dropped in the result"),
+    # arithmetic as written: e^-2 = 0.1353352832...; stated e^2 = 7.389056
+    (NET_111, f'expression = "exp(-2)"\nstated = "{half_up(mpmath.exp(2), 6)}"', mpmath.exp(-2),
+     "e^x and e^-x confused in exp(-2)"),
+    # -(0.5 - 0.1) = -0.4; stated 0.4
+    (NET_111, 'expression = "-(0.5 - 0.1)"\nstated = "0.4"', Fraction("-0.4"), "a minus sign lost in -(0.5 - 0.1)"),
+]
+
+
+@pytest.mark.parametrize("network, lines, exact, slip", SLIP_CASES, ids=[c[3][:40] for c in SLIP_CASES])
+def test_each_slip_kind_is_named(network, lines, exact, slip):
+    v = by_id(run(network + f'\n[[claims]]\nid = "c"\n{lines}\n'))["c"]
+    assert v.verdict == "wrong", v.explanation
+    assert close(v.computed, exact) if not isinstance(exact, Fraction) else v.computed == exact
+    assert any(slip in s for s in v.slips), v.slips
+
+
 @pytest.mark.parametrize("claim", [
     'quantity = "y1"\nexpression = "(2 * .6) + (9 * .3)"\nstated = "123.456"',
     'quantity = "y2"\nstated = "-48.123"',
