@@ -173,7 +173,7 @@ class _Judge:
                            f"{_short(exact)}: the expression does not compute {claim.quantity}", as_written)
         if node is None and claim.quantity and _truncated(claim.stated, exact):
             return Verdict(claim, exact, "rounding",
-                           f"{claim.quantity} is {_short(exact)}: {claim.stated} is it truncated, not rounded")
+                           f"{claim.quantity} is {_short(exact)}: {claim.stated} is that value truncated, not rounded")
         if node is None and claim.quantity and self.derivation:
             overrides = {q: v for q, (v, _) in self.stated.items()}
             text_value, used = self.recompute(claim.quantity, overrides)
@@ -187,7 +187,7 @@ class _Judge:
                 return self._inherited(claim, exact, [earlier[1]], how)
         if node is not None and not claim.quantity and _truncated(claim.stated, exact):
             return Verdict(claim, exact, "rounding", f"{claim.expression} is {_short(exact)}: "
-                           f"{claim.stated} is it truncated, not rounded", as_written)
+                           f"{claim.stated} is that value truncated, not rounded", as_written)
         return self._wrong(claim, exact, node, as_written, operands)
 
     def _wrong(self, claim: Claim, exact: sympy.Expr, node: ex.Node | None,
