@@ -63,7 +63,7 @@ class Result:
         return 1 if failed or not all(case.cross_check.ok for case in self.cases if case.cross_check) else 0
 
 
-def _train(network: Network, case: Case, claims: tuple[Claim, ...]) -> TrainingResult | None:
+def _train(network: Network, case: Case, claims: tuple[Claim, ...], progress: bool) -> TrainingResult | None:
     """Replay the case's training run in float64, and its first epochs with 40 digits to bound the error."""
     if case.training is None or not case.has_parameters or not case.targets:
         return None
@@ -71,7 +71,8 @@ def _train(network: Network, case: Case, claims: tuple[Claim, ...]) -> TrainingR
     from .training import exact_epochs, exact_replay, replay
 
     procedure = case.training
-    run = replay(network, case, procedure, claim_epochs(claims, procedure), progress_bar(procedure, case))
+    bar = progress_bar(procedure, case) if progress else None
+    run = replay(network, case, procedure, claim_epochs(claims, procedure), bar)
     epochs = exact_epochs(network, case, procedure)
     exact = exact_replay(network, case, procedure, epochs)
     short = run if epochs == procedure.epochs else replay(network, case, replace(procedure, epochs=epochs, predict=()))
@@ -80,13 +81,16 @@ def _train(network: Network, case: Case, claims: tuple[Claim, ...]) -> TrainingR
     return TrainingResult(procedure, run, epochs, drift)
 
 
-def check_case(example: WorkedExample, case: Case) -> CaseResult:
-    """Return the derivation, exact values, cross-checks, training replay and verdicts of one case."""
+def check_case(example: WorkedExample, case: Case, progress: bool = False) -> CaseResult:
+    """Return the derivation, exact values, cross-checks, training replay and verdicts of one case.
+
+    `progress` allows a progress bar on stderr for a long replay (the caller knows whether one fits).
+    """
     from . import vectorized  # NumPy is only needed once a case is checked
 
     network = example.network_of(case)
     claims = tuple(claim for claim in example.claims if claim.case == case.name)
-    training = _train(network, case, claims)
+    training = _train(network, case, claims, progress)
     if not case.has_parameters or not case.targets:
         values = given_inputs(network, case)
         return CaseResult(case, None, values, None, judge_case(claims, network, case, None, values), training)
@@ -99,7 +103,7 @@ def check_case(example: WorkedExample, case: Case) -> CaseResult:
 
 
 def progress_bar(procedure: Procedure, case: Case) -> Callable[[int], None] | None:
-    """A progress bar on stderr for long runs on a terminal (tqdm, when installed), else None."""
+    """A progress bar on stderr for a long run when stderr is a terminal (tqdm, when installed), else None."""
     if procedure.epochs * len(case.rows) < PROGRESS_THRESHOLD or not sys.stderr.isatty():
         return None
     try:
@@ -163,7 +167,7 @@ def _near(name: str, known: set[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def check(example: WorkedExample) -> Result:
-    """Return the full check of a worked example, every case."""
+def check(example: WorkedExample, progress: bool = False) -> Result:
+    """Return the full check of a worked example, every case (`progress`: see `check_case`)."""
     validate_claims(example)
-    return Result(example, tuple(check_case(example, case) for case in example.cases))
+    return Result(example, tuple(check_case(example, case, progress) for case in example.cases))

@@ -83,7 +83,9 @@ def _check(args: argparse.Namespace) -> int:
     examples = [load_file(resolve(name)) for name in args.examples]  # every file validated before any work
     for example in examples:
         validate_claims(example)
-    results = [check(example) for example in examples]
+    # a progress bar only beside a report a person reads on this terminal: never with JSON or piped output
+    progress = args.format != "json" and (args.output is not None or sys.stdout.isatty())
+    results = [check(example, progress) for example in examples]
     if args.format == "json":
         documents = [to_json(result) for result in results]
         text = json.dumps(documents[0] if len(documents) == 1 else documents, indent=2) + "\n"

@@ -7,6 +7,7 @@ Most tests call `handcalc.cli.main` in-process; a few run the real
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import re
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from handcalc.catalog import resolve as catalog_resolve
 from handcalc.cli import main
 
 ROOT = Path(__file__).parent.parent
@@ -340,3 +342,58 @@ def test_console_script(tmp_path) -> None:
     report = json.loads(done.stdout)
     assert report["values"]["h1"] == "0.4176"
     assert [c["verdict"] for c in report["claims"]] == ["correct"] * 18 + ["wrong"]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("argv, stdout_is_terminal, allowed", [
+    (["tutorial3"], True, True),
+    (["tutorial3", "--format", "json"], True, False),   # never beside JSON
+    (["tutorial3"], False, False),                      # piped output
+    (["tutorial3", "-o", "OUT"], False, True),          # the report goes to a file, the terminal is free
+])
+def test_progress_bar_only_beside_a_report_on_a_terminal(argv, stdout_is_terminal, allowed, tmp_path,
+                                                         monkeypatch) -> None:
+    import handcalc.check
+
+    seen = []
+    real = handcalc.check.check
+    monkeypatch.setattr(handcalc.check, "check", lambda example, progress=False: seen.append(progress) or
+                        real(example))
+    monkeypatch.setattr(sys, "stdout", _Terminal() if stdout_is_terminal else io.StringIO())
+    main([str(tmp_path / "out.txt") if a == "OUT" else a for a in argv])
+    assert seen == [allowed]
+
+
+def test_progress_bar_needs_a_long_run_and_a_terminal(monkeypatch) -> None:
+    import types
+
+    from handcalc.check import PROGRESS_THRESHOLD, progress_bar
+    from handcalc.loader import load_file
+
+    updates = []
+
+    class FakeBar:
+        def __init__(self, total, **_):
+            self.total = total
+
+        def update(self, n):
+            updates.append(n)
+
+        def close(self):
+            updates.append("closed")
+
+    monkeypatch.setitem(sys.modules, "tqdm", types.SimpleNamespace(tqdm=FakeBar))
+    case = load_file(catalog_resolve("tutorial3")).case("training")
+    long = dataclasses.replace(case.training, epochs=PROGRESS_THRESHOLD // len(case.rows))
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert progress_bar(long, case) is None  # stderr is not a terminal
+    monkeypatch.setattr(sys, "stderr", _Terminal())
+    assert progress_bar(dataclasses.replace(long, epochs=long.epochs - 1), case) is None  # too short
+    advance = progress_bar(long, case)
+    for epoch in range(long.epochs):
+        advance(epoch)
+    assert updates == [1] * long.epochs + ["closed"]
