@@ -97,7 +97,7 @@ def check_case(example: WorkedExample, case: Case, progress: bool = False) -> Ca
     derivation = derive(network, len(case.rows))
     values = evaluate(derivation, given_values(derivation, case))
     checks = cross_check(values, vectorized.run(network, case), vectorized.finite_difference_gradients(network, case),
-                         float_notes(derivation, values))
+                         float_notes(derivation, values), vectorized.relu_kinks(network, case))
     verdicts = judge_case(claims, network, case, derivation, values, training)
     return CaseResult(case, derivation, values, checks, verdicts, training)
 

@@ -85,6 +85,7 @@ def to_json(result: Result) -> dict[str, Any]:
             "numpy_worst": max(checks, key=lambda c: c.numpy_max_rel_diff).numpy_worst if checks else None,
             "finite_difference_worst": (max(checks, key=lambda c: c.finite_difference_max_rel_diff)
                                         .finite_difference_worst if checks else None),
+            "notes": [note for c in checks for note in c.notes],
         },
         "claims": claims,
         "training": _training_json(result),

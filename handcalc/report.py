@@ -205,7 +205,7 @@ def _cross_check_lines(case: CaseResult) -> list[str]:
         f"Central finite differences: largest relative difference {check.finite_difference_max_rel_diff:.1e} "
         f"(at {check.finite_difference_worst}; tolerance {FINITE_DIFFERENCE_TOLERANCE:.0e})",
         f"Cross-checks {status} with the exact values.",
-    ] + [f"Float64: {note}" for note in check.notes]
+    ] + list(check.notes)
 
 
 _MODE_TEXT = {"batch": "full batch (one update per epoch from all rows)",

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from handcalc.loader import load_file, load_text
-from handcalc.vectorized import finite_difference_gradients, loss, matrices, run
+from handcalc.vectorized import finite_difference_gradients, loss, matrices, relu_kinks, run
 
 ROOT = Path(__file__).parent.parent
 
@@ -297,3 +297,51 @@ targets = [[0.0]]
     assert result["y1"] == 0.75 and result["dE_dy1"] == 0.75
     assert result["dE_dh1"] == 0.0 and result["dE_dw1"] == 0.0 and result["dE_db1_1"] == 0.0  # step(0) = 0
     assert result["dE_dh2"] == 2.25 and result["dE_dw2"] == 2.25
+
+
+# --- 5. a relu exactly at its kink ----------------------------------------------------
+
+RELU_AT_KINK = """
+[network]
+sizes = [2, 2, 1]
+bias = "none"
+loss = "squared_error"
+[[network.layers]]
+activation = "relu"
+[[network.layers]]
+activation = "identity"
+[parameters]
+w1 = 0.5
+w2 = -0.25
+w3 = 0.1
+w4 = 0.2
+w5 = 1.5
+w6 = -2
+[[cases]]
+inputs = [[1, 2]]
+targets = [[1]]
+"""
+
+
+def test_a_relu_at_its_kink_is_left_out_of_the_finite_difference_check() -> None:
+    """h1 = 1*0.5 + 2*(-0.25) = 0 exactly: relu'(0) = 0 by convention, the central difference sees half a slope."""
+    from handcalc.check import check
+
+    example = load_text(RELU_AT_KINK)
+    network, case = example.network, example.cases[0]
+    assert relu_kinks(network, case) == {"dE_dw1": "h1", "dE_dw2": "h1"}
+    # worked out by hand: y1 = 1.5*relu(h1) - 2*relu(h2), h2 = 0.1 + 0.4 = 0.5, y1 = -1, E = (1 - y1)^2 = 4,
+    # dE/dy1 = -2(1 - y1) = -4, dE/dh1 from the right = -4 * 1.5 = -6, from the left 0: the central
+    # difference of dE/dw1 = x1 * (-6 + 0) / 2 = -3 (+ 1.125 h from the curvature), and the convention gives 0
+    numeric = finite_difference_gradients(network, case)
+    assert abs(numeric["dE_dw1"] - (-3.0)) < 1e-4 and abs(numeric["dE_dw2"] - (-6.0)) < 1e-4
+    assert run(network, case)["dE_dw1"] == 0.0
+    (result,) = check(example).cases
+    assert result.cross_check.ok
+    assert result.values["dE_dw1"] == 0 and result.values["dE_dw3"] == 8  # dE/dh2 = -4 * (-2) * 1, times x1 = 1
+    assert any("h1 = 0 sits at the kink" in note and "dE_dw1, dE_dw2" in note for note in result.cross_check.notes)
+
+
+def test_no_kink_no_note() -> None:
+    example = load_text(RELU_AT_KINK.replace("w2 = -0.25", "w2 = -0.2"))
+    assert relu_kinks(example.network, example.cases[0]) == {}
