@@ -14,7 +14,7 @@ from typing import Mapping
 
 import sympy
 
-from .expression import Binary, Call, ExpressionError, Name, Node, Number, Unary
+from .expression import SYMPY_FUNCTIONS, Binary, Call, ExpressionError, Name, Node, Number, Unary
 from .numbers import NumberError, parse_fraction
 
 __all__ = ["evaluate", "MAX_FUNCTION_ARGUMENT", "MAX_POWER", "MAX_EXACT_BITS", "MAX_DIGITS"]
@@ -73,8 +73,7 @@ def _power(base: sympy.Expr, exponent: sympy.Expr, digits: int) -> sympy.Expr:
     return _finite(sympy.Pow(base, exponent, evaluate=False).evalf(digits))
 
 
-_EXACT_FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh,
-                    "sigmoid": lambda x: 1 / (1 + sympy.exp(-x))}
+_EXACT_FUNCTIONS = {**SYMPY_FUNCTIONS, "sigmoid": lambda x: 1 / (1 + sympy.exp(-x))}
 
 
 def _function(func: str, x: sympy.Expr, digits: int) -> sympy.Expr:

@@ -96,8 +96,8 @@ def check_case(example: WorkedExample, case: Case, progress: bool = False) -> Ca
         return CaseResult(case, None, values, None, judge_case(claims, network, case, None, values), training)
     derivation = derive(network, len(case.rows))
     values = evaluate(derivation, given_values(derivation, case))
-    checks = cross_check(values, vectorized.run(network, case), vectorized.finite_difference_gradients(network, case),
-                         float_notes(derivation, values), vectorized.relu_kinks(network, case))
+    differences, kinks = vectorized.finite_differences(network, case)
+    checks = cross_check(values, vectorized.run(network, case), differences, float_notes(derivation, values), kinks)
     verdicts = judge_case(claims, network, case, derivation, values, training)
     return CaseResult(case, derivation, values, checks, verdicts, training)
 

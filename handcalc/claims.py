@@ -142,7 +142,7 @@ class _Judge:
     def _with_replay_seed(self, unchecked: Verdict) -> Verdict:
         """An unchecked training claim, told what the replay with the documented seed gives (not a verdict)."""
         claim, seed = unchecked.claim, (self.case.init or {}).get("replay_seed")
-        if self.training is None or seed is None or not (claim.kind == "training" or claim.stage == "after_training"):
+        if self.training is None or seed is None or not claim.by_replay:
             return unchecked
         replayed = judge_training(claim, self.case, self.training)
         return Verdict(claim, None, "unchecked", f"{unchecked.explanation}; for comparison, the replay from the "
@@ -293,7 +293,7 @@ class _Judge:
         """Return True when a claim can only be decided with the case's weights."""
         if claim.kind == "shape":
             return False
-        if claim.kind == "training" or claim.stage == "after_training":
+        if claim.by_replay:
             return True
         if claim.kind == "array":
             return claim.array not in ("inputs", "X", "targets", "y")
@@ -312,7 +312,7 @@ class _Judge:
             method = f" ({init.get('method')})" if init else ""
             return Verdict(claim, None, "unchecked", f"depends on weights the tutorial's code draws without a "
                            f"seed{method}: not reproducible, so not judged")
-        if self.derivation is None and claim.kind != "training" and claim.stage != "after_training":
+        if self.derivation is None and not claim.by_replay:
             return Verdict(claim, None, "unchecked", f"case {self.case.name} has no weights or no targets to compute it with")
         return None
 
@@ -320,7 +320,7 @@ class _Judge:
         missing = self.missing(claim)
         if missing is not None:
             return self._with_replay_seed(missing)
-        if claim.kind == "training" or claim.stage == "after_training":
+        if claim.by_replay:
             return judge_training(claim, self.case, self.training)
         if claim.kind == "value":
             return self.judge_value(claim)

@@ -8,6 +8,7 @@ from typing import Mapping
 import sympy
 
 from .derivation import Derivation
+from .numbers import to_decimal_text
 
 __all__ = ["CrossCheck", "float_notes", "NUMPY_TOLERANCE", "FINITE_DIFFERENCE_TOLERANCE", "relative_difference", "cross_check"]
 
@@ -71,18 +72,11 @@ def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float]
         for gradient, neuron in kinks.items():
             at.setdefault(neuron, []).append(gradient)
         notes = tuple(notes) + tuple(
-            f"Relu kink: {neuron} = {_shown(exact.get(neuron))} sits at the kink of relu at 0, "
+            f"Relu kink: {neuron} = {to_decimal_text(exact[neuron], 6)} sits at the kink of relu at 0, "
             f"where the loss has no derivative: handcalc takes relu'(0) = 0, so {', '.join(gradients)} "
             f"{'is' if len(gradients) == 1 else 'are'} left out of the finite-difference check"
             for neuron, gradients in at.items())
     return CrossCheck(numpy_worst, numpy_where, fd_worst, fd_where, compared, notes)
-
-
-def _shown(value: sympy.Expr | None) -> str:
-    """A value in a note: exact zero as 0, else six significant digits."""
-    if value is None:
-        return "?"
-    return "0" if value == 0 else str(sympy.Float(value, 6))
 
 
 def float_notes(derivation: Derivation, exact: Mapping[str, sympy.Expr]) -> tuple[str, ...]:

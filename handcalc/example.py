@@ -124,6 +124,11 @@ class Claim:
     holds: bool = True  # kind "training": False when the text says the check does not pass ("never converges")
     reproducible: bool = True  # False when the text's numbers come from an unseeded random draw
 
+    @property
+    def by_replay(self) -> bool:
+        """Return True when a training replay decides the claim (a training check or an after-training number)."""
+        return self.kind == "training" or self.stage == "after_training"
+
 
 @dataclass(frozen=True)
 class WorkedExample:

@@ -19,7 +19,7 @@ from handcalc.numbers import NumberError, parse_fraction
 
 __all__ = [
     "ExpressionError", "Number", "Name", "Unary", "Binary", "Call", "Node",
-    "parse", "to_sympy", "to_text", "names", "numbers",
+    "parse", "to_sympy", "to_text", "names", "numbers", "SYMPY_FUNCTIONS",
     "MAX_LENGTH", "MAX_PAREN_DEPTH", "MAX_DEPTH",
 ]
 
@@ -82,7 +82,7 @@ _FUNCTIONS = {"S": "sigmoid", "\u03c3": "sigmoid", "sigmoid": "sigmoid", "exp": 
               "log": "log", "ln": "log", "tanh": "tanh"}
 _RESERVED = frozenset(_FUNCTIONS) - {"S"}  # "S" alone may name a quantity
 _SIGMOID = sympy.Function("sigmoid")
-_DISPLAY_FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh}
+SYMPY_FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh}  # sigmoid stays an unevaluated name
 _Token = tuple[str, str, int]  # kind ("number", "name", "op"), text, column
 
 
@@ -272,7 +272,7 @@ def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol] | None = None) -> s
         arg = to_sympy(node.arg, symbols)
         if node.func == "sigmoid":
             return _SIGMOID(arg)
-        return _DISPLAY_FUNCTIONS[node.func](arg, evaluate=False)
+        return SYMPY_FUNCTIONS[node.func](arg, evaluate=False)
     left, right = to_sympy(node.left, symbols), to_sympy(node.right, symbols)
     if node.op in ("+", "-"):
         return sympy.Add(left, right if node.op == "+" else _negate(right), evaluate=False)

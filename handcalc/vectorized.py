@@ -19,7 +19,7 @@ import numpy as np
 
 from .example import Case, Network
 
-__all__ = ["run", "loss", "finite_difference_gradients", "relu_kinks", "matrices"]
+__all__ = ["run", "loss", "finite_differences", "finite_difference_gradients", "matrices"]
 
 
 # --- activations -------------------------------------------------------------
@@ -132,12 +132,17 @@ def _forward(network: Network, weights: list[np.ndarray], biases: list[np.ndarra
     return pres, posts
 
 
-def loss(network: Network, case: Case, parameters: Mapping[str, float | str]) -> float:
-    """Return the total error of `case` with these parameter values."""
+def _loss_and_pres(network: Network, case: Case, parameters: Mapping[str, float | str]) -> tuple[float, list]:
+    """Return the total error of `case` with these parameter values, and the pre-activations per layer."""
     weights, biases = matrices(network, parameters)
     x, t = _data(network, case)
     pres, posts = _forward(network, weights, biases, x)
-    return float(np.sum(_terms(network, pres[-1], posts[-1], t)))
+    return float(np.sum(_terms(network, pres[-1], posts[-1], t))), pres
+
+
+def loss(network: Network, case: Case, parameters: Mapping[str, float | str]) -> float:
+    """Return the total error of `case` with these parameter values."""
+    return _loss_and_pres(network, case, parameters)[0]
 
 
 def run(network: Network, case: Case) -> dict[str, float]:
@@ -183,56 +188,44 @@ def run(network: Network, case: Case) -> dict[str, float]:
     return result
 
 
-def _steps(network: Network, case: Case) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
-    """The parameters as floats, and each one's central-difference points (p - h, p + h)."""
+def finite_differences(network: Network, case: Case) -> tuple[dict[str, float], dict[str, str]]:
+    """Central differences of the loss w.r.t. each parameter, keyed f"dE_d{p}", and the relu kinks.
+
+    The kinks map each gradient whose two points lie on either side of a relu's kink at 0 to
+    that neuron: there the loss has no derivative, the exact path takes relu'(0) = 0 (as the
+    NumPy path does) while the central difference averages the slopes on the two sides, so
+    the two cannot be compared.
+    """
     values = {name: float(case.parameters[name]) for name in network.parameters}
-    points = {}
+    gradients, kinks = {}, {}
     for name, p in values.items():
         # Step: the cube root of machine epsilon (~6e-6) times the parameter's scale
         # balances the central difference's O(h^2) truncation error against the
-        # O(eps*|E|/h) rounding error.
+        # O(eps*|E|/h) rounding error; the divisor is the step actually taken
+        # ((p + h) - (p - h) as represented), not the nominal 2h.
         h = float(np.finfo(np.float64).eps) ** (1 / 3) * max(1.0, abs(p))
-        points[name] = (p - h, p + h)
-    return values, points
+        plus, minus = p + h, p - h
+        f_plus, pres_plus = _loss_and_pres(network, case, {**values, name: plus})
+        f_minus, pres_minus = _loss_and_pres(network, case, {**values, name: minus})
+        gradients[f"dE_d{name}"] = (f_plus - f_minus) / (plus - minus)
+        neuron = _kink(network, pres_minus, pres_plus, len(case.rows))
+        if neuron:
+            kinks[f"dE_d{name}"] = neuron
+    return gradients, kinks
 
 
 def finite_difference_gradients(network: Network, case: Case) -> dict[str, float]:
     """Central differences of `loss` w.r.t. each parameter, keyed f"dE_d{p}"."""
-    values, points = _steps(network, case)
-    result = {}
-    for name, (minus, plus) in points.items():
-        f_plus = loss(network, case, {**values, name: plus})
-        f_minus = loss(network, case, {**values, name: minus})
-        # the divisor is the step actually taken ((p + h) - (p - h) as represented), not the nominal 2h
-        result[f"dE_d{name}"] = (f_plus - f_minus) / (plus - minus)
-    return result
+    return finite_differences(network, case)[0]
 
 
-def relu_kinks(network: Network, case: Case) -> dict[str, str]:
-    """Gradients whose central difference straddles a relu's kink at 0: f"dE_d{p}" -> the neuron.
-
-    There the loss has no derivative; the exact path takes relu'(0) = 0 (as the NumPy path
-    does) while a central difference averages the slopes on the two sides, so the two
-    cannot be compared.
-    """
-    if not any(layer.activation == "relu" for layer in network.layers):
-        return {}
-    values, points = _steps(network, case)
-    x, _ = _data(network, case)
-    rows = x.shape[0]
-
-    def signs(parameters: Mapping[str, float]) -> list[np.ndarray]:
-        pres, _ = _forward(network, *matrices(network, parameters), x)
-        return [z > 0 if layer.activation == "relu" else np.zeros_like(z, dtype=bool)
-                for layer, z in zip(network.layers, pres)]
-
-    kinks = {}
-    for name, (minus, plus) in points.items():
-        below, above = signs({**values, name: minus}), signs({**values, name: plus})
-        for layer, low, high in zip(network.layers, below, above):
-            changed = np.argwhere(low != high)
-            if changed.size:
-                r, j = changed[0]
-                kinks[f"dE_d{name}"] = layer.pre[j] + ("" if rows == 1 else f"_r{r + 1}")
-                break
-    return kinks
+def _kink(network: Network, below: list[np.ndarray], above: list[np.ndarray], rows: int) -> str | None:
+    """The first relu neuron whose pre-activation changes sign between two evaluations (`_r` row suffix)."""
+    for layer, low, high in zip(network.layers, below, above):
+        if layer.activation != "relu":
+            continue
+        changed = np.argwhere((low > 0) != (high > 0))
+        if changed.size:
+            r, j = changed[0]
+            return layer.pre[j] + ("" if rows == 1 else f"_r{r + 1}")
+    return None
