@@ -7,7 +7,7 @@ Not a test: run on demand with
 Both sides train the 3-1 sigmoid network for 10,000 epochs from
 np.random.seed(42).  The tutorial's loop is written as the tutorial writes it;
 its `print(np.mean(np.abs(error)))` every 1000 iterations is kept as a computed
-value (no printing).  handcalc's side is `handcalc.training.replay` on
+value (no printing).  handcalc's side is `handcalc.floats.replay.replay` on
 tutorial3's `training` case (loaded once, outside the timing).  Each side is
 timed with time.perf_counter, best of N runs.  The script prints both times and
 the ratio replay / tutorial, and exits 1 when the ratio exceeds 1.5.
@@ -21,9 +21,9 @@ import time
 
 import numpy as np
 
-from handcalc.catalog import resolve
-from handcalc.loader import load_file
-from handcalc.training import replay
+from handcalc.read.catalog import resolve
+from handcalc.read.loader import load_file
+from handcalc.floats.replay import replay
 
 LIMIT = 1.5
 EPOCHS = 10_000

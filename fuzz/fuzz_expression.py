@@ -23,8 +23,8 @@ import atheris
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 with atheris.instrument_imports(include=["handcalc"]):
-    from handcalc import expression as ex
-    from handcalc.arithmetic import evaluate
+    from handcalc.expr import expression as ex
+    from handcalc.expr.arithmetic import evaluate
 
 ENV = {"x1": Fraction(3, 100), "w5": Fraction(44, 100), "out_h1": Fraction(60290881, 10**8),
        "eta": Fraction(1, 2), "zero": Fraction(0), "S": Fraction(-7, 3), "big": Fraction(10) ** 300}

@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 with atheris.instrument_imports(include=["handcalc"]):
     from handcalc.check import validate_claims
-    from handcalc.errors import InputError
-    from handcalc.loader import load_bytes
+    from handcalc.read.reader import InputError
+    from handcalc.read.loader import load_bytes
 
 HERE = Path(__file__).resolve().parent
 DEFAULTS = [f"-dict={HERE / 'loader.dict'}", "-timeout=30", "-max_len=20000"]

@@ -21,9 +21,9 @@ from typing import Any, Mapping
 import sympy
 
 from .check import CaseResult, Result, check
-from .derivation import Derivation
-from .example import WorkedExample
-from .verdicts import Verdict
+from .exact.derivation import Derivation
+from .model import WorkedExample
+from .judge.verdicts import Verdict
 
 __all__ = ["load", "Example", "Report"]
 
@@ -107,16 +107,16 @@ class Report:
     def to(self, fmt: str) -> str:
         """Return the report as text, markdown, latex, html or json."""
         if fmt == "json":
-            from .jsonreport import to_json
+            from .output.jsonreport import to_json
 
             return json.dumps(to_json(self.result), indent=2) + "\n"
-        from .report import render
+        from .output.report import render
 
         return render(self.result, fmt)
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON report as a dict."""
-        from .jsonreport import to_json
+        from .output.jsonreport import to_json
 
         return to_json(self.result)
 
@@ -125,7 +125,7 @@ class Report:
 
         The matplotlib Figure is the picture's `figure`.
         """
-        from .plot import loss_figure
+        from .output.plot import loss_figure
 
         return Picture(figure=loss_figure(self.result, path))
 
@@ -133,7 +133,7 @@ class Report:
         """Draw the network with its weights and values: to an SVG or PNG file, or (no path) inline in a notebook."""
         import tempfile
 
-        from .diagram import draw
+        from .output.diagram import draw
 
         chosen = self.case(case)
         network = self.result.example.network_of(chosen.case)
@@ -145,22 +145,22 @@ class Report:
 
     @cached_property
     def _blocks(self) -> list:
-        from .report import build
+        from .output.report import build
 
         return build(self.result)
 
     def _repr_html_(self) -> str:
-        from .render import render_document
+        from .output.render import render_document
 
         return render_document(self._blocks, "html", fragment=True)
 
     def _repr_markdown_(self) -> str:
-        from .render import render_document
+        from .output.render import render_document
 
         return render_document(self._blocks, "markdown", fragment=True)
 
     def _repr_latex_(self) -> str | None:
-        from .report import Equation
+        from .output.report import Equation
 
         equations = [block.latex for block in self._blocks if isinstance(block, Equation)]
         if not equations:
@@ -198,9 +198,9 @@ class Picture:
 
 def load(name_or_path: str | Path) -> Example:
     """Return a worked example: a shipped one by name (tutorial1) or a worked-example file by path."""
-    from .catalog import resolve
+    from .read.catalog import resolve
     from .check import validate_claims
-    from .loader import load_file
+    from .read.loader import load_file
 
     worked = load_file(resolve(str(name_or_path)))
     validate_claims(worked)

@@ -9,14 +9,14 @@ from typing import Callable, Mapping
 
 import sympy
 
-from .crosscheck import CrossCheck, cross_check, float_notes
-from .derivation import Derivation, derive
-from .example import Case, Claim, Network, WorkedExample
-from .trained import TrainingResult
-from .training import Procedure
-from .values import evaluate, given_inputs, given_values
-from .claims import judge_case
-from .verdicts import VERDICTS, Verdict
+from .floats.crosscheck import CrossCheck, cross_check, float_notes
+from .exact.derivation import Derivation, derive
+from .model import Case, Claim, Network, WorkedExample
+from .judge.training import TrainingResult
+from .floats.replay import Procedure
+from .exact.values import evaluate, given_inputs, given_values
+from .judge.claims import judge_case
+from .judge.verdicts import VERDICTS, Verdict
 
 __all__ = ["CaseResult", "Result", "check", "check_case", "validate_claims"]
 
@@ -67,8 +67,8 @@ def _train(network: Network, case: Case, claims: tuple[Claim, ...], progress: bo
     """Replay the case's training run in float64, and its first epochs with 40 digits to bound the error."""
     if case.training is None or not case.has_parameters or not case.targets:
         return None
-    from .trained import claim_epochs
-    from .training import exact_epochs, exact_replay, replay
+    from .judge.training import claim_epochs
+    from .floats.replay import exact_epochs, exact_replay, replay
 
     procedure = case.training
     bar = progress_bar(procedure, case) if progress else None
@@ -86,7 +86,7 @@ def check_case(example: WorkedExample, case: Case, progress: bool = False) -> Ca
 
     `progress` allows a progress bar on stderr for a long replay (the caller knows whether one fits).
     """
-    from . import vectorized  # NumPy is only needed once a case is checked
+    from .floats import vectorized  # NumPy is only needed once a case is checked
 
     network = example.network_of(case)
     claims = tuple(claim for claim in example.claims if claim.case == case.name)
@@ -122,9 +122,9 @@ def progress_bar(procedure: Procedure, case: Case) -> Callable[[int], None] | No
 
 def validate_claims(example: WorkedExample) -> None:
     """Raise InputError for claims about quantities or names the example does not have."""
-    from . import expression as ex
-    from .errors import InputError, Problem
-    from .loader import claim_line
+    from .expr import expression as ex
+    from .read.reader import InputError, Problem
+    from .read.loader import claim_line
 
     problems = []
     for case in example.cases:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .errors import InputError
+from .read.reader import InputError
 
 if TYPE_CHECKING:
     from .check import Result
@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _list() -> str:
-    from .catalog import describe, shipped
+    from .read.catalog import describe, shipped
 
     lines = [f"{name:12} {describe(path)}" for name, path in shipped().items()]
     return "\n".join(lines) + "\n"
@@ -74,11 +74,11 @@ def _write(text: str, output: str | None) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .catalog import resolve
+    from .read.catalog import resolve
     from .check import check, validate_claims
-    from .loader import load_file
-    from .jsonreport import to_json
-    from .report import render
+    from .read.loader import load_file
+    from .output.jsonreport import to_json
+    from .output.report import render
 
     examples = [load_file(resolve(name)) for name in args.examples]  # every file validated before any work
     for example in examples:
@@ -102,11 +102,11 @@ def _check(args: argparse.Namespace) -> int:
 def _pictures(result: "Result", args: argparse.Namespace) -> None:
     """Write the loss plot and the network diagram the options ask for."""
     if args.plot:
-        from .plot import loss_figure
+        from .output.plot import loss_figure
 
         loss_figure(result, args.plot)
     if args.diagram:
-        from .diagram import draw
+        from .output.diagram import draw
 
         cases = {case.case.name: case for case in result.cases}
         if args.case is not None and args.case not in cases:

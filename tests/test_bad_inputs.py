@@ -21,11 +21,11 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handcalc import limits
+from handcalc.read import limits
 from handcalc.cli import main
-from handcalc.errors import InputError
-from handcalc.arithmetic import evaluate
-from handcalc.expression import ExpressionError, parse
+from handcalc.read.reader import InputError
+from handcalc.expr.arithmetic import evaluate
+from handcalc.expr.expression import ExpressionError, parse
 
 BAD = Path(__file__).parent / "data" / "bad"
 BASE = (BAD / "good_with_bom.toml").read_text(encoding="utf-8-sig")
@@ -176,7 +176,7 @@ def test_missing_and_unreadable_files(tmp_path, capsys) -> None:
     code = main(["check", str(tmp_path / "nope.toml")])
     out, err = capsys.readouterr()
     assert code == 2 and "nope.toml: no such file" in err and "Traceback" not in err
-    from handcalc.loader import load_file
+    from handcalc.read.loader import load_file
     with pytest.raises(InputError, match="cannot read the file"):
         load_file(tmp_path)  # a folder
 
@@ -324,7 +324,7 @@ def test_spacing_and_unicode_operators_do_not_change_the_value(variants: list[st
        st.lists(st.sampled_from([" ", "\t", "\u00a0", "\u2003", "  "]), min_size=1, max_size=6), st.randoms())
 @settings(max_examples=150, deadline=None)
 def test_whitespace_anywhere_between_tokens_is_ignored(text: str, spaces: list[str], rng) -> None:
-    from handcalc.expression import _tokens  # the token boundaries of the text
+    from handcalc.expr.expression import _tokens  # the token boundaries of the text
     tokens = [value for _, value, _ in _tokens(text.translate(str.maketrans({"\u2212": "-", "\u2013": "-",
                                                                              "\u00d7": "*", "\u00b7": "*",
                                                                              "\u22c5": "*", "\u00f7": "/"})))]

@@ -16,15 +16,15 @@ import mpmath
 import numpy as np
 import pytest
 
-from handcalc import report
+from handcalc.output import report
 from handcalc.check import Result, check
 
 try:
-    from handcalc.jsonreport import to_json
-except ImportError:  # older layout: the JSON report lived in handcalc.report
-    from handcalc.report import to_json
-from handcalc.loader import load_text
-from handcalc.verdicts import Verdict, within_stated_digits
+    from handcalc.output.jsonreport import to_json
+except ImportError:  # older layout: the JSON report lived in handcalc.output.report
+    from handcalc.output.report import to_json
+from handcalc.read.loader import load_text
+from handcalc.judge.verdicts import Verdict, within_stated_digits
 
 mpmath.mp.dps = 50
 

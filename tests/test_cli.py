@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from handcalc.catalog import resolve as catalog_resolve
+from handcalc.read.catalog import resolve as catalog_resolve
 from handcalc.cli import main
 
 ROOT = Path(__file__).parent.parent
@@ -372,7 +372,7 @@ def test_progress_bar_needs_a_long_run_and_a_terminal(monkeypatch) -> None:
     import types
 
     from handcalc.check import PROGRESS_THRESHOLD, progress_bar
-    from handcalc.loader import load_file
+    from handcalc.read.loader import load_file
 
     updates = []
 

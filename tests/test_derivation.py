@@ -22,11 +22,11 @@ import sympy
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from handcalc import vectorized
+from handcalc.floats import vectorized
 from handcalc.check import check
-from handcalc.derivation import derive
-from handcalc.loader import load_file, load_text
-from handcalc.values import evaluate, given_values
+from handcalc.exact.derivation import derive
+from handcalc.read.loader import load_file, load_text
+from handcalc.exact.values import evaluate, given_values
 
 ROOT = Path(__file__).parent.parent
 TUTORIAL1 = ROOT / "worked_examples" / "tutorial1.toml"

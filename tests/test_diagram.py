@@ -19,12 +19,12 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from handcalc import diagram  # noqa: E402
-from handcalc.catalog import resolve  # noqa: E402
+from handcalc.output import diagram  # noqa: E402
+from handcalc.read.catalog import resolve  # noqa: E402
 from handcalc.check import CaseResult, check_case  # noqa: E402
-from handcalc.errors import InputError  # noqa: E402
-from handcalc.example import Network  # noqa: E402
-from handcalc.loader import load_file, load_text  # noqa: E402
+from handcalc.read.reader import InputError  # noqa: E402
+from handcalc.model import Network  # noqa: E402
+from handcalc.read.loader import load_file, load_text  # noqa: E402
 
 TUTORIAL1_WEIGHTS = {"w1": "0.11", "w2": "0.27", "w3": "0.19", "w4": "0.52",
                      "w5": "0.44", "w6": "0.48", "w7": "0.23", "w8": "0.29"}

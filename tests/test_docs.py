@@ -72,7 +72,7 @@ def test_readme_bad_input_excerpt_is_real_output(capsys, monkeypatch) -> None:
 
 
 def test_readme_limits_table_is_the_limits() -> None:
-    from handcalc.limits import LIMITS
+    from handcalc.read.limits import LIMITS
 
     section = README[README.index("## Untrusted input"):README.index("## Development")]
     rows = [line for line in section.splitlines() if line.startswith("| `")]

@@ -1,4 +1,4 @@
-"""Tests for handcalc.expression: values checked against Fraction and mpmath."""
+"""Tests for handcalc.expr.expression: values checked against Fraction and mpmath."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import sympy
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from handcalc.expression import (
+from handcalc.expr.expression import (
     MAX_DEPTH, MAX_LENGTH, MAX_PAREN_DEPTH, Binary, Call, ExpressionError, Name, Number,
     Unary, names, numbers, parse, to_sympy, to_text,
 )
-from handcalc.arithmetic import evaluate
+from handcalc.expr.arithmetic import evaluate
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -10,11 +10,11 @@ from functools import lru_cache
 
 import pytest
 
-from handcalc.catalog import resolve
+from handcalc.read.catalog import resolve
 from handcalc.check import check
-from handcalc.loader import load_file
-from handcalc.report import build, render
-from handcalc.report import Table as TableBlock
+from handcalc.read.loader import load_file
+from handcalc.output.report import build, render
+from handcalc.output.report import Table as TableBlock
 
 EXAMPLES = ("tutorial1", "tutorial2", "tutorial3")
 

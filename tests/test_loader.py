@@ -18,12 +18,12 @@ import sympy
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from handcalc import limits
+from handcalc.read import limits
 from handcalc.check import validate_claims
-from handcalc.claimspec import quantity_names
-from handcalc.derivation import derive
-from handcalc.errors import InputError, KeyLines, Problem, join_key
-from handcalc.loader import load_bytes, load_file, load_text
+from handcalc.read.claimspec import quantity_names
+from handcalc.exact.derivation import derive
+from handcalc.read.reader import InputError, KeyLines, Problem, join_key
+from handcalc.read.loader import load_bytes, load_file, load_text
 from handcalc.numbers import NumberError, parse_fraction, round_to_exponent, to_decimal_text
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import venv
@@ -23,6 +24,15 @@ def wheel(tmp_path_factory) -> Path:
     return built
 
 
+def _dependency_folders() -> set[str]:
+    """Return the folders from which this interpreter imports handcalc's run-time dependencies."""
+    folders = set()
+    for name in ("sympy", "mpmath", "numpy", "tabulate"):
+        origin = Path(importlib.util.find_spec(name).origin)
+        folders.add(str(origin.parent.parent if origin.name == "__init__.py" else origin.parent))
+    return folders
+
+
 def test_wheel_ships_the_worked_examples(wheel) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for example in ("tutorial1", "tutorial2", "tutorial3"):
@@ -31,11 +41,16 @@ def test_wheel_ships_the_worked_examples(wheel) -> None:
 
 
 def test_wheel_installs_and_runs_in_a_fresh_virtual_environment(wheel, tmp_path) -> None:
-    # A fresh environment that sees this one's packages (sympy, numpy, tabulate) so nothing is downloaded;
-    # the wheel is installed into it and the commands run from an empty folder, away from the repo.
+    # A fresh environment of its own; a .pth file lends it the folders holding this interpreter's copies of
+    # the dependencies (sympy, mpmath, numpy, tabulate), so nothing is downloaded and it works the same
+    # whether the tests run from a virtual environment or the system Python. The wheel is installed into it
+    # and the commands run from an empty folder, away from the repo.
     env = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True, system_site_packages=True).create(env)
+    venv.EnvBuilder(with_pip=True).create(env)
     python = env / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    Path(site, "lent_dependencies.pth").write_text("\n".join(sorted(_dependency_folders())) + "\n")
     subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True,
                    capture_output=True, text=True, timeout=300)
     work = tmp_path / "elsewhere"

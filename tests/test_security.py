@@ -20,7 +20,7 @@ import pytest
 import sympy
 
 from handcalc.cli import main
-from handcalc.errors import IDENTIFIER
+from handcalc.read.reader import IDENTIFIER
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "handcalc"

@@ -1,4 +1,4 @@
-"""The training replay (`handcalc.training`), option by option, against code written here.
+"""The training replay (`handcalc.floats.replay`), option by option, against code written here.
 
 Every expected number comes from `Reference`, a plain-Python training loop in
 this file: scalar loops over rows, neurons and inputs, `math` for floats (or
@@ -22,11 +22,11 @@ import mpmath
 import numpy as np
 import pytest
 
-from handcalc.catalog import resolve
+from handcalc.read.catalog import resolve
 from handcalc.check import check
-from handcalc.errors import InputError
-from handcalc.loader import load_file, load_text
-from handcalc.training import exact_replay, replay
+from handcalc.read.reader import InputError
+from handcalc.read.loader import load_file, load_text
+from handcalc.floats.replay import exact_replay, replay
 
 REL = 1e-12  # the float replay against the float reference
 EXACT_DIGITS = 40

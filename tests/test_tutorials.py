@@ -19,13 +19,13 @@ import mpmath
 import numpy as np
 import pytest
 
-from handcalc import catalog, loader
+from handcalc.read import catalog, loader
 from handcalc.check import Result, check
 
 try:
-    from handcalc.jsonreport import to_json
-except ImportError:  # older layout: the JSON report lived in handcalc.report
-    from handcalc.report import to_json
+    from handcalc.output.jsonreport import to_json
+except ImportError:  # older layout: the JSON report lived in handcalc.output.report
+    from handcalc.output.report import to_json
 
 mpmath.mp.dps = 50
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from handcalc.loader import load_file, load_text
-from handcalc.vectorized import finite_difference_gradients, finite_differences, loss, matrices, run
+from handcalc.read.loader import load_file, load_text
+from handcalc.floats.vectorized import finite_difference_gradients, finite_differences, loss, matrices, run
 
 ROOT = Path(__file__).parent.parent
 

@@ -1,0 +1,237 @@
+"""Symbolic derivation: every quantity of a worked example as a named SymPy step.
+
+Forward pass, loss terms, then reverse mode as a tutorial writes it by hand:
+output deltas first (dE/dout_y1 * dout_y1/dy1), hidden deltas from them
+(dE/dout_h1 = dE1/dout_h1 + dE2/dout_h1), and each partial as delta times the
+input to that weight (dE/dw5 = dE/dout_y1 * dout_y1/dy1 * dy1/dw5).  Each step
+is a formula in the names of earlier steps, so the work grows linearly with
+the number of weights; `expand` rebuilds a step in terms of inputs, targets
+and parameters only, for checking against `sympy.diff`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Iterable
+
+import sympy
+
+from ..read.reader import InputError
+from ..model import Network
+from .functions import ACTIVATIONS, LOSSES
+
+__all__ = ["Step", "Derivation", "derive", "LEARNING_RATE"]
+
+LEARNING_RATE = "eta"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One named quantity: its formula in earlier names, as SymPy and as text."""
+
+    name: str
+    section: str  # "forward pass, hidden layer", "error", "backward pass, output layer", ...
+    expr: sympy.Expr  # in the symbols of earlier steps and of the given values
+    template: str  # "{x1}*{w1} + {x2}*{w2} + {b1}": names in braces
+    factors: tuple[str, ...] = ()  # for a chain-rule product: the factors' names
+    row: int | None = None  # 0-based input row, None for batch-wide quantities
+
+    @property
+    def formula(self) -> str:
+        """Return the formula with names, e.g. "x1*w1 + x2*w2 + b1"."""
+        return self.template.replace("{", "").replace("}", "")
+
+    def substituted(self, numbers: dict[str, str]) -> str:
+        """Return the formula with each name replaced by its number's text."""
+        return self.template.format_map(numbers)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """All steps of one network on a given number of input rows, in evaluation order."""
+
+    network: Network
+    rows: int
+    steps: tuple[Step, ...]
+    given: tuple[str, ...]  # names of values supplied from the file: inputs, targets, parameters, eta
+
+    @cached_property
+    def by_name(self) -> dict[str, Step]:
+        """Return the steps keyed by name."""
+        return {step.name: step for step in self.steps}
+
+    def symbol(self, name: str) -> sympy.Symbol:
+        """Return the (real) SymPy symbol of a quantity name."""
+        return sympy.Symbol(name, real=True)
+
+    def expand(self, name: str) -> sympy.Expr:
+        """Return a step in terms of the given values only (inputs, targets, parameters, eta)."""
+        return self._expanded[name]
+
+    @cached_property
+    def _expanded(self) -> dict[str, sympy.Expr]:
+        expanded: dict[sympy.Symbol, sympy.Expr] = {}
+        result: dict[str, sympy.Expr] = {}
+        for step in self.steps:
+            full = step.expr.xreplace(expanded)
+            expanded[self.symbol(step.name)] = full
+            result[step.name] = full
+        return result
+
+    def gradient_name(self, parameter: str) -> str:
+        """Return the name of dE/dp for a parameter: dE_dw5."""
+        return f"dE_d{parameter}"
+
+
+def _suffix(row: int, rows: int) -> str:
+    return "" if rows == 1 else f"_r{row + 1}"
+
+
+def _wrap(template: str) -> str:
+    """Parenthesise a sum so it can stand as a factor."""
+    return f"({template})" if (" + " in template or " - " in template) else template
+
+
+class _Builder:
+    def __init__(self, network: Network, rows: int) -> None:
+        self.network = network
+        self.rows = rows
+        self.steps: list[Step] = []
+        self.names: set[str] = set()
+
+    def sym(self, name: str) -> sympy.Symbol:
+        return sympy.Symbol(name, real=True)
+
+    def add(self, name: str, section: str, expr: sympy.Expr, template: str,
+            factors: Iterable[str] = (), row: int | None = None) -> sympy.Symbol:
+        if name in self.names:
+            raise InputError(f"the name {name!r} is used for two different quantities")
+        self.names.add(name)
+        self.steps.append(Step(name, section, expr, template, tuple(factors), row))
+        return self.sym(name)
+
+
+def _per_term(formula: str, n: int) -> str:
+    """A mean over a single term divides by 1: leave the "/1" out of the formula shown."""
+    return formula.replace("/{n}", "") if n == 1 else formula
+
+
+def _layer_label(index: int, count: int) -> str:
+    if index == count - 1:
+        return "output layer"
+    return "hidden layer" if count == 2 else f"hidden layer {index + 1}"
+
+
+@lru_cache(maxsize=32)
+def derive(network: Network, rows: int = 1) -> Derivation:
+    """Return the symbolic derivation of `network` on `rows` input rows (cached: networks are frozen)."""
+    b = _Builder(network, rows)
+    loss = LOSSES[network.loss]
+    count = len(network.layers)
+    outputs = network.layers[-1]
+    n = len(outputs.pre) * rows  # terms averaged over, for the mean losses
+    given = [f"{x}{_suffix(r, rows)}" for r in range(rows) for x in network.inputs]
+    given += [f"{t}{_suffix(r, rows)}" for r in range(rows) for t in network.targets]
+    given += list(network.parameters) + [LEARNING_RATE]
+    b.names.update(given)
+
+    # Forward pass and loss terms, row by row.
+    error_terms: list[str] = []
+    for r in range(rows):
+        s = _suffix(r, rows)
+        inputs = [f"{x}{s}" for x in network.inputs]
+        for index, layer in enumerate(network.layers):
+            section = f"forward pass, {_layer_label(index, count)}"
+            activation = ACTIVATIONS[layer.activation]
+            for j, (pre, post) in enumerate(zip(layer.pre, layer.post)):
+                terms = [(inputs[i], weight) for i, weight in enumerate(layer.weights[j])]
+                expr = sum((b.sym(x) * b.sym(w) for x, w in terms), sympy.Integer(0))
+                template = " + ".join(f"{{{x}}}*{{{w}}}" for x, w in terms)
+                if layer.biases:
+                    expr += b.sym(layer.biases[j])
+                    template += f" + {{{layer.biases[j]}}}"
+                z = b.add(pre + s, section, expr, template, row=r)
+                b.add(post + s, section, activation.function(z),
+                      activation.formula.format(z=f"{{{pre}{s}}}"), row=r)
+            inputs = [f"{post}{s}" for post in layer.post]
+        for k, (error, target, out) in enumerate(zip(network.errors, network.targets, outputs.post)):
+            term = loss.term(b.sym(target + s), b.sym(out + s), n)
+            b.add(error + s, "error", term,
+                  _per_term(loss.formula, n).format(t=f"{{{target}{s}}}", out=f"{{{out}{s}}}", n=n), row=r)
+            error_terms.append(error + s)
+    total_expr = sum((b.sym(name) for name in error_terms), sympy.Integer(0))
+    b.add(network.total_error, "error", total_expr, " + ".join(f"{{{e}}}" for e in error_terms))
+
+    # Backward pass, row by row: deltas layer by layer from the output back.
+    contributions: dict[str, list[tuple[str, ...]]] = {p: [] for p in network.parameters}
+    for r in range(rows):
+        s = _suffix(r, rows)
+        deltas: list[str] = []
+        for index in range(count - 1, -1, -1):
+            layer = network.layers[index]
+            section = f"backward pass, {_layer_label(index, count)}"
+            activation = ACTIVATIONS[layer.activation]
+            inputs = ([f"{x}{s}" for x in network.inputs] if index == 0
+                      else [f"{post}{s}" for post in network.layers[index - 1].post])
+            new_deltas = []
+            for j, (pre, post) in enumerate(zip(layer.pre, layer.post)):
+                out, z = post + s, pre + s
+                d_out = f"dE_d{out}"
+                if index == count - 1:
+                    target = network.targets[j] + s
+                    term = loss.term(b.sym(target), b.sym(out), n)
+                    b.add(d_out, section, sympy.diff(term, b.sym(out)),
+                          _per_term(loss.derivative_formula, n).format(t=f"{{{target}}}", out=f"{{{out}}}", n=n),
+                          row=r)
+                else:
+                    following = network.layers[index + 1]
+                    paths = []
+                    for k, next_pre in enumerate(following.pre):
+                        weight = following.weights[k][j]
+                        via = (f"d{network.errors[k]}{s}_d{out}" if index + 1 == count - 1
+                               else f"dE_d{out}_via_{next_pre}{s}")
+                        link = f"d{next_pre}{s}_d{out}"
+                        b.add(link, section, b.sym(weight), f"{{{weight}}}", row=r)
+                        b.add(via, section, b.sym(deltas[k]) * b.sym(link),
+                              f"{{{deltas[k]}}}*{{{link}}}", factors=(deltas[k], link), row=r)
+                        paths.append(via)
+                    b.add(d_out, section, sum((b.sym(p) for p in paths), sympy.Integer(0)),
+                          " + ".join(f"{{{p}}}" for p in paths), row=r)
+                d_act = f"d{out}_d{z}"
+                b.add(d_act, section, activation.derivative(b.sym(z), b.sym(out)),
+                      activation.derivative_formula.format(z=f"{{{z}}}", out=f"{{{out}}}"), row=r)
+                delta = f"dE_d{z}"
+                b.add(delta, section, b.sym(d_out) * b.sym(d_act),
+                      f"{_wrap('{' + d_out + '}')}*{{{d_act}}}", factors=(d_out, d_act), row=r)
+                new_deltas.append(delta)
+                places = [(inputs[i], weight) for i, weight in enumerate(layer.weights[j])]
+                if layer.biases:
+                    places.append((None, layer.biases[j]))
+                for source, parameter in places:
+                    local = f"d{z}_d{parameter}"
+                    b.add(local, section, b.sym(source) if source else sympy.Integer(1),
+                          f"{{{source}}}" if source else "1", row=r)
+                    contributions[parameter].append((d_out, d_act, local, delta, section))
+            deltas = new_deltas
+
+    # Each gradient: the chain product where a parameter sits in one place,
+    # else the sum of delta x local derivative over its places and rows.
+    for parameter in network.parameters:
+        places = contributions[parameter]
+        name = f"dE_d{parameter}"
+        section = places[0][4]
+        if len(places) == 1:
+            d_out, d_act, local, _, _ = places[0]
+            factors = (d_out, d_act, local)
+            b.add(name, section, b.sym(d_out) * b.sym(d_act) * b.sym(local),
+                  "*".join(_wrap("{" + f + "}") for f in factors), factors=factors)
+        else:
+            expr = sum((b.sym(delta) * b.sym(local) for _, _, local, delta, _ in places), sympy.Integer(0))
+            b.add(name, section, expr, " + ".join(f"{{{delta}}}*{{{local}}}" for _, _, local, delta, _ in places))
+    for parameter in network.parameters:
+        grad = f"dE_d{parameter}"
+        b.add(f"new_{parameter}", "updated parameters",
+              b.sym(parameter) - b.sym(LEARNING_RATE) * b.sym(grad),
+              f"{{{parameter}}} - {{{LEARNING_RATE}}}*{{{grad}}}")
+    return Derivation(network, rows, tuple(b.steps), tuple(given))

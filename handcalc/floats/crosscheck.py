@@ -1,0 +1,101 @@
+"""Cross-checks: the exact values against the NumPy path and finite differences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import sympy
+
+from ..exact.derivation import Derivation
+from ..numbers import to_decimal_text
+
+__all__ = ["CrossCheck", "float_notes", "NUMPY_TOLERANCE", "FINITE_DIFFERENCE_TOLERANCE", "relative_difference", "cross_check"]
+
+NUMPY_TOLERANCE = 1e-12
+FINITE_DIFFERENCE_TOLERANCE = 1e-6
+# Below this magnitude a difference is measured absolutely: float64 cannot
+# carry a relative error for a quantity that is itself at rounding level.
+_FLOOR = 1e-12
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """The largest relative differences found, and where."""
+
+    numpy_max_rel_diff: float
+    numpy_worst: str
+    finite_difference_max_rel_diff: float
+    finite_difference_worst: str
+    compared: int  # how many values the NumPy path was compared on
+    notes: tuple[str, ...] = ()  # where float64 cannot hold a value, and what that means
+
+    @property
+    def ok(self) -> bool:
+        """Return True when both cross-checks are within their tolerances."""
+        return (self.numpy_max_rel_diff <= NUMPY_TOLERANCE
+                and self.finite_difference_max_rel_diff <= FINITE_DIFFERENCE_TOLERANCE)
+
+
+def relative_difference(approximate: float, exact: sympy.Expr) -> float:
+    """Return |approximate - exact| / max(|exact|, 1e-12)."""
+    reference = float(exact)
+    return abs(approximate - reference) / max(abs(reference), _FLOOR)
+
+
+def _largest(approximate: Mapping[str, float], exact: Mapping[str, sympy.Expr]) -> tuple[float, str, int]:
+    worst, where, count = 0.0, "", 0
+    for name, value in approximate.items():
+        if name not in exact:
+            continue
+        count += 1
+        difference = relative_difference(value, exact[name])
+        if difference > worst or not where:
+            worst, where = difference, name
+    return worst, where, count
+
+
+def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float],
+                finite_differences: Mapping[str, float], notes: tuple[str, ...] = (),
+                kinks: Mapping[str, str] | None = None) -> CrossCheck:
+    """Return the largest differences of the NumPy values and finite-difference gradients.
+
+    `kinks` names the gradients whose finite difference straddles a relu's kink, and the
+    neuron: they are left out of that comparison, and a note says so.
+    """
+    kinks = kinks or {}
+    numpy_worst, numpy_where, compared = _largest(vectorized, exact)
+    smooth = {name: value for name, value in finite_differences.items() if name not in kinks}
+    fd_worst, fd_where, _ = _largest(smooth, exact)
+    if kinks:
+        at = {}
+        for gradient, neuron in kinks.items():
+            at.setdefault(neuron, []).append(gradient)
+        notes = tuple(notes) + tuple(
+            f"Relu kink: {neuron} = {to_decimal_text(exact[neuron], 6)} sits at the kink of relu at 0, "
+            f"where the loss has no derivative: handcalc takes relu'(0) = 0, so {', '.join(gradients)} "
+            f"{'is' if len(gradients) == 1 else 'are'} left out of the finite-difference check"
+            for neuron, gradients in at.items())
+    return CrossCheck(numpy_worst, numpy_where, fd_worst, fd_where, compared, notes)
+
+
+def float_notes(derivation: Derivation, exact: Mapping[str, sympy.Expr]) -> tuple[str, ...]:
+    """Say which activations float64 rounds onto 0 or 1, and what a naive float loss makes of that."""
+    notes = []
+    network = derivation.network
+    outputs = set(network.layers[-1].post)
+    for step in derivation.steps:
+        value = exact[step.name]
+        if not step.section.startswith("forward") or value in (0, 1) or not value.is_real:
+            continue
+        as_float = float(value)
+        base = step.name.split("_r")[0] if "_r" in step.name else step.name
+        if as_float in (0.0, 1.0) and value != as_float:
+            gap = abs(value - as_float)
+            note = (f"Float64: {step.name} = {sympy.Float(value, 25)} is exactly {as_float} in float64 (the gap "
+                    f"{sympy.Float(gap, 3)} is below float64's resolution)")
+            if base in outputs and network.loss == "binary_cross_entropy":
+                note += ("; a naive float64 binary cross-entropy takes log(0) = -inf there, while the exact "
+                         "loss is finite; handcalc's NumPy path works from the logit and stays finite")
+            notes.append(note)
+    return tuple(notes)

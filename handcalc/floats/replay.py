@@ -1,0 +1,332 @@
+"""Training replay: a tutorial's training run, replayed as its text describes it.
+
+One description of the procedure (`Procedure`) drives two replays: NumPy
+float64, fast enough for tens of thousands of epochs, and the same code on
+NumPy object arrays of 40-digit mpmath numbers, for short runs and to bound
+the float error of the long one.  The options are the ones tutorials differ
+on: online or full-batch updates, which loss gradient drives them, whether
+biases move, whether hidden deltas see the output weights before or after
+this step's update, and whether the forward pass is recomputed before each
+update or reused (`once` computes it a single time, before training).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from ..model import Case, Network
+
+__all__ = ["Procedure", "Replay", "MONITORS", "replay", "exact_replay", "EXACT_BUDGET"]
+
+MODES = ("batch", "online")
+HIDDEN_DELTAS = ("before_update", "after_update")
+FORWARD = ("every_update", "every_epoch", "once")
+MONITORS = ("half_squared_error", "squared_error", "mean_squared_error", "binary_cross_entropy",
+            "mean_absolute_error")
+OUTPUTS = ("final_weights", "last_forward")
+EXACT_DIGITS = 40
+CURVE_POINTS = 200
+EXACT_BUDGET = 800  # epochs x rows x parameters the 40-digit replay may spend on one run
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """How a tutorial trains: every option that changes the numbers."""
+
+    epochs: int
+    mode: str = "batch"
+    gradient_loss: str | None = None  # the loss whose gradient drives updates (default: the network's)
+    update_biases: bool = True
+    hidden_deltas: str = "before_update"
+    forward: str = "every_update"
+    monitor: str | None = None  # the loss the tutorial prints (default: the network's)
+    report_every: int = 0  # 0: about ten points over the run
+    outputs: str = "final_weights"  # outputs after training: from the final weights, or the loop's last forward pass
+    predict: tuple[tuple[Fraction, ...], ...] = ()  # new inputs, already scaled as the training inputs were
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What a replay found."""
+
+    history: tuple[tuple[int, float], ...]  # (epoch, monitored loss before that epoch's updates; last: after)
+    weights: Mapping[str, Any]  # final parameter values (float or mpmath)
+    outputs: np.ndarray  # rows x outputs after training, as `Procedure.outputs` says
+    snapshots: Mapping[int, np.ndarray] = field(default_factory=dict)  # outputs after given epochs
+    losses_at: Mapping[int, float] = field(default_factory=dict)  # monitored loss after given epochs
+    prediction: np.ndarray | None = None
+    curve: tuple[tuple[int, float], ...] = ()  # the monitored loss at about 200 points, for a plot
+
+
+class _Ops:
+    """Elementwise functions for float64 arrays, or for object arrays of mpmath numbers."""
+
+    def __init__(self, exact: bool) -> None:
+        self.exact = exact
+        if exact:
+            import mpmath
+
+            self.exp = np.frompyfunc(mpmath.exp, 1, 1)
+            self.log = np.frompyfunc(mpmath.log, 1, 1)
+            self.tanh = np.frompyfunc(mpmath.tanh, 1, 1)
+            self.number = lambda value: mpmath.mpf(value.numerator) / value.denominator
+        else:
+            self.exp, self.log, self.tanh = np.exp, np.log, np.tanh
+            self.number = float
+
+    def array(self, rows: Any) -> np.ndarray:
+        return np.array([[self.number(v) for v in row] for row in rows], dtype=object if self.exact else np.float64)
+
+    def activate(self, name: str, z: np.ndarray) -> np.ndarray:
+        if name == "sigmoid":
+            # In float64, 1/(1 + e^-z) is accurate to a few ulps everywhere; where e^-z
+            # overflows (z < -709) the result is the correct limit 0 (overflow warnings off).
+            return 1 / (1 + self.exp(-z))
+        if name == "tanh":
+            return self.tanh(z)
+        if name == "relu":
+            return np.where(z > 0, z, z * 0)
+        return z
+
+    @staticmethod
+    def derivative(name: str, z: np.ndarray, out: np.ndarray) -> np.ndarray:
+        if name == "sigmoid":
+            return out * (1 - out)
+        if name == "tanh":
+            return 1 - out * out
+        if name == "relu":
+            return np.where(z > 0, z * 0 + 1, z * 0)
+        return z * 0 + 1
+
+    def loss(self, name: str, out: np.ndarray, t: np.ndarray) -> Any:
+        n = t.size
+        if name == "half_squared_error":
+            return ((t - out) ** 2).sum() / 2
+        if name == "squared_error":
+            return ((t - out) ** 2).sum()
+        if name == "mean_squared_error":
+            return ((t - out) ** 2).sum() / n
+        if name == "mean_absolute_error":
+            return abs(t - out).sum() / n
+        return -(t * self.log(out) + (1 - t) * self.log(1 - out)).sum() / n
+
+    @staticmethod
+    def loss_gradient(name: str, out: np.ndarray, t: np.ndarray, n: int, sigmoid_output: bool) -> tuple[np.ndarray, bool]:
+        """dE/dout, or dE/dz directly (second item True) for cross-entropy on a sigmoid."""
+        if name == "half_squared_error":
+            return out - t, False
+        if name == "squared_error":
+            return 2 * (out - t), False
+        if name == "mean_squared_error":
+            return 2 * (out - t) / n, False
+        if sigmoid_output:
+            return (out - t) / n, True
+        return -(t / out - (1 - t) / (1 - out)) / n, False
+
+
+def _parameters(network: Network, case: Case, ops: _Ops) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    weights = [ops.array([[case.parameters[name] for name in row] for row in layer.weights]) for layer in network.layers]
+    zero = Fraction(0)
+    biases = [ops.array([[case.parameters[b] if b else zero for b in (layer.biases or ("",) * layer.size)]])
+              for layer in network.layers]
+    return weights, biases
+
+
+def _forward(network: Network, weights: list[np.ndarray], biases: list[np.ndarray], x: np.ndarray,
+             ops: _Ops) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    pres, posts, a = [], [], x
+    for layer, w, b in zip(network.layers, weights, biases):
+        z = a @ w.T + b if layer.biases else a @ w.T
+        a = ops.activate(layer.activation, z)
+        pres.append(z)
+        posts.append(a)
+    return pres, posts
+
+
+def _step(network: Network, proc: Procedure, weights: list[np.ndarray], biases: list[np.ndarray],
+          x: np.ndarray, pres: list[np.ndarray], posts: list[np.ndarray], t: np.ndarray, eta: Any,
+          ops: _Ops, n: int, tied: bool) -> None:
+    """One update from the rows of x (their forward values given), in place."""
+    layers = network.layers
+    gradient, is_delta = ops.loss_gradient(proc.gradient_loss or network.loss, posts[-1], t, n,
+                                           layers[-1].activation == "sigmoid")
+    delta = gradient if is_delta else gradient * ops.derivative(layers[-1].activation, pres[-1], posts[-1])
+    updates = []
+    for index in range(len(layers) - 1, -1, -1):
+        a_prev = x if index == 0 else posts[index - 1]
+        # array * eta, not eta * array: an mpmath eta would first try (and fail) to convert the whole array
+        step_w = (delta.T @ a_prev) * eta
+        step_b = delta.sum(axis=0, keepdims=True) * eta if proc.update_biases and layers[index].biases else None
+        if index > 0:
+            if proc.hidden_deltas == "after_update":
+                _apply(network, weights, biases, [(index, step_w, step_b)], tied)
+                step_w = None
+            back = delta @ weights[index]
+            delta = back * ops.derivative(layers[index - 1].activation, pres[index - 1], posts[index - 1])
+        if step_w is not None:
+            updates.append((index, step_w, step_b))
+    _apply(network, weights, biases, updates, tied)
+
+
+def _apply(network: Network, weights: list[np.ndarray], biases: list[np.ndarray],
+           updates: list[tuple[int, np.ndarray, np.ndarray | None]], tied: bool) -> None:
+    """Subtract the steps; a parameter used in several places (a shared bias) moves by the sum of its steps."""
+    if not tied:
+        for index, step_w, step_b in updates:
+            weights[index] = weights[index] - step_w
+            if step_b is not None:
+                biases[index] = biases[index] - step_b
+        return
+    current = _tie(network, weights, biases)
+    total: dict[str, Any] = {}
+    for index, step_w, step_b in updates:
+        layer = network.layers[index]
+        for j, row in enumerate(layer.weights):
+            for i, name in enumerate(row):
+                total[name] = total.get(name, 0) + step_w[j, i]
+        if step_b is not None:
+            for j, name in enumerate(layer.biases):
+                total[name] = total.get(name, 0) + step_b[0, j]
+    for index, layer in enumerate(network.layers):
+        weights[index], biases[index] = weights[index].copy(), biases[index].copy()
+        for j, row in enumerate(layer.weights):
+            for i, name in enumerate(row):
+                if name in total:
+                    weights[index][j, i] = current[name] - total[name]
+        for j, name in enumerate(layer.biases):
+            if name in total:
+                biases[index][0, j] = current[name] - total[name]
+
+
+def _is_tied(network: Network, proc: Procedure) -> bool:
+    """Return True when some parameter that moves sits in more than one place (a shared bias, a tied weight)."""
+    places = [name for layer in network.layers for row in layer.weights for name in row]
+    if proc.update_biases:
+        places += [name for layer in network.layers for name in layer.biases]
+    return len(places) != len(set(places))
+
+
+def _tie(network: Network, weights: list[np.ndarray], biases: list[np.ndarray]) -> dict[str, Any]:
+    """Read parameter values back by name (the copies of a shared parameter are kept equal)."""
+    values: dict[str, Any] = {}
+    for layer, w, b in zip(network.layers, weights, biases):
+        for j, row in enumerate(layer.weights):
+            for i, name in enumerate(row):
+                values.setdefault(name, w[j, i])
+        for j, name in enumerate(layer.biases):
+            values.setdefault(name, b[0, j])
+    return values
+
+
+def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
+         marks: frozenset[int] = frozenset(), progress: Callable[[int], None] | None = None) -> Replay:
+    weights, biases = _parameters(network, case, ops)
+    x, t = ops.array(case.rows), ops.array(case.targets)
+    eta = ops.number(case.learning_rate)
+    rows = x.shape[0]
+    monitor = proc.monitor or network.loss
+    every = proc.report_every or max(1, epochs // 10)
+    sample = max(1, epochs // CURVE_POINTS)
+    history: list[tuple[int, Any]] = []
+    curve: list[tuple[int, Any]] = []
+    snapshots: dict[int, np.ndarray] = {}
+    losses_at: dict[int, Any] = {}
+    cached = _forward(network, weights, biases, x, ops) if proc.forward == "once" else None
+    single = [(x[r:r + 1], t[r:r + 1]) for r in range(rows)]
+    fresh_rows = proc.mode == "online" and proc.forward == "every_update"
+    tied = _is_tied(network, proc)
+    end = min(proc.epochs, epochs)  # the run the text describes; later epochs only serve claims about them
+    last_out = None
+    result: dict[str, Any] = {}
+    for epoch in range(epochs):
+        recording = epoch < end
+        if fresh_rows:
+            if recording and (epoch % every == 0 or epoch % sample == 0):
+                now = _forward(network, weights, biases, x, ops)[1][-1]
+                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now, t))
+            row_outputs = []
+            for x_row, t_row in single:  # each row's forward pass sees the previous row's update
+                pres, posts = _forward(network, weights, biases, x_row, ops)
+                row_outputs.append(posts[-1])
+                _step(network, proc, weights, biases, x_row, pres, posts, t_row, eta, ops, t_row.size, tied)
+            last_out = row_outputs
+        else:
+            if proc.forward != "once":
+                cached = _forward(network, weights, biases, x, ops)
+            last_out = cached[1][-1]
+            if recording and (epoch % every == 0 or epoch % sample == 0):
+                now = last_out if proc.forward != "once" else _forward(network, weights, biases, x, ops)[1][-1]
+                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now, t))
+            if proc.mode == "batch":
+                _step(network, proc, weights, biases, x, cached[0], cached[1], t, eta, ops, t.size, tied)
+            else:
+                for r, (x_row, t_row) in enumerate(single):
+                    one = slice(r, r + 1)
+                    _step(network, proc, weights, biases, x_row, [z[one] for z in cached[0]],
+                          [a[one] for a in cached[1]], t_row, eta, ops, t_row.size, tied)
+        if epoch + 1 == end:
+            result = _finish(network, proc, weights, biases, x, t, ops, monitor, last_out)
+        if epoch + 1 in marks:
+            final = _forward(network, weights, biases, x, ops)[1][-1]
+            snapshots[epoch + 1] = final
+            losses_at[epoch + 1] = ops.loss(monitor, final, t)
+        if progress is not None:
+            progress(epoch)
+    if not result:  # no epochs at all
+        result = _finish(network, proc, weights, biases, x, t, ops, monitor, None)
+    history.append((end, result["loss"]))
+    curve.append(history[-1])
+    return Replay(tuple(history), result["weights"], result["outputs"], snapshots, losses_at, result["prediction"],
+                  tuple(curve))
+
+
+def _finish(network: Network, proc: Procedure, weights: list[np.ndarray], biases: list[np.ndarray],
+            x: np.ndarray, t: np.ndarray, ops: _Ops, monitor: str, last_out: Any) -> dict[str, Any]:
+    """What the run ends with: final loss, weights, outputs (as the procedure says) and predictions."""
+    final = _forward(network, weights, biases, x, ops)[1][-1]
+    if proc.outputs == "final_weights" or last_out is None:
+        outputs = final
+    else:
+        outputs = np.vstack(last_out) if isinstance(last_out, list) else last_out
+    prediction = None
+    if proc.predict:
+        prediction = _forward(network, weights, biases, ops.array(proc.predict), ops)[1][-1]
+    return {"loss": ops.loss(monitor, final, t), "weights": _tie(network, weights, biases),
+            "outputs": outputs, "prediction": prediction}
+
+
+def _record(epoch: int, every: int, sample: int, history: list, curve: list, loss: Callable[[], Any]) -> None:
+    """Keep the monitored loss at the reported epochs and at the plot's sample points."""
+    if epoch % every and epoch % sample:
+        return
+    value = loss()
+    if epoch % every == 0:
+        history.append((epoch, value))
+    if epoch % sample == 0:
+        curve.append((epoch, value))
+
+
+def replay(network: Network, case: Case, proc: Procedure, marks: frozenset[int] = frozenset(),
+           progress: Callable[[int], None] | None = None) -> Replay:
+    """Return the float64 replay of a case's training run."""
+    epochs = max([proc.epochs, *marks])
+    with np.errstate(over="ignore", under="ignore"):
+        return _run(network, case, proc, epochs, _Ops(exact=False), frozenset(marks), progress)
+
+
+def exact_replay(network: Network, case: Case, proc: Procedure, epochs: int) -> Replay:
+    """Return the replay of the first `epochs` epochs with 40-digit arithmetic."""
+    import mpmath
+
+    with mpmath.workdps(EXACT_DIGITS):
+        return _run(network, case, proc, epochs, _Ops(exact=True))
+
+
+def exact_epochs(network: Network, case: Case, proc: Procedure) -> int:
+    """Return how many epochs the 40-digit replay can afford within its budget."""
+    cost = max(1, len(case.rows) * len(network.parameters))
+    return max(1, min(proc.epochs, EXACT_BUDGET // cost))

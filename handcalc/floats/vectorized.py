@@ -1,0 +1,231 @@
+"""The NumPy (float64) vectorized path: forward, loss and backprop in matrix form.
+
+One of the two cross-checks of the exact symbolic values, so it is written
+independently of the SymPy layer: the activations and losses are re-implemented
+here in NumPy (following the conventions of `handcalc.exact.functions`, never calling
+it), and the whole batch goes through each layer as one matrix product.
+
+Conventions: layer l has W of shape (size_l, fan_in) with `layer.weights[j][i]`
+naming the parameter from input i to neuron j; pre = A_prev @ W.T + b and
+post = act(pre) for the batch A_prev (rows x fan_in).  A name appearing in
+several places (tied weights, a shared bias) gets the sum of their gradients.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+
+from ..model import Case, Network
+
+__all__ = ["run", "loss", "finite_differences", "finite_difference_gradients", "matrices"]
+
+
+# --- activations -------------------------------------------------------------
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """Numerically stable logistic: 1/(1+e^-z) for z >= 0, e^z/(1+e^z) for z < 0."""
+    out = np.empty_like(z)
+    positive = z >= 0
+    out[positive] = 1.0 / (1.0 + np.exp(-z[positive]))
+    ez = np.exp(z[~positive])
+    out[~positive] = ez / (1.0 + ez)
+    return out
+
+
+def _activate(name: str, z: np.ndarray) -> np.ndarray:
+    if name == "sigmoid":
+        return _sigmoid(z)
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "relu":
+        return np.maximum(z, 0.0)
+    if name == "identity":
+        return z.copy()
+    raise ValueError(f"unknown activation {name!r}")
+
+
+def _derivative(name: str, z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """d out / d z, elementwise (relu: 0 at z <= 0, 1 at z > 0)."""
+    if name == "sigmoid":
+        return out * (1.0 - out)
+    if name == "tanh":
+        return 1.0 - out * out
+    if name == "relu":
+        return (z > 0).astype(np.float64)
+    if name == "identity":
+        return np.ones_like(z)
+    raise ValueError(f"unknown activation {name!r}")
+
+
+# --- losses ------------------------------------------------------------------
+
+def _terms(network: Network, z: np.ndarray, out: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The loss term of every (row, output neuron); the total error is their sum."""
+    n = t.size  # outputs x rows
+    name = network.loss
+    if name == "half_squared_error":
+        return 0.5 * (t - out) ** 2
+    if name == "squared_error":
+        return (t - out) ** 2
+    if name == "mean_squared_error":
+        return (t - out) ** 2 / n
+    if name == "binary_cross_entropy":
+        if network.layers[-1].activation == "sigmoid":
+            # from the logit: log(sigmoid(z)) = -logaddexp(0, -z), log(1 - sigmoid(z)) = -logaddexp(0, z)
+            return (t * np.logaddexp(0.0, -z) + (1.0 - t) * np.logaddexp(0.0, z)) / n
+        return -(t * np.log(out) + (1.0 - t) * np.log(1.0 - out)) / n
+    raise ValueError(f"unknown loss {name!r}")
+
+
+def _output_delta(network: Network, z: np.ndarray, out: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """dE/dz for the output layer, one row per batch row."""
+    n = t.size
+    name = network.loss
+    activation = network.layers[-1].activation
+    if name == "binary_cross_entropy" and activation == "sigmoid":
+        return (out - t) / n
+    if name == "half_squared_error":
+        de_dout = out - t
+    elif name == "squared_error":
+        de_dout = 2.0 * (out - t)
+    elif name == "mean_squared_error":
+        de_dout = 2.0 * (out - t) / n
+    elif name == "binary_cross_entropy":
+        de_dout = -(t / out - (1.0 - t) / (1.0 - out)) / n
+    else:
+        raise ValueError(f"unknown loss {name!r}")
+    return de_dout * _derivative(activation, z, out)
+
+
+# --- the network -------------------------------------------------------------
+
+def matrices(network: Network, parameters: Mapping[str, float | str]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Return W (size x fan_in) and b (size,) per layer; b is all zeros without biases."""
+    weights, biases = [], []
+    for layer in network.layers:
+        weights.append(np.array([[float(parameters[name]) for name in row] for row in layer.weights],
+                                dtype=np.float64).reshape(layer.size, -1))
+        if layer.biases:
+            biases.append(np.array([float(parameters[name]) for name in layer.biases], dtype=np.float64))
+        else:
+            biases.append(np.zeros(layer.size, dtype=np.float64))
+    return weights, biases
+
+
+def _data(network: Network, case: Case) -> tuple[np.ndarray, np.ndarray]:
+    x = np.array([[float(v) for v in row] for row in case.rows], dtype=np.float64)
+    t = np.array([[float(v) for v in row] for row in case.targets], dtype=np.float64)
+    return x.reshape(len(case.rows), len(network.inputs)), t.reshape(len(case.targets), len(network.targets))
+
+
+def _forward(network: Network, weights: list[np.ndarray], biases: list[np.ndarray],
+             x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Return pre- and post-activations per layer (posts[0] is the input batch)."""
+    pres: list[np.ndarray] = []
+    posts: list[np.ndarray] = [x]
+    for layer, w, b in zip(network.layers, weights, biases):
+        z = posts[-1] @ w.T + b
+        pres.append(z)
+        posts.append(_activate(layer.activation, z))
+    return pres, posts
+
+
+def _loss_and_pres(network: Network, case: Case, parameters: Mapping[str, float | str]) -> tuple[float, list]:
+    """Return the total error of `case` with these parameter values, and the pre-activations per layer."""
+    weights, biases = matrices(network, parameters)
+    x, t = _data(network, case)
+    pres, posts = _forward(network, weights, biases, x)
+    return float(np.sum(_terms(network, pres[-1], posts[-1], t))), pres
+
+
+def loss(network: Network, case: Case, parameters: Mapping[str, float | str]) -> float:
+    """Return the total error of `case` with these parameter values."""
+    return _loss_and_pres(network, case, parameters)[0]
+
+
+def run(network: Network, case: Case) -> dict[str, float]:
+    """Forward, loss, backward and one update step for `case`; every named quantity."""
+    values = {name: float(case.parameters[name]) for name in network.parameters}
+    weights, biases = matrices(network, values)
+    x, t = _data(network, case)
+    pres, posts = _forward(network, weights, biases, x)
+    terms = _terms(network, pres[-1], posts[-1], t)
+
+    # backward: delta = dE/dz per layer (rows x size), last layer first
+    deltas = [_output_delta(network, pres[-1], posts[-1], t)]
+    for l in range(len(network.layers) - 1, 0, -1):
+        below = network.layers[l - 1]
+        deltas.insert(0, (deltas[0] @ weights[l]) * _derivative(below.activation, pres[l - 1], posts[l]))
+
+    gradients = dict.fromkeys(network.parameters, 0.0)
+    for layer, delta, a_prev in zip(network.layers, deltas, posts):
+        grad_w = delta.T @ a_prev  # summed over rows
+        for j, row in enumerate(layer.weights):
+            for i, name in enumerate(row):
+                gradients[name] += float(grad_w[j, i])
+        grad_b = delta.sum(axis=0)
+        for j, name in enumerate(layer.biases):
+            gradients[name] += float(grad_b[j])
+
+    result: dict[str, float] = {}
+    rows = x.shape[0]
+    for r in range(rows):
+        s = "" if rows == 1 else f"_r{r + 1}"
+        for layer, z, out, delta in zip(network.layers, pres, posts[1:], deltas):
+            for j in range(layer.size):
+                result[layer.pre[j] + s] = float(z[r, j])
+                result[layer.post[j] + s] = float(out[r, j])
+                result[f"dE_d{layer.pre[j]}{s}"] = float(delta[r, j])
+        for k, name in enumerate(network.errors):
+            result[name + s] = float(terms[r, k])
+    result[network.total_error] = float(np.sum(terms))
+    eta = float(case.learning_rate)
+    for name in network.parameters:
+        result[f"dE_d{name}"] = gradients[name]
+        result[f"new_{name}"] = values[name] - eta * gradients[name]
+    return result
+
+
+def finite_differences(network: Network, case: Case) -> tuple[dict[str, float], dict[str, str]]:
+    """Central differences of the loss w.r.t. each parameter, keyed f"dE_d{p}", and the relu kinks.
+
+    The kinks map each gradient whose two points lie on either side of a relu's kink at 0 to
+    that neuron: there the loss has no derivative, the exact path takes relu'(0) = 0 (as the
+    NumPy path does) while the central difference averages the slopes on the two sides, so
+    the two cannot be compared.
+    """
+    values = {name: float(case.parameters[name]) for name in network.parameters}
+    gradients, kinks = {}, {}
+    for name, p in values.items():
+        # Step: the cube root of machine epsilon (~6e-6) times the parameter's scale
+        # balances the central difference's O(h^2) truncation error against the
+        # O(eps*|E|/h) rounding error; the divisor is the step actually taken
+        # ((p + h) - (p - h) as represented), not the nominal 2h.
+        h = float(np.finfo(np.float64).eps) ** (1 / 3) * max(1.0, abs(p))
+        plus, minus = p + h, p - h
+        f_plus, pres_plus = _loss_and_pres(network, case, {**values, name: plus})
+        f_minus, pres_minus = _loss_and_pres(network, case, {**values, name: minus})
+        gradients[f"dE_d{name}"] = (f_plus - f_minus) / (plus - minus)
+        neuron = _kink(network, pres_minus, pres_plus, len(case.rows))
+        if neuron:
+            kinks[f"dE_d{name}"] = neuron
+    return gradients, kinks
+
+
+def finite_difference_gradients(network: Network, case: Case) -> dict[str, float]:
+    """Central differences of `loss` w.r.t. each parameter, keyed f"dE_d{p}"."""
+    return finite_differences(network, case)[0]
+
+
+def _kink(network: Network, below: list[np.ndarray], above: list[np.ndarray], rows: int) -> str | None:
+    """The first relu neuron whose pre-activation changes sign between two evaluations (`_r` row suffix)."""
+    for layer, low, high in zip(network.layers, below, above):
+        if layer.activation != "relu":
+            continue
+        changed = np.argwhere((low > 0) != (high > 0))
+        if changed.size:
+            r, j = changed[0]
+            return layer.pre[j] + ("" if rows == 1 else f"_r{r + 1}")
+    return None

@@ -1,0 +1,378 @@
+"""Claim verdicts: every stated number and statement judged like a careful teacher would.
+
+A stated number is `correct` when it is the exact value rounded to its stated
+digits.  One that misses is recomputed from the text's own earlier stated
+numbers: if it holds then, it is `rounding` (or `propagated`, naming the root
+claim, when one of those earlier numbers is itself wrong); otherwise it is a
+root error, `wrong`, with the slips that reproduce it.  A number written inside
+an expression stands for a quantity of the network and is judged as its own
+claim (`y1[.9994]`), so a chain of numbers shows where it first went wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import sympy
+
+from ..expr import expression as ex
+from ..exact.derivation import Derivation
+from ..model import Case, Claim, Network
+from .training import TrainingResult, judge_training
+from ..exact.values import given_inputs
+from ..numbers import parse_rational, to_decimal_text
+from .operands import operand_map, row_suffix
+from .slips import expression_candidates, extended_value, find_slips, value_candidates
+from .verdicts import Verdict, is_infinite_text, truncates_to, within_stated_digits
+from . import arrays
+
+__all__ = ["judge_case"]
+
+
+def _short(value: sympy.Expr | None, digits: int = 12) -> str:
+    if value is None:
+        return "undefined"
+    if value in (sympy.oo, -sympy.oo):
+        return "∞" if value > 0 else "-∞"
+    gap = abs(1 - value)
+    if value != 1 and gap < sympy.Rational(10) ** (2 - digits):
+        return f"1 {'-' if value < 1 else '+'} {sympy.Float(gap, 3)}"  # 0.999... would print as 1.000...
+    return to_decimal_text(value, digits)
+
+
+class _Judge:
+    """Judges one case's claims in the order the text makes them."""
+
+    def __init__(self, network: Network, derivation: Derivation | None, values: Mapping[str, sympy.Expr],
+                 case: Case, training: TrainingResult | None = None) -> None:
+        self.network = network
+        self.training = training
+        self.given = given_inputs(network, case)
+        self.derivation = derivation
+        self.values = values
+        self.case = case
+        self.stated: dict[str, tuple[sympy.Expr, Verdict]] = {}  # quantity -> text's latest number for it
+        self.verdicts: list[Verdict] = []
+
+    # -- recomputing from the text's own numbers ---------------------------------------
+
+    def recompute(self, name: str, overrides: Mapping[str, sympy.Expr]) -> tuple[sympy.Expr, set[str]]:
+        """Return `name` computed from its inputs, each taken as the text stated it where it did."""
+        used: set[str] = set()
+        memo: dict[str, sympy.Expr] = {}
+        steps = self.derivation.by_name
+
+        def value(n: str, top: bool = False) -> sympy.Expr:
+            if not top and n in overrides:
+                used.add(n)
+                return overrides[n]
+            if n in memo:
+                return memo[n]
+            if n not in steps:
+                return self.values[n]
+            step = steps[n]
+            env = {s: value(s.name) for s in step.expr.free_symbols}
+            result = step.expr.xreplace(env)
+            memo[n] = result if result.is_Rational else sympy.Float(result.evalf(60), 60)
+            return memo[n]
+
+        return value(name, top=True), used
+
+    def _contributors(self, names: set[str]) -> list[Verdict]:
+        """The earlier claims used in a recomputation whose numbers differ from the exact values."""
+        return [self.stated[n][1] for n in sorted(names)
+                if n in self.stated and self.stated[n][0] != self.values.get(n)]
+
+    @staticmethod
+    def _roots(contributors: list[Verdict]) -> tuple[str, ...]:
+        roots: list[str] = []
+        for verdict in contributors:
+            if verdict.verdict == "wrong":
+                roots.append(verdict.claim.id)
+            elif verdict.verdict == "propagated":
+                roots.extend(verdict.roots)
+        return tuple(dict.fromkeys(roots))
+
+    def _inherited(self, claim: Claim, exact: sympy.Expr, contributors: list[Verdict],
+                   how: str, as_written: sympy.Expr | None = None) -> Verdict:
+        roots = self._roots(contributors)
+        numbers = ", ".join(f"{v.claim.quantity} = {v.claim.stated}" for v in contributors)
+        if roots:
+            plural = "s" if len(roots) > 1 else ""
+            return Verdict(claim, exact, "propagated",
+                           f"{claim.quantity} is {_short(exact)}; {claim.stated} {how} the text's own {numbers}; "
+                           f"the error goes back to the wrong claim{plural} {', '.join(roots)}", as_written, roots)
+        return Verdict(claim, exact, "rounding",
+                       f"{claim.quantity} is {_short(exact)}; {claim.stated} {how} the text's own rounded "
+                       f"{numbers}", as_written)
+
+    # -- operands: the numbers written inside an expression ------------------------------
+
+    def judge_operands(self, claim: Claim, node: ex.Node) -> list[Verdict]:
+        """Judge each written number that stands for a quantity, as its own claim."""
+        verdicts = []
+        given = set(self.derivation.given) if self.derivation else set()
+        for number, quantity in operand_map(claim, node, self.derivation, self.values):
+            if quantity not in self.values:
+                continue
+            exact = self.values[quantity]
+            if quantity in given and parse_rational(number.text) == exact:
+                continue  # a given value copied exactly: nothing to judge
+            base = f"{claim.id}[{number.text}]"
+            taken = {v.claim.id for v in self.verdicts + verdicts}
+            sub_id, count = base, 1
+            while sub_id in taken:
+                count += 1
+                sub_id = f"{base}#{count}"
+            sub = Claim(sub_id, "value", number.text,
+                        f"operand of {claim.id}: {claim.expression}", claim.case, quantity=quantity)
+            verdict = self.judge_value(sub)
+            verdicts.append(verdict)
+            self.remember(verdict)
+        return verdicts
+
+    # -- value claims ---------------------------------------------------------------------
+
+    def remember(self, verdict: Verdict) -> None:
+        claim = verdict.claim
+        if claim.quantity and not is_infinite_text(claim.stated):
+            self.stated[claim.quantity] = (parse_rational(claim.stated), verdict)
+        self.verdicts.append(verdict)
+
+    def _with_replay_seed(self, unchecked: Verdict) -> Verdict:
+        """An unchecked training claim, told what the replay with the documented seed gives (not a verdict)."""
+        claim, seed = unchecked.claim, (self.case.init or {}).get("replay_seed")
+        if self.training is None or seed is None or not claim.by_replay:
+            return unchecked
+        replayed = judge_training(claim, self.case, self.training)
+        return Verdict(claim, None, "unchecked", f"{unchecked.explanation}; for comparison, the replay from the "
+                       f"documented seed {seed}: {replayed.explanation} (would be {replayed.verdict})")
+
+    def judge_value(self, claim: Claim) -> Verdict:
+        node = ex.parse(claim.expression) if claim.expression else None
+        operands = self.judge_operands(claim, node) if node is not None and claim.quantity else []
+        as_written = extended_value(node, self.values) if node is not None else None
+        exact = self.values.get(claim.quantity) if claim.quantity else as_written
+        if claim.quantity and exact is None:
+            return Verdict(claim, None, "unchecked", f"{claim.quantity} is not computed in case {claim.case}")
+        if exact is None:
+            return Verdict(claim, None, "wrong", f"{claim.expression} is undefined (it takes a log of 0 or divides by 0)")
+        infinite = is_infinite_text(claim.stated)
+        if not infinite and exact not in (sympy.oo, -sympy.oo) and within_stated_digits(claim.stated, exact):
+            return Verdict(claim, exact, "correct", None, as_written)
+        written_ok = as_written is not None and _consistent(claim.stated, as_written)
+        if infinite and exact not in (sympy.oo, -sympy.oo):
+            return self._infinite(claim, exact, node, as_written, operands)
+        if node is not None and claim.quantity and written_ok:
+            contributors = [v for v in operands if v.verdict != "correct"]
+            if contributors:
+                how = "is right as arithmetic, but it uses"
+                return self._inherited(claim, exact, contributors, how, as_written)
+            return Verdict(claim, exact, "wrong",
+                           f"the arithmetic as written gives {_short(as_written)}, but {claim.quantity} is "
+                           f"{_short(exact)}: the expression does not compute {claim.quantity}", as_written)
+        if node is None and claim.quantity and _truncated(claim.stated, exact):
+            return Verdict(claim, exact, "rounding",
+                           f"{claim.quantity} is {_short(exact)}: {claim.stated} is that value truncated, not rounded")
+        if node is None and claim.quantity and self.derivation:
+            overrides = {q: v for q, (v, _) in self.stated.items()}
+            text_value, used = self.recompute(claim.quantity, overrides)
+            earlier = self.stated.get(claim.quantity)
+            contributors = self._contributors(used)
+            if contributors and _consistent(claim.stated, text_value):
+                how = "follows from" if within_stated_digits(claim.stated, text_value) else "is, truncated, what follows from"
+                return self._inherited(claim, exact, contributors, how)
+            if earlier and earlier[1].verdict != "correct" and _consistent(claim.stated, earlier[0]):
+                how = "restates" if within_stated_digits(claim.stated, earlier[0]) else "restates, truncated,"
+                return self._inherited(claim, exact, [earlier[1]], how)
+        if node is not None and not claim.quantity and _truncated(claim.stated, exact):
+            return Verdict(claim, exact, "rounding", f"{claim.expression} is {_short(exact)}: "
+                           f"{claim.stated} is that value truncated, not rounded", as_written)
+        return self._wrong(claim, exact, node, as_written, operands)
+
+    def _wrong(self, claim: Claim, exact: sympy.Expr, node: ex.Node | None,
+               as_written: sympy.Expr | None, operands: list[Verdict] = ()) -> Verdict:
+        what = claim.quantity or claim.expression
+        explanation = f"{what} is {_short(exact, 15)}, not {claim.stated}"
+        inherited = self._roots([v for v in operands if v.verdict != "correct"])
+        if inherited:
+            explanation += f"; it also builds on the wrong claim{'s' if len(inherited) > 1 else ''} {', '.join(inherited)}"
+        if node is not None and claim.quantity and as_written is not None:
+            explanation += f"; the arithmetic as written gives {_short(as_written)}"
+        slips: tuple[str, ...] = ()
+        if node is not None:
+            slips = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(), claim.stated))
+        elif claim.quantity and self.derivation:
+            slips = find_slips(claim.stated, self._value_candidates(claim, exact))
+        if slips:
+            explanation += f"; likely slip: {slips[0]}"
+        return Verdict(claim, exact, "wrong", explanation, as_written, (), slips)
+
+    def _infinite(self, claim: Claim, exact: sympy.Expr, node: ex.Node | None,
+                  as_written: sympy.Expr | None, operands: list[Verdict]) -> Verdict:
+        slips = []
+        for verdict in operands:
+            value = self.values.get(verdict.claim.quantity)
+            if value is not None and parse_rational(verdict.claim.stated) in (0, 1) and value not in (0, 1):
+                q, written = verdict.claim.quantity, verdict.claim.stated
+                inside = f"1 - {q}" if parse_rational(written) == 1 else q
+                slips.append(f"the log taken of {inside} after rounding {q} = {_short(value, 25)} to {written}: "
+                             f"log({inside}) became log 0")
+        slips = list(dict.fromkeys(slips))
+        explanation = f"{claim.quantity or claim.expression} is finite: {_short(exact, 25)}, not {claim.stated}"
+        if slips:
+            explanation += f"; likely slip: {slips[0]}"
+        return Verdict(claim, exact, "wrong", explanation, as_written, (), tuple(slips))
+
+    def _numbers(self) -> dict[str, str]:
+        """Other numbers of the example a slip could have taken, each with where it comes from."""
+        numbers: dict[str, str] = {}
+        for name, text in self.case.texts.items():
+            numbers.setdefault(text, f"the value of {name}")
+        for verdict in self.verdicts:
+            if verdict.claim.kind == "value" and not is_infinite_text(verdict.claim.stated):
+                numbers.setdefault(verdict.claim.stated, f"the text's number for claim {verdict.claim.id}")
+        return numbers
+
+    def _value_candidates(self, claim: Claim, exact: sympy.Expr):
+        step = self.derivation.by_name.get(claim.quantity)
+        if step is None:
+            return iter(())
+        inputs = {s.name: self.values[s.name] for s in step.expr.free_symbols}
+        others = {n: parse_rational(t) for n, t in self.case.texts.items()}
+        others.update({q: v for q, (v, _) in self.stated.items()})
+
+        def compute(env: Mapping[str, sympy.Expr]) -> sympy.Expr | None:
+            result = step.expr.xreplace({self.derivation.symbol(k): v for k, v in env.items()})
+            return result if result.is_Rational else result.evalf(60)
+
+        pre_value = pre_name = sigmoid_argument = None
+        for layer in self.derivation.network.layers:
+            for pre, post in zip(layer.pre, layer.post):
+                suffix = row_suffix(claim.quantity, post)
+                if claim.quantity == post + suffix:
+                    pre_name, pre_value = pre + suffix, self.values[pre + suffix]
+                    if layer.activation == "sigmoid":
+                        sigmoid_argument = pre_value
+        return value_candidates(compute, inputs, others, exact, claim.stated, pre_value, pre_name, sigmoid_argument)
+
+    # -- statements -------------------------------------------------------------------------
+
+    def judge_statement(self, claim: Claim) -> Verdict:
+        if claim.kind in ("shape", "array"):
+            return arrays.judge(claim, self.case, self.network, self.derivation, self.values)
+        left = self._expression_value(claim.expression or claim.quantity or "")
+        if claim.kind == "compare":
+            right = self._expression_value(claim.right or "")
+            holds = _RELATIONS[claim.relation](left, right)
+            sides = [f"{claim.expression} = {_short(left)}"]
+            if not _is_number(claim.right or ""):
+                sides.append(f"{claim.right} = {_short(right)}")
+            text = ", ".join(sides)
+            if holds:
+                return Verdict(claim, left, "correct", text)
+            return Verdict(claim, left, "wrong", f"{text}: {claim.expression} {claim.relation} {claim.right} does not hold")
+        low = parse_rational(claim.low) if claim.low is not None else -sympy.oo
+        high = parse_rational(claim.high) if claim.high is not None else sympy.oo
+        inside = ((low <= left) if claim.bounds[0] == "[" else (low < left)) and \
+                 ((left <= high) if claim.bounds[1] == "]" else (left < high))
+        interval = f"{claim.bounds[0]}{claim.low or '-∞'}, {claim.high or '∞'}{claim.bounds[1]}"
+        text = f"{claim.expression or claim.quantity} = {_short(left, 25)}"
+        note = _float_note(left)
+        if inside:
+            return Verdict(claim, left, "correct", f"{text} lies in {interval}" + (f"; {note}" if note else ""))
+        return Verdict(claim, left, "wrong", f"{text} is not in {interval}")
+
+    def _expression_value(self, text: str) -> sympy.Expr:
+        value = extended_value(ex.parse(text), self.values)
+        if value is None:
+            raise ex.ExpressionError(f"{text} cannot be computed")
+        return value
+
+    def needs_weights(self, claim: Claim) -> bool:
+        """Return True when a claim can only be decided with the case's weights."""
+        if claim.kind == "shape":
+            return False
+        if claim.by_replay:
+            return True
+        if claim.kind == "array":
+            return claim.array not in ("inputs", "X", "targets", "y")
+        names = {claim.quantity} if claim.quantity else set()
+        for text in (claim.expression, claim.right):
+            if text:
+                names |= ex.names(ex.parse(text))
+        return not names <= set(self.given)
+
+    def missing(self, claim: Claim) -> Verdict | None:
+        """An `unchecked` verdict when the case has no reproducible weights to decide the claim with."""
+        if not self.needs_weights(claim):
+            return None
+        init = self.case.init
+        if not claim.reproducible or not self.case.reproducible:
+            method = f" ({init.get('method')})" if init else ""
+            return Verdict(claim, None, "unchecked", f"depends on weights the tutorial's code draws without a "
+                           f"seed{method}: not reproducible, so not judged")
+        if self.derivation is None and not claim.by_replay:
+            return Verdict(claim, None, "unchecked", f"case {self.case.name} has no weights or no targets to compute it with")
+        return None
+
+    def judge(self, claim: Claim) -> Verdict:
+        missing = self.missing(claim)
+        if missing is not None:
+            return self._with_replay_seed(missing)
+        if claim.by_replay:
+            return judge_training(claim, self.case, self.training)
+        if claim.kind == "value":
+            return self.judge_value(claim)
+        return self.judge_statement(claim)
+
+
+_RELATIONS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
+              ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
+def _is_number(text: str) -> bool:
+    from ..numbers import is_number_text
+
+    return is_number_text(text)
+
+
+def _consistent(stated: str, value: sympy.Expr) -> bool:
+    if value in (sympy.oo, -sympy.oo):
+        return is_infinite_text(stated)
+    if is_infinite_text(stated):
+        return False
+    return within_stated_digits(stated, value) or truncates_to(value, stated)
+
+
+def _truncated(stated: str, value: sympy.Expr) -> bool:
+    return not is_infinite_text(stated) and value not in (sympy.oo, -sympy.oo) and truncates_to(value, stated)
+
+
+def _float_note(value: sympy.Expr) -> str | None:
+    """Say why float64 would show a different value, where it would."""
+    if value in (sympy.oo, -sympy.oo) or value == 0 or value == 1:
+        return None
+    as_float = float(value)
+    if as_float == 1.0:
+        return (f"in float64 it is exactly 1.0 (1 - {_short(1 - value, 3)} is not representable), so a float "
+                f"computation puts it on the boundary and log(1 - it) is log 0 = -inf")
+    if as_float == 0.0:
+        return "in float64 it underflows to exactly 0.0"
+    return None
+
+
+def judge_case(claims: tuple[Claim, ...], network: Network, case: Case, derivation: Derivation | None,
+               values: Mapping[str, sympy.Expr], training: TrainingResult | None = None) -> tuple[Verdict, ...]:
+    """Return the verdicts on a case's claims, operand claims just before the claim they belong to."""
+    judge = _Judge(network, derivation, values, case, training)
+    for claim in claims:
+        try:
+            verdict = judge.judge(claim)
+        except ex.ExpressionError as error:
+            verdict = Verdict(claim, None, "wrong", f"cannot compute {claim.expression}: {error}")
+        if verdict.claim.kind == "value":
+            judge.remember(verdict)
+        else:
+            judge.verdicts.append(verdict)
+    return tuple(judge.verdicts)

@@ -1,0 +1,223 @@
+"""The likely slip: small, plausible mistakes that reproduce a wrong stated number.
+
+Each generator yields (description, value) candidates; `find_slips` keeps the
+descriptions whose value rounds to the stated number at its stated digits.
+Nothing is guessed: when no candidate fits, the answer is empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable, Iterator, Mapping
+
+import sympy
+
+from ..expr import expression as ex
+from ..expr.arithmetic import evaluate
+from ..numbers import last_digit_exponent, round_to_exponent
+
+__all__ = ["find_slips", "expression_candidates", "value_candidates", "extended_value", "INFINITE"]
+
+INFINITE = sympy.oo
+Candidate = tuple[str, sympy.Expr]
+MAX_SLIPS = 3
+
+
+def _matches(stated: str, value: sympy.Expr, is_infinite: bool) -> bool:
+    from .verdicts import within_stated_digits
+
+    if is_infinite or value in (sympy.oo, -sympy.oo):
+        return bool(is_infinite and value in (sympy.oo, -sympy.oo)
+                    and (value > 0) == (not stated.strip().startswith("-")))
+    return within_stated_digits(stated, value)
+
+
+def find_slips(stated: str, candidates: Iterator[Candidate], is_infinite: bool = False) -> tuple[str, ...]:
+    """Return the descriptions of the candidates that reproduce `stated` (at most a few)."""
+    found: list[str] = []
+    for description, value in candidates:
+        if value is None or description in found:
+            continue
+        try:
+            if _matches(stated, value, is_infinite):
+                found.append(description)
+        except (TypeError, ValueError):
+            continue
+        if len(found) >= MAX_SLIPS:
+            break
+    return tuple(found)
+
+
+def _digit_variants(text: str, dropped_first: bool = False) -> Iterator[tuple[str, str]]:
+    """Digits of a number's text transposed (adjacent) or dropped: (kind, new text)."""
+    positions = [i for i, ch in enumerate(text) if ch.isdigit()]
+    transposed = [("digits transposed", text[:a] + text[b] + text[a] + text[b + 1:])
+                  for a, b in zip(positions, positions[1:]) if b == a + 1 and text[a] != text[b]]
+    dropped = [("a digit dropped", text[:i] + text[i + 1:]) for i in positions
+               if any(ch.isdigit() for ch in text[:i] + text[i + 1:])]
+    yield from (dropped + transposed) if dropped_first else (transposed + dropped)
+
+
+def result_digit_candidates(value: sympy.Expr, stated: str) -> Iterator[Candidate]:
+    """The right value's digits, transposed or with one dropped, at the stated precision or one more."""
+    exponent = last_digit_exponent(stated)
+    for extra in (0, 1):
+        right = round_to_exponent(value, exponent - extra)
+        for kind, text in _digit_variants(right, dropped_first=True):
+            try:
+                yield f"{kind} in the result: {right} written as {stated}", sympy.Rational(text)
+            except (TypeError, ValueError):
+                continue
+
+
+def _rebuild(node: ex.Node, change: Callable[[ex.Node], Iterator[tuple[str, ex.Node]]]) -> Iterator[tuple[str, ex.Node]]:
+    """Every tree made by applying `change` at exactly one node."""
+    yield from change(node)
+    if isinstance(node, ex.Unary):
+        for why, operand in _rebuild(node.operand, change):
+            yield why, replace(node, operand=operand)
+    elif isinstance(node, ex.Binary):
+        for why, left in _rebuild(node.left, change):
+            yield why, replace(node, left=left)
+        for why, right in _rebuild(node.right, change):
+            yield why, replace(node, right=right)
+    elif isinstance(node, ex.Call):
+        for why, arg in _rebuild(node.arg, change):
+            yield why, replace(node, arg=arg)
+
+
+LOG_ZERO = "_log_of_zero"
+_HUGE = sympy.Integer(10) ** 100
+
+
+def extended_value(node: ex.Node, env: Mapping[str, sympy.Expr]) -> sympy.Expr | None:
+    """Evaluate `node`, letting log(0) be -infinity as a hand calculation would write it.
+
+    Each log whose argument is exactly 0 is replaced by a stand-in of -10^100;
+    a result beyond 10^90 in size is then reported as +-infinity.
+    """
+    def zero_logs(n: ex.Node) -> ex.Node:
+        if isinstance(n, ex.Call):
+            if n.func == "log":
+                try:
+                    if evaluate(n.arg, env) == 0:
+                        return ex.Name(LOG_ZERO)
+                except ex.ExpressionError:
+                    pass
+            return replace(n, arg=zero_logs(n.arg))
+        if isinstance(n, ex.Unary):
+            return replace(n, operand=zero_logs(n.operand))
+        if isinstance(n, ex.Binary):
+            return replace(n, left=zero_logs(n.left), right=zero_logs(n.right))
+        return n
+
+    try:
+        result = evaluate(zero_logs(node), {**env, LOG_ZERO: -_HUGE})
+    except ex.ExpressionError:
+        return None
+    if abs(result) > _HUGE / 10**10:
+        return sympy.oo if result > 0 else -sympy.oo
+    return result
+
+
+def _rounded_texts(value: sympy.Expr) -> Iterator[tuple[int, str]]:
+    for places in range(0, 5):
+        yield places, round_to_exponent(value, -places)
+
+
+def expression_candidates(node: ex.Node, env: Mapping[str, sympy.Expr],
+                          other_numbers: Mapping[str, str], stated: str) -> Iterator[Candidate]:
+    """Slips in an expression as written: misread operands, digits, signs, sigmoid and log forms."""
+
+    def value(tree: ex.Node) -> sympy.Expr | None:
+        try:
+            return evaluate(tree, env)
+        except ex.ExpressionError:
+            return None
+
+    def misread(n: ex.Node) -> Iterator[tuple[str, ex.Node]]:
+        if isinstance(n, ex.Number):
+            for other, source in other_numbers.items():
+                if other != n.text and sympy.Rational(other) != sympy.Rational(n.text.replace("_", "")):
+                    yield f"{n.text} read as {other} ({source})", ex.Number(other)
+            for kind, new in _digit_variants(n.text):
+                yield f"{kind} in {n.text}: {new}", ex.Number(new)
+
+    def signs(n: ex.Node) -> Iterator[tuple[str, ex.Node]]:
+        if isinstance(n, ex.Unary) and n.op == "-":
+            yield f"a minus sign lost in {ex.to_text(n)}", n.operand
+        if isinstance(n, ex.Binary) and n.op in "+-":
+            flipped = "-" if n.op == "+" else "+"
+            yield f"{n.op} taken as {flipped} in {ex.to_text(n)}", replace(n, op=flipped)
+        if isinstance(n, ex.Number):
+            yield f"the sign of {n.text} flipped", ex.Unary("-", n)
+
+    def functions(n: ex.Node) -> Iterator[tuple[str, ex.Node]]:
+        if isinstance(n, ex.Call) and n.func == "sigmoid":
+            arg = ex.to_text(n.arg)
+            denominator = ex.Binary("+", ex.Number("1"), ex.Call("exp", ex.Unary("-", n.arg)))
+            yield (f"the sigmoid's denominator 1 + e^-({arg}) written instead of its reciprocal "
+                   f"1/(1 + e^-({arg}))"), denominator
+            yield f"e^({arg}) used for e^-({arg}) in the sigmoid", ex.Binary(
+                "/", ex.Number("1"), ex.Binary("+", ex.Number("1"), ex.Call("exp", n.arg)))
+            yield f"e^-({arg}) taken for the sigmoid of {arg}", ex.Call("exp", ex.Unary("-", n.arg))
+        if isinstance(n, ex.Call) and n.func == "exp":
+            yield f"e^x and e^-x confused in exp({ex.to_text(n.arg)})", ex.Call("exp", ex.Unary("-", n.arg))
+        if isinstance(n, ex.Call) and n.func == "log":
+            inner = value(n.arg)
+            if inner is not None and inner > 0 and round_to_exponent(inner, 0) in ("0", "1"):
+                rounded = round_to_exponent(inner, 0)
+                if rounded == "0":
+                    yield f"the log taken of {ex.to_text(n.arg)} already rounded to 0", ex.Name(LOG_ZERO)
+                else:
+                    yield f"the log taken of {ex.to_text(n.arg)} already rounded to 1", ex.Number("0")
+
+    def early(n: ex.Node) -> Iterator[tuple[str, ex.Node]]:
+        if isinstance(n, (ex.Call, ex.Binary)):
+            exact = value(n)
+            if exact is not None:
+                for places, rounded in _rounded_texts(exact):
+                    yield f"{ex.to_text(n)} rounded to {places} decimals too early ({rounded})", ex.Number(rounded)
+
+    for change in (misread, signs, functions, early):
+        for why, tree in _rebuild(node, change):
+            yield why, extended_value(tree, env)
+    whole = value(node)
+    if whole is not None:
+        yield "a factor 1/2 missing", whole * 2
+        yield "an extra factor 1/2", whole / 2
+        yield from result_digit_candidates(whole, stated)
+
+
+def value_candidates(compute: Callable[[Mapping[str, sympy.Expr]], sympy.Expr | None],
+                     inputs: Mapping[str, sympy.Expr], others: Mapping[str, sympy.Expr],
+                     exact: sympy.Expr, stated: str, pre_value: sympy.Expr | None,
+                     pre_name: str | None, sigmoid_argument: sympy.Expr | None) -> Iterator[Candidate]:
+    """Slips in a quantity computed from named inputs: misread inputs, signs, factors, forms."""
+    for name, current in inputs.items():
+        for other_name, other in others.items():
+            if other_name != name and other != current:
+                changed = dict(inputs, **{name: other})
+                yield f"{name} ({_short(current)}) read as {other_name} ({_short(other)})", compute(changed)
+        yield f"the sign of {name} flipped", compute(dict(inputs, **{name: -current}))
+        for places, rounded in _rounded_texts(current):
+            if sympy.Rational(rounded) != current:
+                yield f"{name} rounded to {places} decimals too early ({rounded})", compute(
+                    dict(inputs, **{name: sympy.Rational(rounded)}))
+    yield "the sign flipped", -exact
+    yield "a factor 1/2 missing", exact * 2
+    yield "an extra factor 1/2", exact / 2
+    if pre_value is not None:
+        yield f"the pre-activation {pre_name} used for the post-activation", pre_value
+    if sigmoid_argument is not None:
+        z = sigmoid_argument
+        yield ("the sigmoid's denominator 1 + e^-z written instead of its reciprocal",
+               (1 + sympy.exp(-z)).evalf(60))
+        yield "e^z used for e^-z in the sigmoid", (1 / (1 + sympy.exp(z))).evalf(60)
+    yield from result_digit_candidates(exact, stated)
+
+
+def _short(value: sympy.Expr) -> str:
+    from ..numbers import to_decimal_text
+
+    return to_decimal_text(value, 6)

@@ -1,0 +1,65 @@
+"""Verdicts and the precision rules they rest on.
+
+A stated number is correct when it is the exact value rounded to the digits
+it states: within half a unit of its last digit, trailing zeros counting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+
+from ..model import Claim
+from ..numbers import last_digit_exponent, parse_rational, round_to_exponent
+
+__all__ = ["Verdict", "VERDICTS", "within_stated_digits", "rounded_text", "truncates_to", "is_infinite_text"]
+
+VERDICTS = ("correct", "rounding", "propagated", "wrong", "unchecked")
+_INFINITY = ("∞", "inf", "infinity", "+∞", "+inf")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The judgement of one claim."""
+
+    claim: Claim
+    computed: sympy.Expr | None  # the exact value the claim is about, None when not computed
+    verdict: str
+    explanation: str | None = None
+    as_written: sympy.Expr | None = None  # the arithmetic of the written expression, when there is one
+    roots: tuple[str, ...] = ()  # for `propagated`: the root claims' ids
+    slips: tuple[str, ...] = ()  # for `wrong`: slips that reproduce the stated number
+
+
+def is_infinite_text(text: str) -> bool:
+    """Return True if a stated value is written as infinity (∞, inf, -∞ ...)."""
+    return text.strip().lower().lstrip("-") in _INFINITY
+
+
+def _exact(value: sympy.Expr) -> sympy.Rational:
+    """The value as an exact rational: a Rational as it is, a Float as the binary number it holds."""
+    if isinstance(value, sympy.Rational):
+        return value
+    return sympy.Rational(sympy.Float(value, 60))
+
+
+def within_stated_digits(stated: str, value: sympy.Expr) -> bool:
+    """Return True if `value` rounds to `stated` at the digits `stated` gives (ties count as rounding to it)."""
+    half_unit = sympy.Rational(1, 2) * sympy.Rational(10) ** last_digit_exponent(stated)
+    return bool(abs(_exact(value) - parse_rational(stated)) <= half_unit)
+
+
+def truncates_to(value: sympy.Expr, stated: str) -> bool:
+    """Return True if cutting `value` off (not rounding it) at the stated digits gives `stated`."""
+    unit = sympy.Rational(10) ** last_digit_exponent(stated)
+    number = parse_rational(stated)
+    exact = _exact(value)
+    if number >= 0:
+        return bool(number <= exact < number + unit)
+    return bool(number - unit < exact <= number)
+
+
+def rounded_text(value: sympy.Expr, like: str) -> str:
+    """Return `value` rounded to the same last digit as the stated text `like`."""
+    return round_to_exponent(value, last_digit_exponent(like))

@@ -1,0 +1,94 @@
+"""The JSON report: the stable contract of DESIGN.md for tools and CI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+
+from ..check import Result
+from .report import number_text, stated_text
+
+__all__ = ["to_json"]
+
+JSON_VALUE_DIGITS = 25
+
+
+def _training_json(result: Result) -> dict[str, Any]:
+    training = {}
+    for case in result.cases:
+        if case.training is None:
+            continue
+        replay, proc = case.training.replay, case.training.procedure
+        training[case.case.name] = {
+            "epochs": proc.epochs,
+            "procedure": {"mode": proc.mode, "gradient": proc.gradient_loss, "update_biases": proc.update_biases,
+                          "hidden_deltas": proc.hidden_deltas, "forward": proc.forward, "monitor": proc.monitor,
+                          "outputs": proc.outputs},
+            "reproducible": case.case.reproducible,
+            "history": [{"epoch": epoch, "loss": float(loss)} for epoch, loss in replay.history],
+            "final_weights": {name: float(value) for name, value in replay.weights.items()},
+            "outputs": [[float(v) for v in row] for row in replay.outputs],
+            "prediction": None if replay.prediction is None else [[float(v) for v in row] for row in replay.prediction],
+            "exact_epochs": case.training.exact_epochs,
+            "float_vs_exact": case.training.float_vs_exact,
+        }
+    return training
+
+
+def _json_number(value: sympy.Expr | None) -> str | None:
+    if value is None:
+        return None
+    if value in (sympy.oo, -sympy.oo):
+        return "Infinity" if value > 0 else "-Infinity"
+    return number_text(value, JSON_VALUE_DIGITS)
+
+
+def _values_json(result: Result) -> dict[str, str]:
+    values = {}
+    for index, case in enumerate(result.cases):
+        for name, value in case.values.items():
+            key = name if index == 0 else f"{case.case.name}.{name}"  # the first case keeps plain names
+            values[key] = number_text(value, JSON_VALUE_DIGITS)
+    return values
+
+
+def to_json(result: Result) -> dict[str, Any]:
+    """Return the report as the JSON contract of DESIGN.md (a dict ready for json.dumps)."""
+    checks = [c.cross_check for c in result.cases if c.cross_check is not None]
+    claims = []
+    for verdict in result.verdicts:
+        claim = verdict.claim
+        claims.append({
+            "id": claim.id,
+            "what": claim.quantity or claim.expression or claim.array,
+            "kind": claim.kind,
+            "stated": claim.stated if claim.kind in ("value", "shape") else stated_text(verdict),
+            "computed": _json_number(verdict.computed),
+            "verdict": verdict.verdict,
+            "explanation": verdict.explanation,
+            "source": claim.where,
+            "case": claim.case,
+            "as_written": _json_number(verdict.as_written) if claim.expression and claim.kind == "value" else None,
+            "expression": claim.expression,
+            "roots": list(verdict.roots),
+            "slips": list(verdict.slips),
+        })
+    return {
+        "example": result.example.name,
+        "title": result.example.title,
+        "values": _values_json(result),
+        "cross_check": {
+            "numpy_max_rel_diff": max((c.numpy_max_rel_diff for c in checks), default=None),
+            "finite_difference_max_rel_diff": max((c.finite_difference_max_rel_diff for c in checks), default=None),
+            "ok": all(c.ok for c in checks),
+            "numpy_worst": max(checks, key=lambda c: c.numpy_max_rel_diff).numpy_worst if checks else None,
+            "finite_difference_worst": (max(checks, key=lambda c: c.finite_difference_max_rel_diff)
+                                        .finite_difference_worst if checks else None),
+            "notes": [note for c in checks for note in c.notes],
+        },
+        "claims": claims,
+        "training": _training_json(result),
+        "summary": result.summary,
+        "exit_code": result.exit_code,
+    }

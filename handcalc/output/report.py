@@ -1,0 +1,381 @@
+"""Report: a worked example's results as a document of headings, text, tables and equations.
+
+Rows read like a hand calculation: quantity, formula, the numbers substituted,
+the value, what the text states, the verdict.  The document is plain data;
+`handcalc.output.render` turns the same document into text, Markdown, LaTeX or HTML,
+so every format shows the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping, Union
+
+import sympy
+
+from ..check import CaseResult, Result
+from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
+from ..exact.derivation import LEARNING_RATE, Step
+from ..model import Case, Network
+from ..numbers import to_decimal_text
+from ..judge.verdicts import Verdict
+
+__all__ = ["Heading", "Paragraph", "Table", "Equation", "Block", "Row", "build", "render",
+           "case_tables", "training_tables", "stated_text", "number_text"]
+
+HEADERS = ("quantity", "formula", "numbers substituted", "value", "stated", "verdict")
+CLAIM_HEADERS = ("claim", "stated", "computed", "verdict", "explanation", "where")
+SUBSTITUTED_DIGITS = 10
+VALUE_DIGITS = 12
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a worked solution."""
+
+    quantity: str
+    formula: str
+    substituted: str
+    value: str
+    stated: str = ""
+    verdict: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section title; level 1 is the example's title."""
+
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A sentence or a few; `items` makes it a list."""
+
+    text: str
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table: the title is shown as a heading of `level`."""
+
+    title: str
+    rows: tuple[Row, ...] | tuple[tuple[str, ...], ...]
+    headers: tuple[str, ...] = HEADERS
+    level: int = 3
+
+
+@dataclass(frozen=True)
+class Equation:
+    """A chain-rule derivation: LaTeX from SymPy, and the same in plain text."""
+
+    latex: str
+    plain: str
+
+
+Block = Union[Heading, Paragraph, Table, Equation]
+
+
+def number_text(value: sympy.Expr, digits: int) -> str:
+    """Decimal text; more digits where rounding would make a value look like a whole number it is not."""
+    text = to_decimal_text(value, digits)
+    while digits < 40 and value.is_Float and sympy.Rational(text) == int(sympy.Rational(text)) \
+            and sympy.Rational(text) != value and float(value) != 0:
+        digits += 8
+        text = to_decimal_text(value, digits)
+    return text
+
+
+def _substitution_numbers(case: CaseResult) -> dict[str, str]:
+    """Numbers to put in a formula: the file's own text for given values, else 10 digits."""
+    numbers: dict[str, str] = {}
+    given = set(case.derivation.given)
+    texts = _given_texts(case)
+    for name, value in case.values.items():
+        text = texts[name] if name in given else number_text(value, SUBSTITUTED_DIGITS)
+        numbers[name] = f"({text})" if text.startswith("-") else text
+    return numbers
+
+
+def _given_texts(case: CaseResult) -> dict[str, str]:
+    return dict(case.case.texts)
+
+
+def _ordered(steps: list[Step]) -> list[Step]:
+    """Order a backward section so each gradient follows the factors it is built from."""
+    by_name = {step.name: step for step in steps}
+    shown: dict[str, Step] = {}
+
+    def visit(step: Step) -> None:
+        if step.name in shown:
+            return
+        for symbol in sorted(step.expr.free_symbols, key=lambda s: step.template.find("{" + s.name + "}")):
+            if symbol.name in by_name:
+                visit(by_name[symbol.name])
+        shown[step.name] = step
+
+    for step in steps:
+        if step.name.startswith("dE_d") and step.row is None:
+            visit(step)
+    for step in steps:
+        visit(step)
+    return list(shown.values())
+
+
+def case_tables(case: CaseResult) -> list[Table]:
+    """Return the sections of one case's worked solution, in the order a learner reads them."""
+    numbers = _substitution_numbers(case)
+    claims: dict[str, list[Verdict]] = {}
+    for verdict in case.verdicts:
+        claims.setdefault(verdict.claim.quantity, []).append(verdict)
+    sections: dict[str, list[Step]] = {}
+    for step in case.derivation.steps:
+        sections.setdefault(step.section, []).append(step)
+    tables = []
+    for title, steps in sections.items():
+        if title.startswith("backward"):
+            steps = _ordered(steps)
+        rows = []
+        for step in steps:
+            stated = claims.get(step.name, [])
+            digits = max([VALUE_DIGITS] + [len(v.claim.stated) for v in stated])
+            rows.append(Row(
+                step.name, step.formula, step.substituted(numbers),
+                number_text(case.values[step.name], digits),
+                "; ".join(dict.fromkeys(v.claim.stated for v in stated if v.claim.kind == "value")),
+                "; ".join(dict.fromkeys(v.verdict for v in stated if v.claim.kind == "value")),
+            ))
+        tables.append(Table(title[0].upper() + title[1:], tuple(rows)))
+    return tables
+
+
+def _latex_name(name: str) -> str:
+    """dE_dw5 -> a partial-derivative fraction, dout_y1_dy1 -> d out_y1 / d y1; out_h1 -> out_{h1}."""
+    if name.startswith("d"):
+        for cut in [m.start() for m in re.finditer("_d", name)][::-1]:
+            top, bottom = name[1:cut], name[cut + 2:]
+            if re.fullmatch(r"[A-Za-z]\w*", top) and re.fullmatch(r"[A-Za-z]\w*", bottom):
+                return rf"\frac{{\partial {_symbol(top)}}}{{\partial {_symbol(bottom)}}}"
+    return _symbol(name)
+
+
+def _symbol(name: str) -> str:
+    return sympy.latex(sympy.Symbol(name))
+
+
+def chain_equations(case: CaseResult) -> list[Equation]:
+    """The chain rule for every gradient, typeset: dE/dw5 = its factors = their numbers = the value."""
+    equations = []
+    numbers = _substitution_numbers(case)
+    parameters = set(case.derivation.network.parameters)
+    for step in case.derivation.steps:
+        if not step.name.startswith("dE_d") or step.name[4:] not in parameters:
+            continue
+        names = re.findall(r"\{(\w+)\}", step.template)
+        symbolic = step.template.replace("*", r" \cdot ").format_map({n: _latex_name(n) for n in names})
+        numeric = step.template.replace("*", r" \cdot ").format_map(numbers)
+        value = number_text(case.values[step.name], 10)
+        equations.append(Equation(f"{_latex_name(step.name)} = {symbolic} = {numeric} = {value}",
+                                  f"{step.name} = {step.formula} = {step.substituted(numbers)} = {value}"))
+    return equations
+
+
+def _case_heading(case: CaseResult, network: Network) -> str:
+    data = case.case
+    parts = []
+    several = len(data.rows) > 1
+    for r in range(len(data.rows)):
+        suffix = f"_r{r + 1}" if several else ""
+        label = f"row {r + 1}: " if several else ""
+        inputs = ", ".join(f"{n} = {data.texts[n + suffix]}" for n in network.inputs)
+        outs = ", ".join(f"{n} = {data.texts[n + suffix]}" for n in network.targets if n + suffix in data.texts)
+        parts.append(f"{label}{inputs}" + (f"; targets {outs}" if outs else ""))
+    return f"Case {data.name}: " + " | ".join(parts) + f"; {LEARNING_RATE} = {data.texts[LEARNING_RATE]}"
+
+
+def _cross_check_lines(case: CaseResult) -> list[str]:
+    check = case.cross_check
+    status = "agree" if check.ok else "DISAGREE"
+    return [
+        f"NumPy vectorized path: largest relative difference {check.numpy_max_rel_diff:.1e} "
+        f"(at {check.numpy_worst}, over {check.compared} values; tolerance {NUMPY_TOLERANCE:.0e})",
+        f"Central finite differences: largest relative difference {check.finite_difference_max_rel_diff:.1e} "
+        f"(at {check.finite_difference_worst}; tolerance {FINITE_DIFFERENCE_TOLERANCE:.0e})",
+        f"Cross-checks {status} with the exact values.",
+    ] + list(check.notes)
+
+
+_MODE_TEXT = {"batch": "full batch (one update per epoch from all rows)",
+              "online": "online (one update per row, rows in order)"}
+
+
+def training_lines(case: CaseResult, network: Network) -> list[str]:
+    """Sentences that describe a replay: the procedure, the initial weights, the float error."""
+    training = case.training
+    proc, data = training.procedure, case.case
+    lines = [
+        f"Procedure: {proc.epochs} epochs, {_MODE_TEXT[proc.mode]}, gradient of {proc.gradient_loss or network.loss}, "
+        f"{LEARNING_RATE} = {data.texts[LEARNING_RATE]}, biases {'updated' if proc.update_biases else 'held fixed'}, "
+        + (f"hidden deltas use the next layer's weights {proc.hidden_deltas.replace('_', ' ')}, "
+           if len(network.layers) > 1 else "")
+        + f"forward pass {proc.forward.replace('_', ' ')}; loss shown: {proc.monitor or network.loss}.",
+        f"Initial weights: {_initial_text(data)}.",
+        f"Float64 against a 40-digit replay of the first {training.exact_epochs} epochs: largest relative "
+        f"difference of the weights {training.float_vs_exact:.1e}.",
+    ]
+    return lines
+
+
+def _initial_text(data: Case) -> str:
+    init = data.init
+    if init is None:
+        return "as given in the file"
+    how = "2*random(shape) - 1" if init.get("method") == "uniform_pm1" else "randn(*shape)"
+    if data.reproducible:
+        return f"drawn as np.random.seed({init['seed']}); {how}, bit for bit"
+    return (f"the tutorial draws them with {how} and no seed, so its numbers cannot be reproduced; "
+            f"this replay uses the documented seed {init.get('replay_seed')}")
+
+
+def training_tables(case: CaseResult, network: Network) -> list[Table]:
+    """The loss history, the outputs after training and the final weights, as tables."""
+    replay, proc = case.training.replay, case.training.procedure
+    outputs = network.layers[-1].post
+    history = Table("Loss during training", tuple((str(epoch), f"{float(loss):.10g}") for epoch, loss in replay.history),
+                    ("epoch", f"loss ({proc.monitor or network.loss})"), 4)
+    after = "the loop's last forward pass" if proc.outputs == "last_forward" else "the final weights"
+    rows = [(f"row {r + 1}", _fractions(case.case.rows[r]),
+             ", ".join(f"{o} = {float(replay.outputs[r, k]):.8f}" for k, o in enumerate(outputs)),
+             _fractions(case.case.targets[r])) for r in range(len(case.case.rows))]
+    tables = [history, Table(f"Outputs after training (from {after})", tuple(rows),
+                             ("row", "inputs", "outputs", "targets"), 4)]
+    tables.append(Table("Final weights", tuple((name, f"{float(value):.12g}") for name, value in replay.weights.items()),
+                        ("parameter", "value"), 4))
+    if replay.prediction is not None:
+        tables.append(Table("Prediction for new inputs (scaled as the training inputs)", tuple(
+            (f"new {r + 1}", _fractions(row),
+             ", ".join(f"{o} = {float(replay.prediction[r, k]):.8f}" for k, o in enumerate(outputs)))
+            for r, row in enumerate(proc.predict)), ("row", "inputs", "outputs"), 4))
+    return tables
+
+
+def _fractions(values: Any) -> str:
+    return ", ".join(to_decimal_text(sympy.Rational(v.numerator, v.denominator), 8) for v in values)
+
+
+def _no_derivation(case: CaseResult) -> str:
+    if case.case.init is not None and not case.case.has_parameters:
+        return ("No hand calculation: the tutorial's code draws this case's weights at random "
+                f"({_init_text(case.case.init)}); only claims about its data are judged.")
+    return "No hand calculation: this case gives inputs only (no targets); only claims about its data are judged."
+
+
+def _init_text(init: Mapping[str, Any]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in init.items())
+
+
+def _computed_text(verdict: Verdict) -> str:
+    value = verdict.computed
+    if value is None:
+        return ""
+    if value in (sympy.oo, -sympy.oo):
+        return "∞" if value > 0 else "-∞"
+    return number_text(value, 15)
+
+
+def stated_text(verdict: Verdict) -> str:
+    claim = verdict.claim
+    if claim.kind == "value":
+        return f"{claim.expression} = {claim.stated}" if claim.expression else claim.stated
+    if claim.kind == "compare":
+        return f"{claim.expression} {claim.relation} {claim.right}"
+    if claim.kind == "range":
+        return f"{claim.expression or claim.quantity} in {claim.bounds[0]}{claim.low}, {claim.high}{claim.bounds[1]}"
+    if claim.kind == "shape":
+        return f"{claim.array}{'.T' if claim.transpose else ''} is {claim.stated}"
+    if claim.kind == "training":
+        after = f" after {claim.epoch} epochs" if claim.epoch is not None else ""
+        does = "" if claim.holds else " not"
+        if claim.check == "loss_decreases":
+            verb = "decreases" if claim.holds else "does not decrease"
+            return f"the loss {verb} from epoch {claim.from_epoch}{after or ' to the end'}"
+        if claim.check == "loss_at":
+            return f"loss{after} = {claim.stated}"
+        return f"outputs{does} within {claim.tolerance} of targets{after}"
+    rows = ", ".join("[" + ", ".join(row) + "]" for row in claim.values)
+    return f"{claim.array}{'.T' if claim.transpose else ''} = [{rows}]"
+
+
+def _claim_rows(result: Result) -> list[tuple[str, ...]]:
+    rows = []
+    for verdict in result.verdicts:
+        rows.append((verdict.claim.id, _clip(stated_text(verdict), 48), _computed_text(verdict), verdict.verdict,
+                     verdict.explanation or "", verdict.claim.where))
+    return rows
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _summary_lines(result: Result) -> list[str]:
+    summary = result.summary
+    total = sum(summary.values())
+    parts = ", ".join(f"{count} {name}" for name, count in summary.items() if count or name != "unchecked")
+    lines = []
+    verdicts = result.verdicts
+    for root in (v for v in verdicts if v.verdict == "wrong"):
+        following = [v.claim.id for v in verdicts if root.claim.id in v.roots]
+        line = f"{root.claim.id} ({stated_text(root)}): {root.explanation}"
+        if following:
+            line += f". Follows from it: {', '.join(following)}"
+        lines.append(line)
+    lines.append(f"{total} claim{'' if total == 1 else 's'}: {parts}.")
+    return lines
+
+
+def build(result: Result) -> list[Block]:
+    """Return the whole report as a document: the same blocks for every format."""
+    example = result.example
+    blocks: list[Block] = [Heading(1, f"{example.name}: {example.title}" if example.title else example.name)]
+    if example.source:
+        blocks.append(Paragraph(f"Source: {example.source}"))
+    for case in result.cases:
+        network = example.network_of(case.case)
+        blocks.append(Heading(2, _case_heading(case, network)))
+        if case.case.title:
+            blocks.append(Paragraph(case.case.title[0].upper() + case.case.title[1:] + "."))
+        if case.derivation is None:
+            blocks.append(Paragraph(_no_derivation(case)))
+        elif case.training is None:
+            for table in case_tables(case):
+                blocks.append(table)
+                if table.title.startswith("Backward"):
+                    blocks += [e for e in chain_equations(case) if _in_section(e, table)]
+        if case.cross_check is not None:
+            blocks += [Heading(3, "Cross-checks"), Paragraph("", tuple(_cross_check_lines(case)))]
+        if case.training is not None:
+            blocks += [Heading(3, "Training replay"), Paragraph("", tuple(training_lines(case, network)))]
+            blocks += training_tables(case, network)
+    blocks.append(Table("Claims", tuple(_claim_rows(result)), CLAIM_HEADERS, 2))
+    lines = _summary_lines(result)
+    blocks.append(Heading(2, "Summary"))
+    if len(lines) > 1:
+        blocks.append(Paragraph("Root errors, each with what follows from it:", tuple(lines[:-1])))
+    blocks.append(Paragraph(lines[-1]))
+    return blocks
+
+
+def _in_section(equation: Equation, table: Table) -> bool:
+    names = {row.quantity for row in table.rows}
+    return equation.plain.split(" = ", 1)[0] in names
+
+
+def render(result: Result, fmt: str = "text") -> str:
+    """Return the whole report in a format: text, markdown, latex or html."""
+    from .render import render_document
+
+    return render_document(build(result), fmt)

@@ -1,0 +1,308 @@
+"""[[claims]] tables -> validated `Claim`s, and the names a claim can use.
+
+`quantity_names` lists every quantity a case has, named exactly as
+`derivation.derive` names them (a test holds the two together), so a claim
+about an unknown quantity, an expression naming one, or a name the file
+gives twice is reported at load time with its key path and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any, Mapping
+
+from ..expr import expression as ex
+from . import limits
+from ..exact.derivation import LEARNING_RATE
+from .reader import Reader, join_key, kind_of, shown, suggest
+from ..model import Claim, Network
+
+__all__ = ["read_claims", "quantity_names", "declared_names", "name_clashes", "CLAIM_KINDS", "CLAIM_KEYS",
+           "ARRAY_NAMES", "RESERVED"]
+
+CLAIM_KINDS = ("value", "compare", "range", "shape", "array", "training")
+CLAIM_KEYS = ("kind", "id", "case", "where", "stage", "quantity", "expression", "operands", "stated", "relation",
+              "right", "low", "high", "bounds", "array", "transpose", "check", "epoch", "from_epoch", "tolerance",
+              "holds", "reproducible")
+TRAINING_CHECKS = ("loss_decreases", "loss_at", "outputs_near_targets")
+RELATIONS = ("<", ">", "<=", ">=", "==", "!=")
+BOUNDS = ("()", "[]", "[)", "(]")
+STAGES = ("hand", "after_training")
+ARRAY_NAMES = ("inputs", "X", "targets", "y", "outputs", "out")  # and W1, W2, ... one per layer
+SHAPE = re.compile(r"\(?\s*\d{1,9}\s*(?:x|×|,)\s*\d{1,9}\s*\)?", re.ASCII)
+CLAIM_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}", re.ASCII)
+RESERVED = frozenset({LEARNING_RATE})  # a name no quantity may take
+INFINITY_TEXTS = ("∞", "inf", "infinity", "-∞", "-inf", "-infinity", "+∞", "+inf", "+infinity")
+
+
+def quantity_names(network: Network, rows: int, derived: bool = True) -> list[tuple[str, str]]:
+    """Return (name, what it is) for every quantity of `network` on `rows` rows, as `derive` names them.
+
+    `what` is "" for a name the file gives (or its default); derived quantities
+    are included only when `derived` (a case with weights and targets).
+    """
+    count, suffixes = len(network.layers), [""] if rows == 1 else [f"_r{r + 1}" for r in range(rows)]
+    row = (lambda s, name: "" if not s else f"row {s[2:]}'s {name}")  # noqa: E731
+    out = [(x + s, row(s, x)) for s in suffixes for x in network.inputs]
+    out += [(t + s, row(s, t)) for s in suffixes for t in network.targets]
+    out += [(p, "") for p in network.parameters] + [(LEARNING_RATE, "the learning rate")]
+    if not derived:
+        return out
+    for s in suffixes:
+        for layer in network.layers:
+            out += [(name + s, row(s, name)) for pair in zip(layer.pre, layer.post) for name in pair]
+        out += [(e + s, row(s, e)) for e in network.errors]
+    out.append((network.total_error, ""))
+    d = (lambda top, bottom: (f"d{top}_d{bottom}", f"the derivative d{top}/d{bottom}"))  # noqa: E731
+    for s in suffixes:
+        for index in range(count - 1, -1, -1):
+            layer = network.layers[index]
+            for j, (pre, post) in enumerate(zip(layer.pre, layer.post)):
+                out_s, z = post + s, pre + s
+                if index < count - 1:
+                    following = network.layers[index + 1]
+                    for k, next_pre in enumerate(following.pre):
+                        out.append(d(next_pre + s, out_s))
+                        out.append(d(network.errors[k] + s, out_s) if index + 1 == count - 1 else
+                                   (f"dE_d{out_s}_via_{next_pre}{s}", f"dE/d{out_s} via {next_pre}{s}"))
+                out += [d("E", out_s), d(out_s, z), d("E", z)]
+                out += [d(z, parameter) for parameter in layer.weights[j] + layer.biases[j:j + 1]]
+    out += [d("E", p) for p in network.parameters]
+    out += [(f"new_{p}", f"the updated {p}") for p in network.parameters]
+    return out
+
+
+def declared_names(reader: Reader, declared: list[tuple[str, str, bool, bool]]) -> dict[str, str] | None:
+    """Return each name's key path; record names reserved or given twice (a parameter may recur: tied weights).
+
+    `declared` holds (name, key path, is a parameter, was written in the file rather than a default).
+    """
+    keys: dict[str, str] = {}
+    first: dict[str, tuple[bool, bool]] = {}  # name -> (is a parameter, was written)
+    ok = True
+    for name, key, parameter, written in declared:
+        if name == "_invalid":
+            ok = False
+            continue
+        if name in RESERVED:
+            reader.problem(key, f"the name {name!r} is reserved for the learning rate")
+            ok = False
+        elif name in first and not (parameter and first[name][0]):
+            ok = False
+            if written or not first[name][1]:
+                default = "" if first[name][1] else " (by default)"
+                reader.problem(key, f"the name {name!r} is already used at {keys[name]}{default}")
+            else:
+                reader.problem(keys[name], f"the name {name!r} is also the default name of {key}: rename one")
+        keys.setdefault(name, key)
+        first.setdefault(name, (parameter, written))
+    return keys if ok else None
+
+
+def name_clashes(reader: Reader, network: Network, keys: dict[str, str], rows: int, where: str,
+                 derived: bool = True) -> bool:
+    """Record every name two quantities would share; return True if there is none."""
+    roles: dict[str, str] = {}
+    ok = True
+    for name, role in quantity_names(network, rows, derived):
+        if name not in roles:
+            roles[name] = role
+            continue
+        ok = False
+        if reader.full:
+            break
+        if name in keys and not (roles[name] and role):
+            other = roles[name] or role
+            context = f" when {where} has {rows} rows" if rows > 1 else ""
+            reader.problem(keys[name], f"the name {name!r} is also {other}{context}: rename it")
+        else:
+            reader.problem(where, f"two quantities would both be named {name!r} ({roles[name]}; {role}): "
+                           "rename a neuron or a parameter")
+    return ok
+
+
+def _expression(reader: Reader, spec: dict[str, Any], name: str, key: str, known: set[str] | None,
+                case: str | None) -> str | None:
+    """Return an expression's text once it parses and names only known quantities; else record why."""
+    text = reader.text(spec, name, key)
+    if not text:
+        if name in spec and isinstance(spec[name], str):
+            reader.problem(join_key(key, name), "is empty: expected an expression")
+        return None
+    try:
+        node = ex.parse(text)
+    except ex.ExpressionError as error:
+        at = f" at column {error.column + 1}" if error.column is not None else ""
+        reader.problem(join_key(key, name), f"{error}{at} of {shown(text)}")
+        return None
+    unknown = sorted(ex.names(node) - known) if known is not None else []
+    if unknown:
+        reader.problem(join_key(key, name), f"no quantity named {unknown[0]!r} in case {case}"
+                       f"{suggest(unknown[0], known or ())}")
+    return text
+
+
+def _stated(reader: Reader, value: Any, key: str) -> str:
+    """A stated number keeps its text; infinity may be written ∞ or inf."""
+    if isinstance(value, str) and value.strip().lower() in INFINITY_TEXTS:
+        return value.strip()
+    if value is None:
+        reader.problem(key, "is missing: expected the number the text states")
+        return "0"
+    return reader.number(value, key)
+
+
+def _array_name(reader: Reader, value: Any, key: str, network: Network | None) -> str:
+    """Return an array's name: inputs, X, targets, y, outputs, out, or W1.. (one per layer)."""
+    layers = len(network.layers) if network else limits.MAX_LAYERS
+    match = re.fullmatch(r"W([1-9][0-9]?)", value, re.ASCII) if isinstance(value, str) else None
+    if value in ARRAY_NAMES or (match and int(match.group(1)) <= layers):
+        return value
+    choices = ARRAY_NAMES + tuple(f"W{k + 1}" for k in range(layers))
+    reader.problem(key, f"unknown array {shown(value) if isinstance(value, str) else kind_of(value)}: "
+                   f"expected one of {', '.join(choices)}{suggest(value, choices)}")
+    return "_invalid"
+
+
+def _kind_fields(reader: Reader, spec: dict[str, Any], kind: str, key: str, known: set[str] | None,
+                 network: Network | None) -> tuple[dict[str, Any], str]:
+    """Return the fields particular to a claim's kind, and its stated text."""
+    fields: dict[str, Any] = {}
+    stated = ""
+    if kind == "value":
+        if "quantity" not in spec and "expression" not in spec:
+            reader.problem(key, "a value claim needs a quantity, an expression, or both")
+        stated = _stated(reader, spec.get("stated"), f"{key}.stated")
+        if "operands" in spec:
+            operands = spec["operands"]
+            if not isinstance(operands, list):
+                reader.problem(f"{key}.operands", f"expected a list of names, found {kind_of(operands)}")
+            else:
+                fields["operands"] = tuple(item if item == "" else reader.identifier(item, f"{key}.operands[{i}]")
+                                           for i, item in enumerate(operands))
+    elif kind == "compare":
+        for name in ("expression", "right"):
+            if name not in spec:
+                reader.problem(f"{key}.{name}", "is missing: a compare claim needs expression, relation and right")
+        fields["relation"] = reader.choice(spec.get("relation"), f"{key}.relation", RELATIONS, "relation")
+    elif kind == "range":
+        if "expression" not in spec and "quantity" not in spec:
+            reader.problem(key, "a range claim needs an expression or a quantity")
+        for name in ("low", "high"):
+            if name in spec:
+                fields[name] = reader.number(spec[name], f"{key}.{name}")
+        fields["bounds"] = reader.choice(spec.get("bounds", "()"), f"{key}.bounds", BOUNDS, "bounds") or "()"
+    elif kind == "training":
+        check = reader.choice(spec.get("check"), f"{key}.check", TRAINING_CHECKS, "training check")
+        fields["check"] = check
+        if check == "loss_at":
+            stated = reader.number(spec.get("stated"), f"{key}.stated")
+        if check == "outputs_near_targets":
+            fields["tolerance"] = reader.number(spec.get("tolerance"), f"{key}.tolerance")
+            if fields["tolerance"].lstrip().startswith("-"):
+                reader.problem(f"{key}.tolerance", "a tolerance cannot be negative")
+        fields["holds"] = reader.flag(spec, "holds", key, True)
+        if not fields["holds"] and check == "loss_at":
+            reader.problem(f"{key}.holds", "holds = false fits loss_decreases and outputs_near_targets, not loss_at")
+        if "from_epoch" in spec:
+            fields["from_epoch"] = reader.whole(spec["from_epoch"], f"{key}.from_epoch", 0, limits.MAX_EPOCHS,
+                                                "an epoch") or 0
+    else:
+        fields["array"] = _array_name(reader, spec.get("array"), f"{key}.array", network)
+        fields["transpose"] = reader.flag(spec, "transpose", key, False)
+        if kind == "shape":
+            stated = reader.text(spec, "stated", key)
+            if stated and not SHAPE.fullmatch(stated):
+                reader.problem(f"{key}.stated", f"expected a shape such as 3x2 or (3, 1), found {shown(stated)}")
+        else:
+            raw = spec.get("stated")
+            if isinstance(raw, list) and sum(len(r) if isinstance(r, list) else 1 for r in raw) > \
+                    limits.MAX_ARRAY_NUMBERS:
+                reader.problem(f"{key}.stated", f"an array claim states at most {limits.MAX_ARRAY_NUMBERS:,} "
+                               "numbers (MAX_ARRAY_NUMBERS)")
+            else:
+                fields["values"] = reader.matrix(raw, f"{key}.stated", None)
+    return fields, stated
+
+
+def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, tuple[Network | None, set[str] | None, int]],
+                default_case: str) -> Claim | None:
+    """Return one claim, or None once a problem makes it unusable."""
+    spec = reader.table(spec, key, known=CLAIM_KEYS)
+    kind = reader.choice(spec.get("kind", "value"), f"{key}.kind", CLAIM_KINDS, "claim kind")
+    case = spec.get("case", default_case)
+    if not isinstance(case, str) or (cases and case not in cases):
+        reader.problem(f"{key}.case", f"unknown case {shown(case) if isinstance(case, str) else kind_of(case)}: "
+                       f"expected one of {', '.join(cases)}{suggest(case, cases)}")
+        case = None
+    network, known, _ = cases.get(case, (None, None, 0)) if case else (None, None, 0)
+    if kind is None:
+        return None
+    fields, stated = _kind_fields(reader, spec, kind, key, known, network)
+    if "quantity" in spec:
+        quantity = fields["quantity"] = reader.identifier(spec["quantity"], f"{key}.quantity")
+        if known is not None and quantity != "_invalid" and quantity not in known:
+            reader.problem(f"{key}.quantity", f"no quantity named {quantity!r} in case {case}"
+                           f"{suggest(quantity, known)}")
+    for name in ("expression", "right"):
+        if name in spec:
+            fields[name] = _expression(reader, spec, name, key, known, case)
+    if fields.get("operands") is not None and fields.get("expression"):
+        literals = len(ex.numbers(ex.parse(fields["expression"])))
+        if len(fields["operands"]) != literals:
+            reader.problem(f"{key}.operands", f"expected {literals} names (\"\" for none), one per number "
+                           f"written in the expression, found {len(fields['operands'])}")
+    if "epoch" in spec:
+        fields["epoch"] = reader.whole(spec["epoch"], f"{key}.epoch", 0, limits.MAX_EPOCHS, "an epoch")
+    where = _line(reader, spec, "where", key, "")
+    stage = reader.choice(spec.get("stage", "hand"), f"{key}.stage", STAGES, "stage") or "hand"
+    reproducible = reader.flag(spec, "reproducible", key, True)
+    default_id = {"value": fields.get("quantity") or "arithmetic", "compare": "compare",
+                  "range": f"range_{fields.get('quantity') or 'value'}", "shape": f"shape_{fields.get('array')}",
+                  "array": f"array_{fields.get('array')}", "training": f"training_{fields.get('check')}"}[kind]
+    claim_id = spec.get("id", default_id)
+    if "id" in spec and (not isinstance(claim_id, str) or not CLAIM_ID.fullmatch(claim_id)):
+        reader.problem(f"{key}.id", f"expected an id of 1 to 64 letters, digits, _ . : -, found {shown(claim_id)}")
+    return Claim(str(claim_id), kind, stated, where, case or "", stage=stage, reproducible=reproducible, **fields)
+
+
+def _line(reader: Reader, spec: dict[str, Any], name: str, key: str, default: str) -> str:
+    """Return a one-line text (no control characters), or the default after recording why not."""
+    text = reader.text(spec, name, key, default)
+    if any(ord(ch) < 32 and ch != "\t" or 0x7F <= ord(ch) < 0xA0 for ch in text):
+        reader.problem(join_key(key, name), "expected one line of text without control characters")
+        return default
+    return text
+
+
+def read_claims(reader: Reader, data: Any,
+                cases: Mapping[str, tuple[Network | None, set[str] | None, int]]) -> tuple[Claim, ...]:
+    """Return the claims of a [[claims]] array.
+
+    `cases` maps each case name to its network, the quantities a claim may name
+    (None when the case could not be read) and the case's index in the file.
+    """
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        reader.problem("claims", f"expected [[claims]] tables, found {kind_of(data)}")
+        return ()
+    if len(data) > limits.MAX_CLAIMS:
+        reader.problem("claims", f"a file has at most {limits.MAX_CLAIMS:,} claims (MAX_CLAIMS), "
+                       f"found {len(data):,}")
+        return ()
+    claims, seen = [], {}
+    default_case = next(iter(cases), "")
+    for index, spec in enumerate(data):
+        claim = _read_claim(reader, spec, f"claims[{index}]", cases, default_case)
+        if claim is None:
+            continue
+        seen[claim.id] = seen.get(claim.id, 0) + 1
+        if seen[claim.id] > 1:
+            claim = replace(claim, id=f"{claim.id}#{seen[claim.id]}")
+        claims.append(claim)
+    return tuple(claims)
+
+
+text_line = _line  # the loader checks titles and names with the same rule

@@ -1,0 +1,407 @@
+"""Worked-example TOML file -> validated `WorkedExample`.
+
+Numbers are read as text (`tomllib`'s `parse_float=str`), so a stated
+`0.41425240` keeps its trailing zero and no value ever passes through float.
+Every problem found is reported at once, each with file, key path and line,
+and every limit (`handcalc.read.limits`) is checked before anything grows with it.
+Nothing in a file is ever evaluated: names must be plain identifiers, numbers
+plain decimals, expressions go through `handcalc.expr.expression`'s own parser.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from fractions import Fraction
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from . import limits
+from .claimspec import declared_names, name_clashes, quantity_names, read_claims, text_line
+from ..exact.derivation import LEARNING_RATE
+from .reader import IDENTIFIER, InputError, KeyLines, Problem, Reader, join_key, kind_of, shown, suggest
+from ..model import Case, Layer, Network, WorkedExample
+from ..exact.functions import ACTIVATIONS, BIAS_MODES, LOSSES
+from .initial import INIT_METHODS, LAYOUTS, draw, is_seeded
+from ..numbers import exact_rows, is_number_text, parse_fraction, to_decimal_text
+from ..floats.replay import FORWARD, HIDDEN_DELTAS, MODES, MONITORS, OUTPUTS, Procedure
+
+__all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER"]
+
+TOP_KEYS = ("example", "network", "parameters", "cases", "claims")
+EXAMPLE_KEYS = ("name", "title", "source")
+NETWORK_KEYS = ("sizes", "activation", "loss", "bias", "inputs", "targets", "errors", "total_error", "layers")
+LAYER_KEYS = ("pre", "post", "activation", "weights", "biases")
+CASE_KEYS = ("name", "title", "inputs", "targets", "learning_rate", "input_scale", "target_scale", "parameters",
+             "init", "network", "training")
+INIT_KEYS = ("method", "seed", "replay_seed", "layout")
+TRAINING_KEYS = ("epochs", "mode", "gradient", "update_biases", "hidden_deltas", "forward", "monitor",
+                 "report_every", "outputs", "predict")
+BCE = "binary_cross_entropy"
+
+
+# --- the network ---------------------------------------------------------------------------
+
+def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None, dict[str, str]]:
+    """Return the network a [network] table describes (None when it cannot be built) and each name's key path."""
+    data = reader.table(raw, prefix, known=NETWORK_KEYS)
+    sizes = limits.check_sizes(reader, data.get("sizes"), join_key(prefix, "sizes")) if isinstance(raw, dict) else None
+    if sizes is None:
+        return None, {}
+    declared: list[tuple[str, str, bool, bool]] = []  # (name, key path, is a parameter, written in the file)
+
+    def names(table: dict[str, Any], field: str, default: list[str], key: str, count: int,
+              parameter: bool = False) -> tuple[str, ...]:
+        given = reader.names(table.get(field, default), join_key(key, field), count)
+        declared.extend((name, join_key(join_key(key, field), i), parameter, field in table)
+                        for i, name in enumerate(given))
+        return given
+
+    inputs = names(data, "inputs", [f"x{i + 1}" for i in range(sizes[0])], prefix, sizes[0])
+    activation = reader.choice(data.get("activation", "sigmoid"), f"{prefix}.activation", ACTIVATIONS,
+                               "activation") or "sigmoid"
+    bias_mode = reader.choice(data.get("bias", "shared"), f"{prefix}.bias", BIAS_MODES, "bias mode") or "none"
+    loss = reader.choice(data.get("loss", "half_squared_error"), f"{prefix}.loss", LOSSES,
+                         "loss") or "half_squared_error"
+    specs = data.get("layers", [{} for _ in sizes[1:]])
+    if not isinstance(specs, list) or len(specs) != len(sizes) - 1:
+        found = f"{len(specs)}" if isinstance(specs, list) else kind_of(specs)
+        reader.problem(f"{prefix}.layers", f"expected {len(sizes) - 1} [[{prefix}.layers]] tables, one per "
+                       f"non-input layer, found {found}")
+        specs = [{} for _ in sizes[1:]]
+    layers, number = [], 0
+    for index, (size, spec) in enumerate(zip(sizes[1:], specs)):
+        key, fan_in = f"{prefix}.layers[{index}]", sizes[index]
+        spec = reader.table(spec, key, known=LAYER_KEYS)
+        # default names: h1.. for one hidden layer, h1_1.. for several, y1.. for the output
+        letter = "y" if index == len(sizes) - 2 else "h" if len(sizes) == 3 else f"h{index + 1}_"
+        pre = names(spec, "pre", [f"{letter}{j + 1}" for j in range(size)], key, size)
+        post = names(spec, "post", [f"out_{name}" for name in pre], key, size)
+        layer_activation = reader.choice(spec.get("activation", activation), f"{key}.activation", ACTIVATIONS,
+                                         "activation") or activation
+        if "weights" in spec:
+            rows = spec["weights"]
+            weights = []
+            if not isinstance(rows, list) or len(rows) != size:
+                found = f"{len(rows)}" if isinstance(rows, list) else kind_of(rows)
+                reader.problem(f"{key}.weights", f"expected {size} rows (one per neuron) of {fan_in} names, "
+                               f"found {found}")
+            else:
+                weights = [reader.names(row, f"{key}.weights[{j}]", fan_in) for j, row in enumerate(rows)]
+                declared.extend((w, f"{key}.weights[{j}][{i}]", True, True)
+                                for j, row in enumerate(weights) for i, w in enumerate(row))
+        else:
+            weights = [tuple(f"w{number + j * fan_in + i + 1}" for i in range(fan_in)) for j in range(size)]
+            declared.extend((w, f"{key}.weights", True, False) for row in weights for w in row)
+            number += size * fan_in
+        biases: tuple[str, ...] = ()
+        if bias_mode == "shared":
+            biases = names(spec, "biases", [f"b{index + 1}"], key, 1, True) * size
+        elif bias_mode == "per_neuron":
+            default = [f"b{index + 1}_{j + 1}" for j in range(size)]
+            biases = names(spec, "biases", default, key, size, True)
+        elif "biases" in spec:
+            reader.problem(f"{key}.biases", f"biases given but {prefix}.bias is 'none'")
+        if len(pre) == len(post) == len(weights) == size and all(len(row) == fan_in for row in weights) \
+                and len(biases) in (0, size) and (len(biases) == size) == (bias_mode != "none"):
+            layers.append(Layer(pre, post, layer_activation, tuple(weights), biases))
+    outputs = sizes[-1]
+    targets = names(data, "targets", [f"T{k + 1}" for k in range(outputs)], prefix, outputs)
+    errors = names(data, "errors", [f"E{k + 1}" for k in range(outputs)], prefix, outputs)
+    total = reader.identifier(data.get("total_error", "E_total"), f"{prefix}.total_error")
+    declared.append((total, f"{prefix}.total_error", False, "total_error" in data))
+    if loss == BCE and len(layers) == len(sizes) - 1 and layers[-1].activation != "sigmoid":
+        reader.problem(f"{prefix}.loss", f"{BCE} needs outputs in (0, 1): the output layer's activation must be "
+                       f"sigmoid, found {layers[-1].activation}")
+    if len(layers) != len(sizes) - 1 or len(inputs) != sizes[0] or len(targets) != outputs or len(errors) != outputs:
+        return None, {}
+    network = Network(inputs, tuple(layers), loss, bias_mode, targets, errors, total)
+    keys = declared_names(reader, declared)
+    if keys is None or not name_clashes(reader, network, keys, 1, prefix):
+        return None, {}
+    return network, keys
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+def _divisors(reader: Reader, rows: tuple[tuple[str, ...], ...], scale: Any, key: str) -> list[Fraction] | None:
+    """What each column is divided by: a number, or each column's largest value (`column_max`)."""
+    if scale is None or not rows:
+        return None
+    if scale == "column_max":
+        divisors = [max(column) for column in zip(*([parse_fraction(t) for t in row] for row in rows))]
+        if any(d == 0 for d in divisors):
+            reader.problem(key, "a column's largest value is 0: cannot scale by it")
+            return None
+        return divisors
+    if isinstance(scale, str) and not is_number_text(scale):
+        reader.problem(key, f"expected a number or \"column_max\", found {shown(scale)}"
+                       f"{suggest(scale, ('column_max',))}")
+        return None
+    divisor = parse_fraction(reader.number(scale, key))
+    if divisor == 0:
+        reader.problem(key, "cannot scale by 0")
+        return None
+    return [divisor] * len(rows[0])
+
+
+def _read_training(reader: Reader, raw: Any, key: str, divisors: list[Fraction] | None,
+                   network: Network) -> Procedure | None:
+    """Return the training run a [cases.training] table describes."""
+    spec = reader.table(raw, key, known=TRAINING_KEYS)
+    epochs = reader.whole(spec.get("epochs"), f"{key}.epochs", 1, limits.MAX_EPOCHS, "a number of epochs")
+    choices = {"mode": MODES, "hidden_deltas": HIDDEN_DELTAS, "forward": FORWARD, "outputs": OUTPUTS,
+               "gradient": tuple(LOSSES), "monitor": MONITORS}
+    options: dict[str, Any] = {}
+    for name, allowed in choices.items():
+        if name in spec and reader.choice(spec[name], f"{key}.{name}", allowed, name.replace("_", " ")):
+            options["gradient_loss" if name == "gradient" else name] = spec[name]
+    for name in ("gradient", "monitor"):
+        if spec.get(name) == BCE and network.layers[-1].activation != "sigmoid":
+            reader.problem(f"{key}.{name}", f"{BCE} needs outputs in (0, 1): the output layer's activation "
+                           f"must be sigmoid, found {network.layers[-1].activation}")
+    if "update_biases" in spec:
+        options["update_biases"] = reader.flag(spec, "update_biases", key, True)
+    every = reader.whole(spec.get("report_every", 0), f"{key}.report_every", 0, limits.MAX_EPOCHS,
+                         "a number of epochs")
+    predict: tuple[tuple[Fraction, ...], ...] = ()
+    if "predict" in spec:
+        predict = exact_rows(reader.matrix(spec["predict"], f"{key}.predict", len(network.inputs), limits.MAX_ROWS),
+                             divisors)
+    if epochs is None or every is None:
+        return None
+    return Procedure(epochs=epochs, report_every=every, predict=predict, **options)
+
+
+def _read_init(reader: Reader, raw: Any, key: str) -> dict[str, Any] | None:
+    """Return how the case's weights are drawn (an `init` table)."""
+    init = reader.table(raw, key, known=INIT_KEYS)
+    reader.choice(init.get("method"), f"{key}.method", INIT_METHODS, "method")
+    reader.choice(init.get("layout", LAYOUTS[0]), f"{key}.layout", LAYOUTS, "layout")
+    for name in ("seed", "replay_seed"):
+        seed = init.get(name, "none")
+        if seed != "none" and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32):
+            reader.problem(f"{key}.{name}", f"expected an integer seed in [0, 2^32) or \"none\", found {shown(seed)}")
+    return init or None
+
+
+def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, default_keys: dict[str, str],
+               parameters: dict[str, str], name: str) -> tuple[Case | None, Network | None]:
+    """Return one case and the network it runs on (None for either when a problem prevents building it)."""
+    network, keys = default, default_keys
+    before = reader.count
+    if "network" in spec:
+        network, keys = _read_network(reader, spec["network"], f"{key}.network")
+    if network is None:
+        return None, None
+    width, outputs = len(network.inputs), len(network.targets)
+    if spec.get("inputs") is None:
+        reader.problem(f"{key}.inputs", "is missing: expected input rows such as [[0.05, 0.10]]")
+    raw_rows = reader.matrix(spec.get("inputs"), f"{key}.inputs", width, limits.MAX_ROWS) if "inputs" in spec else ()
+    raw_targets = (reader.matrix(spec["targets"], f"{key}.targets", outputs, limits.MAX_ROWS)
+                   if "targets" in spec else ())
+    if raw_rows and raw_targets and len(raw_rows) != len(raw_targets):
+        reader.problem(f"{key}.targets", f"expected {len(raw_rows)} target rows, one per input row, "
+                       f"found {len(raw_targets)}")
+    input_divisors = _divisors(reader, raw_rows, spec.get("input_scale"), f"{key}.input_scale")
+    rows = exact_rows(raw_rows, input_divisors)
+    targets = exact_rows(raw_targets, _divisors(reader, raw_targets, spec.get("target_scale"), f"{key}.target_scale"))
+    training = _read_training(reader, spec["training"], f"{key}.training", input_divisors, network) \
+        if "training" in spec else None
+    counted = reader.count
+    rate = reader.number(spec.get("learning_rate", "1"), f"{key}.learning_rate")
+    if parse_fraction(rate) <= 0 and reader.count == counted:
+        reader.problem(f"{key}.learning_rate", f"expected a positive number, found {rate}")
+    losses = {network.loss} | ({training.gradient_loss, training.monitor} if training else set())
+    if BCE in losses:
+        for r, row in enumerate(targets):
+            for c, value in enumerate(row):
+                if not 0 <= value <= 1:
+                    reader.problem(f"{key}.targets[{r}][{c}]", f"{BCE} needs targets in [0, 1], "
+                                   f"found {raw_targets[r][c]}")
+    texts = {p: t for p, t in parameters.items() if p in network.parameters}
+    overrides = reader.table(spec.get("parameters"), f"{key}.parameters", required=False)
+    for pname, value in overrides.items():
+        if reader.full:
+            break
+        texts[pname] = reader.number(value, join_key(f"{key}.parameters", pname))
+        if pname not in network.parameters:
+            reader.problem(join_key(f"{key}.parameters", pname), f"{shown(pname)} is not a parameter of the "
+                           f"network{suggest(pname, network.parameters)}")
+    init = _read_init(reader, spec["init"], f"{key}.init") if "init" in spec else None
+    values = {p: parse_fraction(t) for p, t in texts.items() if p in network.parameters}
+    if init is not None and (is_seeded(init) or "replay_seed" in init) and reader.count == before:
+        drawn, drawn_texts = draw(network, init)
+        values.update({p: v for p, v in drawn.items() if p not in texts})
+        texts.update({p: t for p, t in drawn_texts.items() if p not in texts})
+    missing = [p for p in network.parameters if p not in values]
+    if missing and init is None:
+        reader.problem(f"{key}.parameters", f"no value for parameter {missing[0]!r} (give it in [parameters])")
+    if reader.count > before:  # nothing more can be checked reliably
+        return None, network
+    if missing:
+        values = {}
+    derived = bool(values) and bool(targets)
+    if derived and not limits.check_derivation(reader, len(rows), network, f"{key}.inputs"):
+        return None, network
+    if len(rows) > 1 and not name_clashes(reader, network, keys, len(rows), key, derived):
+        return None, network
+    several = len(rows) > 1
+    for r, (raw, exact) in enumerate(zip(raw_rows, rows)):
+        for input_name, text, value in zip(network.inputs, raw, exact):
+            texts[input_name + (f"_r{r + 1}" if several else "")] = \
+                text if spec.get("input_scale") is None else to_decimal_text(value, 10)
+    for r, (raw, exact) in enumerate(zip(raw_targets, targets)):
+        for target_name, text, value in zip(network.targets, raw, exact):
+            texts[target_name + (f"_r{r + 1}" if several else "")] = \
+                text if spec.get("target_scale") is None else to_decimal_text(value, 10)
+    texts[LEARNING_RATE] = rate
+    title = text_line(reader, spec, "title", key, "")
+    case = Case(name, rows, targets, parse_fraction(rate), MappingProxyType(values), MappingProxyType(texts),
+                title, init, network if "network" in spec else None, training)
+    return case, network
+
+
+CaseNames = dict[str, tuple[Network | None, set[str] | None, int]]  # name -> network, quantities, index
+
+
+def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[str, str],
+                parameters: dict[str, str]) -> tuple[tuple[Case, ...], CaseNames]:
+    """Return the cases, and for each case name its network and the quantities a claim may name."""
+    if data is None or data == []:
+        reader.problem("cases", "is missing: expected at least one [[cases]] table")
+        return (), {}
+    if not isinstance(data, list):
+        reader.problem("cases", f"expected [[cases]] tables, found {kind_of(data)}")
+        return (), {}
+    if len(data) > limits.MAX_CASES:
+        reader.problem("cases", f"a file has at most {limits.MAX_CASES} cases (MAX_CASES), found {len(data):,}")
+        return (), {}
+    cases: list[Case] = []
+    named: CaseNames = {}
+    known = set(network.parameters) if network else set()
+    for index, raw in enumerate(data):
+        key = f"cases[{index}]"
+        spec = reader.table(raw, key, known=CASE_KEYS)
+        name = reader.identifier(spec.get("name", f"case{index + 1}"), f"{key}.name")
+        if name in named:
+            reader.problem(f"{key}.name", f"a case named {name!r} comes earlier: case names must differ")
+        case, case_network = _read_case(reader, spec, key, network, keys, parameters, name)
+        if case_network is not None:
+            known.update(case_network.parameters)
+        quantities = None
+        if case is not None and case_network is not None:
+            quantities = {q for q, _ in quantity_names(case_network, len(case.rows), case.has_parameters and
+                                                       bool(case.targets))}
+            cases.append(case)
+        named.setdefault(name, (case_network, quantities, index))
+    for pname in parameters:
+        if pname not in known and network is not None and not reader.full:
+            reader.problem(join_key("parameters", pname), f"{shown(pname)} is not a parameter of the network"
+                           f"{suggest(pname, known)}")
+    return tuple(cases), named
+
+
+# --- the file --------------------------------------------------------------------------------
+
+# tomllib takes time quadratic in the parts of a dotted key (a.b.c...): refuse absurd ones first.
+_LONG_KEY = re.compile(r'(?:(?:[A-Za-z0-9_-]+|"[^"\n]*"|\'[^\'\n]*\')[ \t]*\.[ \t]*){%d}'
+                       % limits.MAX_KEY_PARTS)
+
+
+def _toml(text: str, path: str) -> dict[str, Any]:
+    """Parse TOML text, numbers kept as text; a syntax error names its line and column."""
+    long_key = _LONG_KEY.search(text)
+    if long_key:
+        line = text.count("\n", 0, long_key.start()) + 1
+        raise InputError([Problem(path, "", f"a dotted key has more than {limits.MAX_KEY_PARTS} parts "
+                                  "(MAX_KEY_PARTS)", line)])
+    try:
+        return tomllib.loads(text, parse_float=str)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        where = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+        if where:
+            message = message[:where.start()]
+            line, column = int(where.group(1)), int(where.group(2))
+        else:
+            at_end = message.endswith("(at end of document)")
+            message = message.removesuffix(" (at end of document)") + (" at the end of the file" if at_end else "")
+            line, column = (text.count("\n") + 1 if at_end else None), None
+        raise InputError([Problem(path, "", f"not valid TOML: {message}", line, column)]) from None
+    except RecursionError:
+        raise InputError([Problem(path, "", "not valid TOML here: arrays or tables nested too deeply")]) from None
+    except ValueError:  # an integer too long for Python to convert
+        digits = re.search(r"[0-9_]{4300,}", text)
+        line = text.count("\n", 0, digits.start()) + 1 if digits else None
+        raise InputError([Problem(path, "", "an integer has more than 4,300 digits", line)]) from None
+
+
+def load_text(text: str, path: str = "<text>", name: str | None = None) -> WorkedExample:
+    """Return the validated worked example in TOML `text`; raise InputError listing every problem."""
+    if len(text) > limits.MAX_FILE_BYTES:
+        raise InputError([Problem(path, "", f"the file is larger than {limits.MAX_FILE_BYTES:,} bytes "
+                                  "(MAX_FILE_BYTES)")])
+    if not text.strip():
+        raise InputError([Problem(path, "", "the file is empty: expected a worked example in TOML")])
+    reader = Reader(path, text)
+    data = reader.table(_toml(text, path), "", known=TOP_KEYS)
+    meta = reader.table(data.get("example"), "example", required=False, known=EXAMPLE_KEYS)
+    network, keys = _read_network(reader, data.get("network"), "network")
+    parameters = {}
+    raw = reader.table(data.get("parameters"), "parameters", required=False)
+    if len(raw) > limits.MAX_PARAMETERS:
+        reader.problem("parameters", f"a network has at most {limits.MAX_PARAMETERS:,} parameters "
+                       f"(MAX_PARAMETERS), found {len(raw):,}")
+        raw = {}
+    for pname, value in raw.items():
+        parameters[pname] = reader.number(value, join_key("parameters", pname))
+    cases, named = _read_cases(reader, data.get("cases"), network, keys, parameters)
+    claims = read_claims(reader, data.get("claims"), named)
+    limits.check_training(reader, cases, named, claims)
+    texts = {field: text_line(reader, meta, field, "example", "") for field in EXAMPLE_KEYS}
+    if reader.problems:
+        raise reader.fail()
+    return WorkedExample(name=texts["name"] or name or Path(path).stem, title=texts["title"],
+                         source=texts["source"], path=Path(path), network=network, cases=cases, claims=claims)
+
+
+def claim_line(path: Path, index: int) -> int | None:
+    """Return the line of the index-th [[claims]] table of a file, if it can be read."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return KeyLines(text).line(f"claims[{index}]")
+
+
+def load_file(path: Path | str) -> WorkedExample:
+    """Return the validated worked example in the file at `path`."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > limits.MAX_FILE_BYTES:
+            raise InputError([Problem(str(path), "", f"the file is larger than {limits.MAX_FILE_BYTES:,} bytes "
+                                      "(MAX_FILE_BYTES)")])
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError([Problem(str(path), "", f"cannot read the file: {error.strerror or error}")]) from None
+    return load_bytes(raw, path)
+
+
+def load_bytes(raw: bytes, path: Path | str = "<bytes>") -> WorkedExample:
+    """Return the validated worked example in a file's bytes (UTF-8; a byte-order mark is allowed)."""
+    path = Path(path)
+    if len(raw) > limits.MAX_FILE_BYTES:
+        raise InputError([Problem(str(path), "", f"the file is larger than {limits.MAX_FILE_BYTES:,} bytes "
+                                  "(MAX_FILE_BYTES)")])
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError([Problem(str(path), "", "the file is UTF-16 text: save it as UTF-8")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError([Problem(str(path), "", f"not UTF-8 text: byte 0x{raw[error.start]:02x} cannot be "
+                                  "decoded (save the file as UTF-8)", line, column)]) from None
+    return load_text(text, str(path), name=path.stem)
