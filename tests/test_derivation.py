@@ -186,7 +186,7 @@ def test_tutorial1_chain_products_have_the_tutorials_factors() -> None:
     for name in ("dE_dw5", "dE_dw1"):
         step = steps[name]
         assert step.expr == sympy.Mul(*(symbol(f) for f in step.factors))
-    s = derivation.symbol
+    s = symbol
     assert steps["dE_dout_h1"].expr == s("dE1_dout_h1") + s("dE2_dout_h1")
     assert steps["dE_dout_h1"].formula == "dE1_dout_h1 + dE2_dout_h1"
     # the local factors are the tutorial's: dy1/dw5 = out_h1, dh1/dw1 = x1, dy1/dout_h1 = w5
