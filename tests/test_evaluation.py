@@ -14,7 +14,7 @@ import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
 
-from handcalc.exact.derivation import derive
+from handcalc.exact.derivation import derive, symbol
 from handcalc.exact.formulas import ARGS, Apply, Sum
 from handcalc.exact.interpreter import compile_rule
 from handcalc.exact.values import evaluate, given_values
@@ -29,7 +29,7 @@ def _by_sympy(derivation, given: dict) -> dict:
     """Each step's SymPy expression with the earlier values substituted, as SymPy evaluates it."""
     values = dict(given)
     for step in derivation.steps:
-        value = step.expr.xreplace({derivation.symbol(n): values[n] for n in step.inputs})
+        value = step.expr.xreplace({symbol(n): values[n] for n in step.inputs})
         values[step.name] = value if value.is_Rational else sympy.Float(value.evalf(60), 60)
     return values
 

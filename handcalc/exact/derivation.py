@@ -17,15 +17,22 @@ from typing import Iterable
 
 import sympy
 
-from ..read.reader import InputError
 from ..model import Network
 from .formulas import (UPDATE, Apply, Formula, Sum, Symbolic, activation_shape, derivative_shape, loss_derivative_shape,
                        loss_shape, symbol)
 from .functions import ACTIVATIONS, LOSSES
 
-__all__ = ["Step", "Derivation", "derive", "LEARNING_RATE"]
+__all__ = ["Step", "Derivation", "DerivationError", "derive", "symbol", "LEARNING_RATE"]
 
 LEARNING_RATE = "eta"
+
+
+class DerivationError(RuntimeError):
+    """Two steps of a derivation would share a name.
+
+    The loader refuses every network whose names could collide (with the
+    key path to rename), so reaching this is a bug, not bad input.
+    """
 
 
 @dataclass(frozen=True)
@@ -73,10 +80,6 @@ class Derivation:
         """Return the steps keyed by name."""
         return {step.name: step for step in self.steps}
 
-    def symbol(self, name: str) -> sympy.Symbol:
-        """Return the (real) SymPy symbol of a quantity name."""
-        return symbol(name)
-
     def expand(self, name: str) -> sympy.Expr:
         """Return a step in terms of the given values only (inputs, targets, parameters, eta)."""
         return self._expanded[name]
@@ -87,7 +90,7 @@ class Derivation:
         result: dict[str, sympy.Expr] = {}
         for step in self.steps:
             full = step.expr.xreplace(expanded)
-            expanded[self.symbol(step.name)] = full
+            expanded[symbol(step.name)] = full
             result[step.name] = full
         return result
 
@@ -119,7 +122,7 @@ class _Builder:
             factors: Iterable[str] = (), row: int | None = None) -> sympy.Symbol:
         """Add a step; `expr` is a `Formula`, or any SymPy expression in earlier names."""
         if name in self.names:
-            raise InputError(f"the name {name!r} is used for two different quantities")
+            raise DerivationError(f"the name {name!r} is used for two different quantities")
         self.names.add(name)
         formula = expr if isinstance(expr, (Sum, Apply, Symbolic)) else Symbolic(expr)
         self.steps.append(Step(name, section, formula, template, tuple(factors), row))
