@@ -21,7 +21,8 @@ from ..model import Case, Claim, Network
 from .training import TrainingResult, judge_training
 from ..exact.values import given_inputs
 from ..numbers import infinity_sign, is_infinite_text, parse_rational, to_decimal_text
-from .operands import operand_map, row_suffix
+from .operands import operand_map
+from ..naming import row_of
 from .slips import expression_candidates, extended_value, find_slips, value_candidates
 from .verdicts import Verdict, truncates_to, within_stated_digits
 from . import arrays
@@ -251,8 +252,8 @@ class _Judge:
         pre_value = pre_name = sigmoid_argument = None
         for layer in self.derivation.network.layers:
             for pre, post in zip(layer.pre, layer.post):
-                suffix = row_suffix(claim.quantity, post)
-                if claim.quantity == post + suffix:
+                suffix = row_of(claim.quantity, post)
+                if suffix is not None:
                     pre_name, pre_value = pre + suffix, self.values[pre + suffix]
                     if layer.activation == "sigmoid":
                         sigmoid_argument = pre_value

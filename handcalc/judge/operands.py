@@ -16,19 +16,14 @@ import sympy
 from ..expr import expression as ex
 from ..exact.derivation import Derivation
 from ..model import Claim
+from ..naming import row_of
 from ..numbers import parse_rational
 
-__all__ = ["operand_map", "row_suffix", "MAX_PAIRINGS"]
+__all__ = ["operand_map", "MAX_PAIRINGS"]
 
 MAX_PAIRINGS = 64  # pairings tried per expression: enough for any sum a text writes by hand
 
 _CALLS = {"sigmoid": "sigmoid", "tanh": "tanh"}  # activations a text may write as a function call
-
-
-def row_suffix(name: str, base: str) -> str:
-    """Return the row suffix ("_r2") that `name` adds to `base`, or ""."""
-    rest = name[len(base):]
-    return rest if name.startswith(base) and (rest == "" or rest.startswith("_r")) else ""
 
 
 def _formulas(name: str, derivation: Derivation | None) -> list[ex.Node]:
@@ -43,8 +38,8 @@ def _formulas(name: str, derivation: Derivation | None) -> list[ex.Node]:
         pass  # a formula outside the expression language (max(0, z)) is matched by its call form only
     for layer in derivation.network.layers:
         for pre, post in zip(layer.pre, layer.post):
-            suffix = row_suffix(name, post)
-            if name == post + suffix and layer.activation in _CALLS:
+            suffix = row_of(name, post)
+            if suffix is not None and layer.activation in _CALLS:
                 forms.append(ex.Call(_CALLS[layer.activation], ex.Name(pre + suffix)))
     return forms
 
