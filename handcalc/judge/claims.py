@@ -150,7 +150,7 @@ class _Judge:
                        f"documented seed {seed}: {replayed.explanation} (would be {replayed.verdict})")
 
     def judge_value(self, claim: Claim) -> Verdict:
-        node = ex.parse(claim.expression) if claim.expression else None
+        node = ex.parse(claim.expression, self.network.function_table) if claim.expression else None
         operands = self.judge_operands(claim, node) if node is not None and claim.quantity else []
         as_written = extended_value(node, self.values) if node is not None else None
         exact = self.values.get(claim.quantity) if claim.quantity else as_written
@@ -287,7 +287,7 @@ class _Judge:
         return Verdict(claim, left, "wrong", f"{text} is not in {interval}")
 
     def _expression_value(self, text: str) -> sympy.Expr:
-        value = extended_value(ex.parse(text), self.values)
+        value = extended_value(ex.parse(text, self.network.function_table), self.values)
         if value is None:
             raise ex.ExpressionError(f"{text} cannot be computed")
         return value
@@ -303,7 +303,7 @@ class _Judge:
         names = {claim.quantity} if claim.quantity else set()
         for text in (claim.expression, claim.right):
             if text:
-                names |= ex.names(ex.parse(text))
+                names |= ex.names(ex.parse(text, self.network.function_table))
         return not names <= set(self.given)
 
     def missing(self, claim: Claim) -> Verdict | None:

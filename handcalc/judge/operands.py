@@ -9,6 +9,7 @@ closest to the quantities' exact values wins.
 
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 import sympy
@@ -27,7 +28,8 @@ _CALLS = {"sigmoid": "sigmoid", "tanh": "tanh"}  # activations a text may write 
 
 
 def _formulas(name: str, derivation: Derivation | None) -> list[ex.Node]:
-    """A quantity's formula as trees: as derived, and S(z) for a sigmoid (tanh(z) for tanh)."""
+    """A quantity's formula as trees: as derived, S(z) for a sigmoid (tanh(z) for tanh), and
+    S'(z) for the sigmoid's derivative dout/dz (f'(z) for any activation)."""
     step = derivation.by_name.get(name) if derivation else None
     if step is None:
         return []
@@ -41,6 +43,9 @@ def _formulas(name: str, derivation: Derivation | None) -> list[ex.Node]:
             suffix = row_of(name, post)
             if suffix is not None and layer.activation in _CALLS:
                 forms.append(ex.Call(_CALLS[layer.activation], ex.Name(pre + suffix)))
+            local = re.fullmatch(rf"d{re.escape(post)}(_r[0-9]+)?_d{re.escape(pre)}(_r[0-9]+)?", name)
+            if local and local.group(1) == local.group(2):
+                forms.append(ex.Call(layer.activation + "'", ex.Name(pre + (local.group(1) or ""))))
     return forms
 
 

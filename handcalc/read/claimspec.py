@@ -86,7 +86,7 @@ def name_clashes(reader: Reader, network: Network, keys: dict[str, str], rows: i
 
 
 def _expression(reader: Reader, spec: dict[str, Any], name: str, key: str, known: set[str] | None,
-                case: str | None) -> str | None:
+                case: str | None, network: Network | None) -> str | None:
     """Return an expression's text once it parses and names only known quantities; else record why."""
     text = reader.text(spec, name, key)
     if not text:
@@ -94,7 +94,7 @@ def _expression(reader: Reader, spec: dict[str, Any], name: str, key: str, known
             reader.problem(join_key(key, name), "is empty: expected an expression")
         return None
     try:
-        node = ex.parse(text)
+        node = ex.parse(text, network.function_table if network else None)
     except ex.ExpressionError as error:
         at = f" at column {error.column + 1}" if error.column is not None else ""
         reader.problem(join_key(key, name), f"{error}{at} of {shown(text)}")
@@ -210,9 +210,9 @@ def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, tuple[N
                            f"{suggest(quantity, known)}")
     for name in ("expression", "right"):
         if name in spec:
-            fields[name] = _expression(reader, spec, name, key, known, case)
+            fields[name] = _expression(reader, spec, name, key, known, case, network)
     if fields.get("operands") is not None and fields.get("expression"):
-        literals = len(ex.numbers(ex.parse(fields["expression"])))
+        literals = len(ex.numbers(ex.parse(fields["expression"], network.function_table if network else None)))
         if len(fields["operands"]) != literals:
             reader.problem(f"{key}.operands", f"expected {literals} names (\"\" for none), one per number "
                            f"written in the expression, found {len(fields['operands'])}")

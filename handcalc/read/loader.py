@@ -24,6 +24,7 @@ from ..model import Case, Layer, Network, WorkedExample
 from .. import naming
 from ..naming import LEARNING_RATE, quantity_names
 from ..exact.functions import ACTIVATIONS, BIAS_MODES, LOSSES
+from .notation import read_function_names
 from .initial import INIT_METHODS, LAYOUTS, draw, is_seeded
 from ..numbers import exact_rows, is_number_text, parse_fraction, to_decimal_text
 from ..floats.replay import FORWARD, HIDDEN_DELTAS, MODES, MONITORS, OUTPUTS, Procedure
@@ -32,7 +33,8 @@ __all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER"]
 
 TOP_KEYS = ("example", "network", "parameters", "cases", "claims")
 EXAMPLE_KEYS = ("name", "title", "source")
-NETWORK_KEYS = ("sizes", "activation", "loss", "bias", "inputs", "targets", "errors", "total_error", "layers")
+NETWORK_KEYS = ("sizes", "activation", "loss", "bias", "inputs", "targets", "errors", "total_error", "layers",
+                "function_names")
 LAYER_KEYS = ("pre", "post", "activation", "weights", "biases")
 CASE_KEYS = ("name", "title", "inputs", "targets", "learning_rate", "input_scale", "target_scale", "parameters",
              "init", "network", "training")
@@ -114,7 +116,8 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
                        f"sigmoid, found {layers[-1].activation}")
     if len(layers) != len(sizes) - 1 or len(inputs) != sizes[0] or len(targets) != outputs or len(errors) != outputs:
         return None, {}
-    network = Network(inputs, tuple(layers), loss, bias_mode, targets, errors, total)
+    functions = read_function_names(reader, data.get("function_names"), layers, prefix)
+    network = Network(inputs, tuple(layers), loss, bias_mode, targets, errors, total, functions)
     keys = declared_names(reader, declared)
     if keys is None or not name_clashes(reader, network, keys, 1, prefix):
         return None, {}
