@@ -14,9 +14,10 @@ from typing import Callable, Mapping
 import sympy
 from mpmath.libmp import dps_to_prec
 
-from .derivation import LEARNING_RATE, Derivation
+from .derivation import Derivation
 from .formulas import ARGS, Apply, Sum, symbol
 from .interpreter import Number, add, compile_rule, multiply
+from ..naming import LEARNING_RATE, row_suffix
 from ..model import Case, Network
 
 __all__ = ["WORKING_DIGITS", "given_inputs", "given_values", "evaluate"]
@@ -33,7 +34,7 @@ def given_inputs(network: Network, case: Case) -> dict[str, sympy.Rational]:
     rows = len(case.rows)
     values: dict[str, sympy.Rational] = {}
     for r, row in enumerate(case.rows):
-        suffix = "" if rows == 1 else f"_r{r + 1}"
+        suffix = row_suffix(r, rows)
         values.update({name + suffix: _rational(v) for name, v in zip(network.inputs, row)})
         if r < len(case.targets):
             values.update({name + suffix: _rational(v) for name, v in zip(network.targets, case.targets[r])})
@@ -47,7 +48,7 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
     rows = len(case.rows)
     values: dict[str, sympy.Rational] = {}
     for r, (row, targets) in enumerate(zip(case.rows, case.targets)):
-        suffix = "" if rows == 1 else f"_r{r + 1}"
+        suffix = row_suffix(r, rows)
         for name, value in zip(network.inputs, row):
             values[name + suffix] = _rational(value)
         for name, value in zip(network.targets, targets):
