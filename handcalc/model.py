@@ -7,6 +7,7 @@ Everything here is frozen and holds numbers as the decimal text the file gave;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
@@ -42,15 +43,21 @@ class Network:
     targets: tuple[str, ...]  # T1, T2
     errors: tuple[str, ...]  # E1, E2: one loss term per output neuron
     total_error: str  # E_total
+    functions: tuple[tuple[str, str], ...] = ()  # (name, activation): f(x) in an expression is that activation
+
+    @property
+    def function_table(self) -> dict[str, str]:
+        """Return the function names an expression may use for this network's activations ({"f": "sigmoid"})."""
+        return dict(self.functions)
 
     @property
     def sizes(self) -> tuple[int, ...]:
         """Return the layer sizes, inputs first."""
         return (len(self.inputs),) + tuple(layer.size for layer in self.layers)
 
-    @property
+    @cached_property
     def parameters(self) -> tuple[str, ...]:
-        """Return every parameter name once, weights then biases, layer by layer."""
+        """Return every parameter name once, weights then biases, layer by layer (built once)."""
         names: list[str] = []
         for layer in self.layers:
             for row in layer.weights:

@@ -17,25 +17,43 @@ from typing import Iterable
 
 import sympy
 
-from ..read.reader import InputError
 from ..model import Network
+from ..naming import LEARNING_RATE, gradient, in_row, neuron_names, row_suffix, updated
+from .formulas import (UPDATE, Apply, Formula, Sum, Symbolic, activation_shape, derivative_shape, loss_derivative_shape,
+                       loss_shape, symbol)
 from .functions import ACTIVATIONS, LOSSES
 
-__all__ = ["Step", "Derivation", "derive", "LEARNING_RATE"]
+__all__ = ["Step", "Derivation", "DerivationError", "derive", "symbol"]
 
-LEARNING_RATE = "eta"
+
+class DerivationError(RuntimeError):
+    """Two steps of a derivation would share a name.
+
+    The loader refuses every network whose names could collide (with the
+    key path to rename), so reaching this is a bug, not bad input.
+    """
 
 
 @dataclass(frozen=True)
 class Step:
-    """One named quantity: its formula in earlier names, as SymPy and as text."""
+    """One named quantity: its formula in earlier names (a `Formula`, SymPy on demand), and as text."""
 
     name: str
     section: str  # "forward pass, hidden layer", "error", "backward pass, output layer", ...
-    expr: sympy.Expr  # in the symbols of earlier steps and of the given values
+    formula_of: Formula  # in the names of earlier steps and of the given values
     template: str  # "{x1}*{w1} + {x2}*{w2} + {b1}": names in braces
     factors: tuple[str, ...] = ()  # for a chain-rule product: the factors' names
     row: int | None = None  # 0-based input row, None for batch-wide quantities
+
+    @property
+    def expr(self) -> sympy.Expr:
+        """Return the formula as a SymPy expression in the symbols of earlier steps and given values."""
+        return self.formula_of.expr
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Return the names the formula uses."""
+        return self.formula_of.names
 
     @property
     def formula(self) -> str:
@@ -61,10 +79,6 @@ class Derivation:
         """Return the steps keyed by name."""
         return {step.name: step for step in self.steps}
 
-    def symbol(self, name: str) -> sympy.Symbol:
-        """Return the (real) SymPy symbol of a quantity name."""
-        return sympy.Symbol(name, real=True)
-
     def expand(self, name: str) -> sympy.Expr:
         """Return a step in terms of the given values only (inputs, targets, parameters, eta)."""
         return self._expanded[name]
@@ -75,17 +89,9 @@ class Derivation:
         result: dict[str, sympy.Expr] = {}
         for step in self.steps:
             full = step.expr.xreplace(expanded)
-            expanded[self.symbol(step.name)] = full
+            expanded[symbol(step.name)] = full
             result[step.name] = full
         return result
-
-    def gradient_name(self, parameter: str) -> str:
-        """Return the name of dE/dp for a parameter: dE_dw5."""
-        return f"dE_d{parameter}"
-
-
-def _suffix(row: int, rows: int) -> str:
-    return "" if rows == 1 else f"_r{row + 1}"
 
 
 def _wrap(template: str) -> str:
@@ -101,14 +107,16 @@ class _Builder:
         self.names: set[str] = set()
 
     def sym(self, name: str) -> sympy.Symbol:
-        return sympy.Symbol(name, real=True)
+        return symbol(name)
 
-    def add(self, name: str, section: str, expr: sympy.Expr, template: str,
+    def add(self, name: str, section: str, expr: sympy.Expr | Formula, template: str,
             factors: Iterable[str] = (), row: int | None = None) -> sympy.Symbol:
+        """Add a step; `expr` is a `Formula`, or any SymPy expression in earlier names."""
         if name in self.names:
-            raise InputError(f"the name {name!r} is used for two different quantities")
+            raise DerivationError(f"the name {name!r} is used for two different quantities")
         self.names.add(name)
-        self.steps.append(Step(name, section, expr, template, tuple(factors), row))
+        formula = expr if isinstance(expr, (Sum, Apply, Symbolic)) else Symbolic(expr)
+        self.steps.append(Step(name, section, formula, template, tuple(factors), row))
         return self.sym(name)
 
 
@@ -131,42 +139,39 @@ def derive(network: Network, rows: int = 1) -> Derivation:
     count = len(network.layers)
     outputs = network.layers[-1]
     n = len(outputs.pre) * rows  # terms averaged over, for the mean losses
-    given = [f"{x}{_suffix(r, rows)}" for r in range(rows) for x in network.inputs]
-    given += [f"{t}{_suffix(r, rows)}" for r in range(rows) for t in network.targets]
+    given = [in_row(x, r, rows) for r in range(rows) for x in network.inputs]
+    given += [in_row(t, r, rows) for r in range(rows) for t in network.targets]
     given += list(network.parameters) + [LEARNING_RATE]
     b.names.update(given)
 
     # Forward pass and loss terms, row by row.
     error_terms: list[str] = []
     for r in range(rows):
-        s = _suffix(r, rows)
+        s = row_suffix(r, rows)
         inputs = [f"{x}{s}" for x in network.inputs]
         for index, layer in enumerate(network.layers):
             section = f"forward pass, {_layer_label(index, count)}"
             activation = ACTIVATIONS[layer.activation]
             for j, (pre, post) in enumerate(zip(layer.pre, layer.post)):
                 terms = [(inputs[i], weight) for i, weight in enumerate(layer.weights[j])]
-                expr = sum((b.sym(x) * b.sym(w) for x, w in terms), sympy.Integer(0))
                 template = " + ".join(f"{{{x}}}*{{{w}}}" for x, w in terms)
                 if layer.biases:
-                    expr += b.sym(layer.biases[j])
+                    terms.append((layer.biases[j],))
                     template += f" + {{{layer.biases[j]}}}"
-                z = b.add(pre + s, section, expr, template, row=r)
-                b.add(post + s, section, activation.function(z),
+                b.add(pre + s, section, Sum(tuple(terms)), template, row=r)
+                b.add(post + s, section, Apply(activation_shape(activation.function), (pre + s,)),
                       activation.formula.format(z=f"{{{pre}{s}}}"), row=r)
             inputs = [f"{post}{s}" for post in layer.post]
         for k, (error, target, out) in enumerate(zip(network.errors, network.targets, outputs.post)):
-            term = loss.term(b.sym(target + s), b.sym(out + s), n)
-            b.add(error + s, "error", term,
+            b.add(error + s, "error", Apply(loss_shape(loss.term, n), (target + s, out + s)),
                   _per_term(loss.formula, n).format(t=f"{{{target}{s}}}", out=f"{{{out}{s}}}", n=n), row=r)
             error_terms.append(error + s)
-    total_expr = sum((b.sym(name) for name in error_terms), sympy.Integer(0))
-    b.add(network.total_error, "error", total_expr, " + ".join(f"{{{e}}}" for e in error_terms))
+    b.add(network.total_error, "error", Sum(tuple((name,) for name in error_terms)), " + ".join(f"{{{e}}}" for e in error_terms))
 
     # Backward pass, row by row: deltas layer by layer from the output back.
     contributions: dict[str, list[tuple[str, ...]]] = {p: [] for p in network.parameters}
     for r in range(rows):
-        s = _suffix(r, rows)
+        s = row_suffix(r, rows)
         deltas: list[str] = []
         for index in range(count - 1, -1, -1):
             layer = network.layers[index]
@@ -175,42 +180,34 @@ def derive(network: Network, rows: int = 1) -> Derivation:
             inputs = ([f"{x}{s}" for x in network.inputs] if index == 0
                       else [f"{post}{s}" for post in network.layers[index - 1].post])
             new_deltas = []
-            for j, (pre, post) in enumerate(zip(layer.pre, layer.post)):
-                out, z = post + s, pre + s
-                d_out = f"dE_d{out}"
+            for j in range(layer.size):
+                names = neuron_names(network, index, j, r, rows)
+                out, z = names.post, names.pre
                 if index == count - 1:
                     target = network.targets[j] + s
-                    term = loss.term(b.sym(target), b.sym(out), n)
-                    b.add(d_out, section, sympy.diff(term, b.sym(out)),
+                    b.add(names.d_out, section, Apply(loss_derivative_shape(loss.term, n), (target, out)),
                           _per_term(loss.derivative_formula, n).format(t=f"{{{target}}}", out=f"{{{out}}}", n=n),
                           row=r)
                 else:
                     following = network.layers[index + 1]
-                    paths = []
-                    for k, next_pre in enumerate(following.pre):
+                    for k, (link, via) in enumerate(names.links):
                         weight = following.weights[k][j]
-                        via = (f"d{network.errors[k]}{s}_d{out}" if index + 1 == count - 1
-                               else f"dE_d{out}_via_{next_pre}{s}")
-                        link = f"d{next_pre}{s}_d{out}"
-                        b.add(link, section, b.sym(weight), f"{{{weight}}}", row=r)
-                        b.add(via, section, b.sym(deltas[k]) * b.sym(link),
+                        b.add(link, section, Sum(((weight,),)), f"{{{weight}}}", row=r)
+                        b.add(via, section, Sum(((deltas[k], link),)),
                               f"{{{deltas[k]}}}*{{{link}}}", factors=(deltas[k], link), row=r)
-                        paths.append(via)
-                    b.add(d_out, section, sum((b.sym(p) for p in paths), sympy.Integer(0)),
-                          " + ".join(f"{{{p}}}" for p in paths), row=r)
-                d_act = f"d{out}_d{z}"
-                b.add(d_act, section, activation.derivative(b.sym(z), b.sym(out)),
+                    vias = [via for _, via in names.links]
+                    b.add(names.d_out, section, Sum(tuple((p,) for p in vias)),
+                          " + ".join(f"{{{p}}}" for p in vias), row=r)
+                d_out, d_act, delta = names.d_out, names.d_act, names.delta
+                b.add(d_act, section, Apply(derivative_shape(activation.derivative), (z, out)),
                       activation.derivative_formula.format(z=f"{{{z}}}", out=f"{{{out}}}"), row=r)
-                delta = f"dE_d{z}"
-                b.add(delta, section, b.sym(d_out) * b.sym(d_act),
+                b.add(delta, section, Sum(((d_out, d_act),)),
                       f"{_wrap('{' + d_out + '}')}*{{{d_act}}}", factors=(d_out, d_act), row=r)
                 new_deltas.append(delta)
-                places = [(inputs[i], weight) for i, weight in enumerate(layer.weights[j])]
-                if layer.biases:
-                    places.append((None, layer.biases[j]))
-                for source, parameter in places:
-                    local = f"d{z}_d{parameter}"
-                    b.add(local, section, b.sym(source) if source else sympy.Integer(1),
+                sources = [inputs[i] for i in range(len(layer.weights[j]))] + ([None] if layer.biases else [])
+                parameters = layer.weights[j] + layer.biases[j:j + 1]
+                for source, parameter, local in zip(sources, parameters, names.locals):
+                    b.add(local, section, Sum(((source,) if source else (),)),
                           f"{{{source}}}" if source else "1", row=r)
                     contributions[parameter].append((d_out, d_act, local, delta, section))
             deltas = new_deltas
@@ -219,19 +216,19 @@ def derive(network: Network, rows: int = 1) -> Derivation:
     # else the sum of delta x local derivative over its places and rows.
     for parameter in network.parameters:
         places = contributions[parameter]
-        name = f"dE_d{parameter}"
+        name = gradient(parameter)
         section = places[0][4]
         if len(places) == 1:
             d_out, d_act, local, _, _ = places[0]
             factors = (d_out, d_act, local)
-            b.add(name, section, b.sym(d_out) * b.sym(d_act) * b.sym(local),
+            b.add(name, section, Sum((factors,)),
                   "*".join(_wrap("{" + f + "}") for f in factors), factors=factors)
         else:
-            expr = sum((b.sym(delta) * b.sym(local) for _, _, local, delta, _ in places), sympy.Integer(0))
-            b.add(name, section, expr, " + ".join(f"{{{delta}}}*{{{local}}}" for _, _, local, delta, _ in places))
+            b.add(name, section, Sum(tuple((delta, local) for _, _, local, delta, _ in places)),
+                  " + ".join(f"{{{delta}}}*{{{local}}}" for _, _, local, delta, _ in places))
     for parameter in network.parameters:
-        grad = f"dE_d{parameter}"
-        b.add(f"new_{parameter}", "updated parameters",
-              b.sym(parameter) - b.sym(LEARNING_RATE) * b.sym(grad),
+        grad = gradient(parameter)
+        b.add(updated(parameter), "updated parameters",
+              Apply(UPDATE, (parameter, LEARNING_RATE, grad)),
               f"{{{parameter}}} - {{{LEARNING_RATE}}}*{{{grad}}}")
     return Derivation(network, rows, tuple(b.steps), tuple(given))

@@ -17,7 +17,8 @@ import sympy
 
 from ..check import CaseResult, Result
 from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
-from ..exact.derivation import LEARNING_RATE, Step
+from ..exact.derivation import Step
+from ..naming import LEARNING_RATE
 from ..model import Case, Network
 from ..numbers import to_decimal_text
 from ..judge.verdicts import Verdict
@@ -96,9 +97,9 @@ def _ordered(steps: list[Step]) -> list[Step]:
     def visit(step: Step) -> None:
         if step.name in shown:
             return
-        for symbol in sorted(step.expr.free_symbols, key=lambda s: step.template.find("{" + s.name + "}")):
-            if symbol.name in by_name:
-                visit(by_name[symbol.name])
+        for name in sorted(step.inputs, key=lambda n: step.template.find("{" + n + "}")):
+            if name in by_name:
+                visit(by_name[name])
         shown[step.name] = step
 
     for step in steps:
