@@ -17,6 +17,7 @@ from typing import Iterable
 
 import sympy
 
+from ..budget import charge
 from ..read.reader import InputError
 from ..model import Network
 from .functions import ACTIVATIONS, LOSSES
@@ -24,6 +25,7 @@ from .functions import ACTIVATIONS, LOSSES
 __all__ = ["Step", "Derivation", "derive", "LEARNING_RATE"]
 
 LEARNING_RATE = "eta"
+STEP_COST = 400  # work units (~microseconds) of building one step
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class _Builder:
         if name in self.names:
             raise InputError(f"the name {name!r} is used for two different quantities")
         self.names.add(name)
+        charge(STEP_COST, "the derivation", f"a network on {self.rows} row(s)")
         self.steps.append(Step(name, section, expr, template, tuple(factors), row))
         return self.sym(name)
 

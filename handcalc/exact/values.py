@@ -14,11 +14,13 @@ from typing import Mapping
 import sympy
 
 from .derivation import LEARNING_RATE, Derivation
+from ..budget import charge
 from ..model import Case, Network
 
 __all__ = ["WORKING_DIGITS", "given_inputs", "given_values", "evaluate"]
 
 WORKING_DIGITS = 60
+EVALUATION_COST = 500  # work units (~microseconds) of substituting and evaluating one step
 
 
 def _rational(value: Fraction) -> sympy.Rational:
@@ -56,11 +58,12 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
 
 
 def evaluate(derivation: Derivation, given: Mapping[str, sympy.Expr],
-             digits: int = WORKING_DIGITS) -> dict[str, sympy.Expr]:
-    """Return every step's value, given values first, in derivation order."""
+             digits: int = WORKING_DIGITS, what: str = "the case") -> dict[str, sympy.Expr]:
+    """Return every step's value, given values first, in derivation order (`what` names it for the budget)."""
     env: dict[sympy.Symbol, sympy.Expr] = {derivation.symbol(k): v for k, v in given.items()}
     values: dict[str, sympy.Expr] = dict(given)
     for step in derivation.steps:
+        charge(EVALUATION_COST, "exact evaluation", what)
         value = step.expr.xreplace(env)
         if not value.is_Rational:
             value = sympy.Float(value.evalf(digits), digits)
