@@ -13,7 +13,7 @@ from typing import Mapping
 
 import sympy
 
-from .derivation import LEARNING_RATE, Derivation
+from .derivation import LEARNING_RATE, Derivation, symbol
 from ..budget import charge
 from ..model import Case, Network
 
@@ -60,13 +60,13 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
 def evaluate(derivation: Derivation, given: Mapping[str, sympy.Expr],
              digits: int = WORKING_DIGITS, what: str = "the case") -> dict[str, sympy.Expr]:
     """Return every step's value, given values first, in derivation order (`what` names it for the budget)."""
-    env: dict[sympy.Symbol, sympy.Expr] = {derivation.symbol(k): v for k, v in given.items()}
+    env: dict[sympy.Symbol, sympy.Expr] = {symbol(k): v for k, v in given.items()}
     values: dict[str, sympy.Expr] = dict(given)
     for step in derivation.steps:
         charge(EVALUATION_COST, "exact evaluation", what)
         value = step.expr.xreplace(env)
         if not value.is_Rational:
             value = sympy.Float(value.evalf(digits), digits)
-        env[derivation.symbol(step.name)] = value
+        env[symbol(step.name)] = value
         values[step.name] = value
     return values
