@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 import sympy
 
+from ..budget import charge
 from ..check import CaseResult, Result
 from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
 from ..exact.derivation import Step
@@ -35,6 +36,8 @@ VALUE_DIGITS = 12
 # JSON keeps every value in plain decimal; this is only how a report shows it.
 SCIENTIFIC_BELOW = sympy.Rational(1, 10**5)
 SCIENTIFIC_FROM = 10**9
+NUMBER_COST = 30  # work units (~microseconds) of writing a number, besides one per digit
+ROW_COST = 1000  # work units of typesetting one step's formula and substitution (HTML and LaTeX take the longest)
 
 
 def _scientific(text: str) -> str:
@@ -52,6 +55,7 @@ def number_text(value: sympy.Expr, digits: int, scientific: bool = True) -> str:
     With `scientific`, a value below SCIENTIFIC_BELOW or from SCIENTIFIC_FROM on is
     written as mantissa e exponent, with the same significant digits.
     """
+    charge(NUMBER_COST + digits, "printing", "the report's numbers")
     text = to_decimal_text(value, digits)
     while digits < 40 and value.is_Float and sympy.Rational(text) == int(sympy.Rational(text)) \
             and sympy.Rational(text) != value and float(value) != 0:
@@ -130,6 +134,7 @@ def case_tables(case: CaseResult) -> list[Table]:
 
 def _step_row(step: Step, case: CaseResult, numbers: dict[str, str], stated: list[Verdict]) -> Row:
     """One line of the worked solution; formula and numbers are typeset by SymPy when a format asks."""
+    charge(ROW_COST, "the report", f"case {case.case.name}")
     values = [v for v in stated if v.claim.kind == "value"]
     digits = max([VALUE_DIGITS] + [len(v.claim.stated) for v in stated])
     value = number_text(case.values[step.name], digits)
