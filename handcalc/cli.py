@@ -1,4 +1,4 @@
-"""Command line: handcalc EXAMPLE | handcalc check EXAMPLE... | handcalc list."""
+"""Command line: handcalc EXAMPLE | handcalc check EXAMPLE... | handcalc scan TEXT | handcalc list."""
 
 from __future__ import annotations
 
@@ -44,7 +44,46 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--case", metavar="NAME", help="the case the diagram draws (default: the first)")
     check.add_argument("--debug", action="store_true", help="show a traceback on errors")
     commands.add_parser("list", help="list the shipped worked examples")
+    _scan_parser(commands)
     return parser
+
+
+def _scan_parser(commands: "argparse._SubParsersAction") -> None:
+    scan = commands.add_parser("scan", help="check the arithmetic a tutorial's own text states (no worked-example file)")
+    scan.add_argument("text", metavar="TEXT", help="a plain-text, Markdown or HTML file, or - for standard input")
+    scan.add_argument("--input-format", choices=("text", "markdown", "html"),
+                      help="how to read TEXT (default: from its extension: .md, .html, else plain text)")
+    scan.add_argument("--format", choices=FORMAT_CHOICES, default="text", help="output format (default: text)")
+    scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    scan.add_argument("--code", action="store_true", help="also read the comments inside code blocks (code is never run)")
+    scan.add_argument("--annotate", metavar="OUT.html", help="write a self-contained copy of the text with every "
+                      "checked number marked by its verdict")
+    scan.add_argument("--draft", metavar="OUT.toml", help="write a worked-example file drafted from the statements")
+    scan.add_argument("--debug", action="store_true", help="show a traceback on errors")
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from .scan import read_text
+    from .scan.report import render, to_json
+    from .scan.scanner import scan_source
+    from .scan.source import format_of
+
+    source, name = read_text(args.text)
+    result = scan_source(source, name, format_of(args.text, args.input_format), args.code)
+    if args.format == "json":
+        text = json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render(result, args.format)
+    _write(text, args.output)
+    if args.annotate:
+        from .scan.annotate import annotate
+
+        _write(annotate(result), args.annotate)
+    if args.draft:
+        from .scan.draft import draft
+
+        _write(draft(result), args.draft)
+    return result.exit_code
 
 
 def _list() -> str:
@@ -118,7 +157,7 @@ def _pictures(result: "Result", args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and not argv[0].startswith("-") and argv[0] not in ("check", "list"):
+    if argv and not argv[0].startswith("-") and argv[0] not in ("check", "list", "scan"):
         argv.insert(0, "check")
     debug = "--debug" in argv
     try:
@@ -133,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             _parser().print_usage(sys.stderr)
             sys.stderr.write("handcalc: error: name a worked example (handcalc list shows the shipped ones)\n")
             return 2
-        return _check(args)
+        return _scan(args) if args.command == "scan" else _check(args)
     except InputError as error:
         if debug:
             raise
