@@ -63,10 +63,10 @@ def _scan_parser(commands: "argparse._SubParsersAction") -> None:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from .scan import read_text
-    from .scan.report import render, to_json
-    from .scan.scanner import scan_source
-    from .scan.source import format_of
+    from .textscan import read_text
+    from .textscan.report import render, to_json
+    from .textscan.scanner import scan_source
+    from .textscan.source import format_of
 
     source, name = read_text(args.text)
     result = scan_source(source, name, format_of(args.text, args.input_format), args.code)
@@ -76,11 +76,11 @@ def _scan(args: argparse.Namespace) -> int:
         text = render(result, args.format)
     _write(text, args.output)
     if args.annotate:
-        from .scan.annotate import annotate
+        from .textscan.annotate import annotate
 
         _write(annotate(result), args.annotate)
     if args.draft:
-        from .scan.draft import draft
+        from .textscan.draft import draft
 
         _write(draft(result), args.draft)
     return result.exit_code

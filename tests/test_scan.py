@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from handcalc.cli import main
-from handcalc.scan.scanner import scan_source
-from handcalc.scan.source import format_of
+from handcalc.textscan.scanner import scan_source
+from handcalc.textscan.source import format_of
 
 TEXTS = Path(__file__).parent / "data" / "texts"
 
@@ -167,3 +167,59 @@ def test_stdin_and_input_format(capsys, monkeypatch) -> None:
     assert main(["scan", "-", "--format", "json"]) == 1
     document = json.loads(capsys.readouterr().out)
     assert [(s["line"], s["column"], s["verdict"], s["value"]) for s in document["statements"]] == [(1, 9, "wrong", "0.3")]
+
+
+def test_python_api_and_notebook_display(tmp_path) -> None:
+    import handcalc
+
+    report = handcalc.scan(TEXTS / "forward_wrong.md")
+    assert report.summary["wrong"] == 1 and report.exit_code == 1
+    assert "<td class=\"wrong\">wrong</td>" in report._repr_html_()
+    assert "| L12 " in report._repr_markdown_()
+    inline = handcalc.scan("First 0.5*0.5 = 0.25, then 0.25 + 1 = 1.35.")
+    assert [(s.text, s.verdict.verdict) for s in inline.statements] == [("0.5*0.5 = 0.25", "correct"),
+                                                                        ("0.25 + 1 = 1.35", "wrong")]
+    assert json.loads(inline.to("json"))["statements"][1]["value"] == "1.25"
+
+
+def test_annotated_page_marks_every_number_and_loads_nothing(tmp_path, capsys) -> None:
+    import re
+
+    out = tmp_path / "page.html"
+    assert main(["scan", str(TEXTS / "forward_wrong.md"), "--annotate", str(out)]) == 1
+    page = out.read_text(encoding="utf-8")
+    marks = re.findall(r'<mark class="hc hc-(\w+)" id="hc-(L\d+)"[^>]*>([^<]*)<span class="hc-symbol"[^>]*>(.)</span>',
+                       page)
+    assert marks == [("correct", "L10", "0.26", "✓"), ("wrong", "L12", "0.19", "✗"), ("correct", "L16", "0.5646", "✓"),
+                     ("propagated", "L17", "0.5474", "↳"), ("propagated", "L22", "0.5047", "↳"),
+                     ("propagated", "L25", "0.6236", "↳")]
+    assert page.count('<a class="hc-root" href="#hc-L12">') == 3  # each propagated number links to its root
+    assert "6 statements: 2 correct, 0 rounding, 3 propagated, 1 wrong." in page
+    assert not re.search(r"<script|<link|<img|<iframe|\bsrc=|https?://|@import|url\(", page, re.I)
+    html_out = tmp_path / "notes.html"
+    assert main(["scan", str(TEXTS / "not_statements.html"), "--annotate", str(html_out)]) == 0
+    cleaned = html_out.read_text(encoding="utf-8")
+    assert "Release notes, version 2.0.1" in cleaned and "document.title" not in cleaned
+    assert not re.search(r"<script|<img|\bsrc=|https?://", cleaned, re.I)
+    text_out = tmp_path / "rounded.html"
+    assert main(["scan", str(TEXTS / "rounded_throughout.txt"), "--annotate", str(text_out)]) == 0
+    assert text_out.read_text(encoding="utf-8").count('<mark class="hc hc-rounding" id=') == 2
+    capsys.readouterr()
+
+
+def test_draft_runs_once_filled_in(tmp_path, capsys) -> None:
+    drafted = tmp_path / "draft.toml"
+    assert main(["scan", str(TEXTS / "forward_wrong.md"), "--draft", str(drafted)]) == 1
+    text = drafted.read_text(encoding="utf-8")
+    assert 'w4 = "0.6"' in text and "# quantity = \"h2\"" in text and "FILL IN" in text
+    assert main(["check", str(drafted)]) == 2  # not yet: the network's sizes are missing
+    capsys.readouterr()
+    filled = text.replace("sizes = []", "sizes = [2, 2, 1]").replace('bias = "shared"', 'bias = "none"')
+    filled = filled.replace('inputs = [[]]', 'inputs = [["0.5", "0.2"]]').replace('targets = [[]]', 'targets = [["1"]]')
+    drafted.write_text(filled, encoding="utf-8")
+    assert main(["check", str(drafted), "--format", "json"]) == 1
+    claims = json.loads(capsys.readouterr().out)["claims"]
+    # the draft's claims are the text's arithmetic as written: only h2's sum is wrong as written
+    assert [(c["stated"], c["verdict"]) for c in claims if "[" not in c["id"]] == [
+        ("0.26", "correct"), ("0.19", "wrong"), ("0.5646", "correct"), ("0.5474", "correct"), ("0.5047", "correct"),
+        ("0.6236", "correct")]

@@ -1,4 +1,4 @@
-"""Scan: check the arithmetic a tutorial's own text states, with no worked-example file.
+"""handcalc scan (`handcalc.scan` in Python): check the arithmetic a tutorial's own text states, with no worked-example file.
 
 The stages, in the order of the data flow:
   source     the text (plain, Markdown, HTML) -> lines to read, and where they stand

@@ -113,7 +113,13 @@ def _text_body(result: ScanResult) -> tuple[str, set[str]]:
 
 
 def _clean(root: Any) -> None:
-    """Remove everything that could run or load: scripts, frames, handlers, external URLs, styles."""
+    """Remove everything that could run or load: scripts, frames, handlers, external URLs, styles; images
+    become their alt text."""
+    for image in [e for e in root.iter() if isinstance(e.tag, str) and e.tag.lower() == "img"]:
+        alt = image.attrib.get("alt", "")
+        image.tag, image.text = "span", f"[image{': ' + alt if alt else ''}]"
+        image.attrib.clear()
+        image.set("class", "hc-image")
     for parent in list(root.iter()):
         for child in list(parent):
             if not isinstance(child.tag, str) or child.tag.lower() in _REMOVED:
