@@ -152,7 +152,7 @@ def validate_claims(example: WorkedExample) -> None:
                 if not text:
                     continue
                 try:
-                    unknown = sorted(ex.names(ex.parse(text)) - known)
+                    unknown = sorted(ex.names(ex.parse(text, network.function_table)) - known)
                 except ex.ExpressionError as error:
                     problems.append(Problem(str(example.path), f"claims[{index}].{field}", str(error),
                                             claim_line(example.path, index)))
