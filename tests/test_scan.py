@@ -223,3 +223,20 @@ def test_draft_runs_once_filled_in(tmp_path, capsys) -> None:
     assert [(c["stated"], c["verdict"]) for c in claims if "[" not in c["id"]] == [
         ("0.26", "correct"), ("0.19", "wrong"), ("0.5646", "correct"), ("0.5474", "correct"), ("0.5047", "correct"),
         ("0.6236", "correct")]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("h1 = x1w1 + x2w2 = 0.1*0.2 + 0.3*0.4 = 0.14", [(["h1", "x1 * w1 + x2 * w2", "0.1 * 0.2 + 0.3 * 0.4"], "0.14")]),
+    ("so Out y1 (1 - Out y1) = 0.5*0.5 = 0.25", [(["out_y1 * ( 1 - out_y1 )", "0.5 * 0.5"], "0.25")]),
+    ("e⁻² ≈ 0.1353", [(["e ^ ( - 2 )"], "0.1353")]),
+    ("the loss is |0.2 - 0.7| = 0.5.", [(["| 0.2 - 0.7 |"], "0.5")]),
+    ("2 × 0.6 − 0.2 → 1.0", [(["2 * 0.6 - 0.2"], "1.0")]),
+    ("a = 1 + 2 = 3, and b = 2*2 = 4.", [(["a", "1 + 2"], "3"), (["b", "2 * 2"], "4")]),
+    ("Run it 1,000 or 10,000 times; step 1 = forward pass; x = 1,000; y = 5% more; v = 1.2.3", []),
+    ("derivative for the neural network = 0.5 + 0.5 = 1", [(["0.5 + 0.5"], "1")]),
+])
+def test_statements_found_in_a_line(line, expected) -> None:
+    from handcalc.textscan.statements import find
+
+    found = find(line, {"x1", "x2", "w1", "w2"})
+    assert [([m.expression for m in f.members], f.stated) for f in found] == expected

@@ -15,7 +15,7 @@ from typing import Iterable
 
 __all__ = ["normalize", "split_known", "FUNCTIONS", "TOKEN"]
 
-FUNCTIONS = frozenset({"S", "σ", "sigmoid", "exp", "log", "ln", "tanh"})
+FUNCTIONS = frozenset({"S", "σ", "sigmoid", "exp", "log", "ln", "tanh", "relu", "ReLU", "abs"})
 _UNICODE = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00d7": "*", "\u00b7": "*",
                           "\u22c5": "*", "\u2219": "*", "\u2217": "*", "\u00f7": "/", "\u2009": " ",
                           "\u00a0": " ", "\u202f": " ", "\u2044": "/", "\u03b7": "eta", "\u03b1": "alpha"})
@@ -28,7 +28,7 @@ _LATEX = ((re.compile(r"\\(?:cdot|times)\b"), "*"), (re.compile(r"\\div\b"), "/"
 _OUT = re.compile(r"\b[Oo]ut\s+([A-Za-z][A-Za-z0-9_]*)")  # "Out h1" is the tutorial's name out_h1
 _NEW = re.compile(r"\(new\)\s*([A-Za-z][A-Za-z0-9_]*)|\bnew\s+([A-Za-z][A-Za-z0-9_]*)")
 TOKEN = re.compile(r"(?P<space>\s+)|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
-                   r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|σ)|(?P<op>\*\*|[-+*/^()])")
+                   r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|σ)|(?P<op>\*\*|[-+*/^()|])")
 MAX_SPLIT = 8  # most known names one glued identifier (x1w1) is split into
 
 
@@ -94,6 +94,12 @@ def _join(tokens: list[tuple[str, str, bool]]) -> str | None:
     previous: tuple[str, str, bool] | None = None
     for token in tokens:
         kind, value, spaced = token
+        if value == "|":  # |x|: the parser decides whether a bar opens or closes
+            if previous is not None and previous[0] == "name" and spaced:
+                return None  # `is |2 - 3|`: a word before a bar is prose
+            out.append(value)
+            previous = None
+            continue
         if previous is not None:
             p_kind, p_value, _ = previous
             ends_operand = p_kind in ("number", "name") or p_value == ")"
