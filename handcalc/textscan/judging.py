@@ -25,7 +25,7 @@ from typing import Mapping
 import sympy
 
 from ..expr import expression as ex
-from ..judge.slips import expression_candidates, extended_value, find_slips
+from ..judge.slips import SlipSearch, expression_candidates, extended_value, find_slips
 from ..judge.verdicts import Verdict, truncates_to, within_stated_digits
 from ..model import Claim
 from ..numbers import last_digit_exponent, parse_rational, round_to_exponent, to_decimal_text
@@ -203,14 +203,18 @@ class Judge:
         elif as_written is not None and as_written != exact:
             explanation += f"; the arithmetic as written gives {_short(as_written)}"
         line = int(claim.where.split(":")[0].removeprefix("line "))
-        slips: tuple[str, ...] = ()
+        search = SlipSearch(())
         for reach in (3, 30, 10**9):  # numbers on the lines nearest first: a slip takes what is at hand
             nearby = self._nearby(line, reach)
-            slips = find_slips(found.stated, expression_candidates(last.node, written_env, nearby, found.stated))
-            if slips:
+            search = find_slips(found.stated, expression_candidates(last.node, written_env, nearby, found.stated),
+                                claim=claim.id)
+            if search.slips or search.stopped:
                 break
+        slips = search.slips
         if slips:
             explanation += f"; likely slip: {slips[0]}"
+        elif search.stopped:
+            explanation += f"; {search.stopped}"
         return Verdict(claim, exact, "wrong", explanation, as_written, (), slips)
 
     def _nearby(self, line: int, reach: int, most: int = 40) -> dict[str, str]:

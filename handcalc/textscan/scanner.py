@@ -6,7 +6,9 @@
 The limits are those of a worked-example file: its size (MAX_SCAN_BYTES), its
 number of statements (MAX_STATEMENTS, as MAX_CLAIMS), each member's size (the
 expression language's MAX_LENGTH and depth), and the time a scan may take
-(MAX_SCAN_SECONDS); beyond any of them the scan stops with one clear error.
+(MAX_SCAN_SECONDS) and the run's work budget (`handcalc.budget`, charged per
+line read and per statement judged); beyond any of them the scan stops with
+one clear error.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .. import budget
 from ..judge.verdicts import VERDICTS
 from ..read.limits import MAX_CLAIMS
 from ..read.reader import InputError
@@ -27,6 +30,7 @@ __all__ = ["ScanResult", "scan_source", "MAX_STATEMENTS", "MAX_SCAN_SECONDS"]
 
 MAX_STATEMENTS = MAX_CLAIMS  # statements judged in one text
 MAX_SCAN_SECONDS = 60.0  # a scan that takes longer stops with an error
+STATEMENT_COST = 2_000  # work units (~microseconds) of judging one statement, its slip search apart
 _NUMBER = re.compile(r"(?<![\w.])(?:[0-9]+\.[0-9]+|\.[0-9]+|[0-9]{1,4})(?![\w.]*[0-9])")
 
 
@@ -81,7 +85,8 @@ def scan_source(source: str, name: str = "-", fmt: str = "text", code: bool = Fa
     statements: list[Checked] = []
     values: list[Binding] = []
     spans: dict[str, tuple[int, int]] = {}
-    for line in lines:
+    for index, line in enumerate(lines):
+        budget.charge(1 + len(line.text) // 4, "scan", f"{name} line {line.line or index + 1}")
         for found in find(line.text, judge.bindings.keys()):
             if not (found.is_value or found.is_statement):
                 continue
@@ -96,6 +101,7 @@ def scan_source(source: str, name: str = "-", fmt: str = "text", code: bool = Fa
                 raise InputError(f"{name}: the scan took longer than MAX_SCAN_SECONDS = {seconds:g} s "
                                  f"(stopped at line {number})")
             statement_id = ids.next(number)
+            budget.charge(STATEMENT_COST, "scan", f"{name} statement {statement_id}")
             text = line.text[found.start: found.stated_start + len(found.stated)].strip()
             statements.append(judge.judge(found, statement_id, number, column, text))
             if start >= 0:
