@@ -124,15 +124,20 @@ def _layer_label(index: int, count: int) -> str:
 
 
 @lru_cache(maxsize=32)
-def derive(network: Network, rows: int = 1) -> Derivation:
-    """Return the symbolic derivation of `network` on `rows` input rows (cached: networks are frozen)."""
+def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
+    """Return the symbolic derivation of `network` on `rows` input rows (cached: networks are frozen).
+
+    Without `targets` (a case worked forward only) it stops after the forward
+    pass: there is no loss, so no gradient and no update.
+    """
     b = _Builder(network, rows)
     loss = LOSSES[network.loss]
     count = len(network.layers)
     outputs = network.layers[-1]
     n = len(outputs.pre) * rows  # terms averaged over, for the mean losses
     given = [f"{x}{_suffix(r, rows)}" for r in range(rows) for x in network.inputs]
-    given += [f"{t}{_suffix(r, rows)}" for r in range(rows) for t in network.targets]
+    if targets:
+        given += [f"{t}{_suffix(r, rows)}" for r in range(rows) for t in network.targets]
     given += list(network.parameters) + [LEARNING_RATE]
     b.names.update(given)
 
@@ -155,11 +160,15 @@ def derive(network: Network, rows: int = 1) -> Derivation:
                 b.add(post + s, section, activation.function(z),
                       activation.formula.format(z=f"{{{pre}{s}}}"), row=r)
             inputs = [f"{post}{s}" for post in layer.post]
+        if not targets:
+            continue
         for k, (error, target, out) in enumerate(zip(network.errors, network.targets, outputs.post)):
             term = loss.term(b.sym(target + s), b.sym(out + s), n)
             b.add(error + s, "error", term,
                   _per_term(loss.formula, n).format(t=f"{{{target}{s}}}", out=f"{{{out}{s}}}", n=n), row=r)
             error_terms.append(error + s)
+    if not targets:
+        return Derivation(network, rows, tuple(b.steps), tuple(given))
     total_expr = sum((b.sym(name) for name in error_terms), sympy.Integer(0))
     b.add(network.total_error, "error", total_expr, " + ".join(f"{{{e}}}" for e in error_terms))
 

@@ -29,7 +29,7 @@ from ..floats.replay import FORWARD, HIDDEN_DELTAS, MODES, MONITORS, OUTPUTS, Pr
 
 __all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER"]
 
-TOP_KEYS = ("example", "network", "parameters", "cases", "claims")
+TOP_KEYS = ("example", "network", "parameters", "cases", "aliases", "claims")
 EXAMPLE_KEYS = ("name", "title", "source")
 NETWORK_KEYS = ("sizes", "activation", "loss", "bias", "inputs", "targets", "errors", "total_error", "layers")
 LAYER_KEYS = ("pre", "post", "activation", "weights", "biases")
@@ -292,8 +292,7 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
             known.update(case_network.parameters)
         quantities = None
         if case is not None and case_network is not None:
-            quantities = {q for q, _ in quantity_names(case_network, len(case.rows), case.has_parameters and
-                                                       bool(case.targets))}
+            quantities = {q for q, _ in quantity_names(case_network, len(case.rows))}
             cases.append(case)
         named.setdefault(name, (case_network, quantities, index))
     for pname in parameters:
@@ -301,6 +300,28 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
             reader.problem(join_key("parameters", pname), f"{shown(pname)} is not a parameter of the network"
                            f"{suggest(pname, known)}")
     return tuple(cases), named
+
+
+def _read_aliases(reader: Reader, raw: Any, named: CaseNames) -> dict[str, str]:
+    """Return the [aliases] table: a tutorial's own name (delta_o1) for a quantity (dE_dnet_o1) of some case."""
+    from ..exact.derivatives import is_quantity
+
+    aliases: dict[str, str] = {}
+    for alias, target in reader.table(raw, "aliases", required=False).items():
+        key = join_key("aliases", alias)
+        alias = reader.identifier(alias, key)
+        target = reader.identifier(target, key)
+        if "_invalid" in (alias, target):
+            continue
+        cases = [(network, known) for network, known, _ in named.values() if network is not None and known]
+        if any(alias in known for _, known in cases):
+            reader.problem(key, f"{alias!r} already names a quantity: an alias needs a name of its own")
+        elif cases and not any(is_quantity(target, known, {}, network.total_error) for network, known in cases):
+            every = set().union(*(known for _, known in cases))
+            reader.problem(key, f"no quantity named {target!r} in any case{suggest(target, every)}")
+        else:
+            aliases[alias] = target
+    return aliases
 
 
 # --- the file --------------------------------------------------------------------------------
@@ -358,13 +379,15 @@ def load_text(text: str, path: str = "<text>", name: str | None = None) -> Worke
     for pname, value in raw.items():
         parameters[pname] = reader.number(value, join_key("parameters", pname))
     cases, named = _read_cases(reader, data.get("cases"), network, keys, parameters)
-    claims = read_claims(reader, data.get("claims"), named)
+    aliases = _read_aliases(reader, data.get("aliases"), named) if "aliases" in data else {}
+    claims = read_claims(reader, data.get("claims"), named, aliases)
     limits.check_training(reader, cases, named, claims)
     texts = {field: text_line(reader, meta, field, "example", "") for field in EXAMPLE_KEYS}
     if reader.problems:
         raise reader.fail()
     return WorkedExample(name=texts["name"] or name or Path(path).stem, title=texts["title"],
-                         source=texts["source"], path=Path(path), network=network, cases=cases, claims=claims)
+                         source=texts["source"], path=Path(path), network=network, cases=cases, claims=claims,
+                         aliases=MappingProxyType(aliases))
 
 
 def claim_line(path: Path, index: int) -> int | None:
