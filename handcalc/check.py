@@ -135,9 +135,14 @@ def progress_bar(procedure: Procedure, case: Case) -> Callable[[int], None] | No
 
 
 def validate_claims(example: WorkedExample) -> None:
-    """Raise InputError for claims about quantities or names the example does not have."""
+    """Raise InputError for claims about quantities or names the example does not have.
+
+    The loader already refuses such claims in a file; this guards a `WorkedExample`
+    built or changed in code, against the names the derivation really makes.
+    `check` runs it once per example, before any work.
+    """
     from .expr import expression as ex
-    from .read.reader import InputError, Problem
+    from .read.reader import InputError, Problem, suggest
     from .read.loader import claim_line
     from .read.claimspec import quantity_names
 
@@ -152,7 +157,7 @@ def validate_claims(example: WorkedExample) -> None:
             if claim.quantity and not is_quantity(claim.quantity, known, example.aliases, network.total_error):
                 problems.append(Problem(str(example.path), f"claims[{index}].quantity",
                                         f"no quantity named {claim.quantity!r} in case {case.name}"
-                                        f"{_near(claim.quantity, known)}", claim_line(example.path, index)))
+                                        f"{suggest(claim.quantity, sorted(known))}", claim_line(example.path, index)))
             for field in ("expression", "right"):
                 text = getattr(claim, field)
                 if not text:
@@ -167,16 +172,9 @@ def validate_claims(example: WorkedExample) -> None:
                 if unknown:
                     problems.append(Problem(str(example.path), f"claims[{index}].{field}",
                                             f"no quantity named {unknown[0]!r} in case {case.name}"
-                                            f"{_near(unknown[0], known)}", claim_line(example.path, index)))
+                                            f"{suggest(unknown[0], sorted(known))}", claim_line(example.path, index)))
     if problems:
         raise InputError(problems)
-
-
-def _near(name: str, known: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def check(example: WorkedExample, progress: bool = False) -> Result:

@@ -17,13 +17,25 @@ from typing import Iterable
 
 import sympy
 
-from ..read.reader import InputError
 from ..model import Network
 from .functions import ACTIVATIONS, LOSSES
 
-__all__ = ["Step", "Derivation", "derive", "LEARNING_RATE"]
+__all__ = ["Step", "Derivation", "DerivationError", "derive", "symbol", "LEARNING_RATE"]
 
 LEARNING_RATE = "eta"
+
+
+class DerivationError(RuntimeError):
+    """Two steps of a derivation would share a name.
+
+    The loader refuses every network whose names could collide (with the
+    key path to rename), so reaching this is a bug, not bad input.
+    """
+
+
+def symbol(name: str) -> sympy.Symbol:
+    """Return the (real) SymPy symbol of a quantity name."""
+    return sympy.Symbol(name, real=True)
 
 
 @dataclass(frozen=True)
@@ -61,10 +73,6 @@ class Derivation:
         """Return the steps keyed by name."""
         return {step.name: step for step in self.steps}
 
-    def symbol(self, name: str) -> sympy.Symbol:
-        """Return the (real) SymPy symbol of a quantity name."""
-        return sympy.Symbol(name, real=True)
-
     def expand(self, name: str) -> sympy.Expr:
         """Return a step in terms of the given values only (inputs, targets, parameters, eta)."""
         return self._expanded[name]
@@ -75,7 +83,7 @@ class Derivation:
         result: dict[str, sympy.Expr] = {}
         for step in self.steps:
             full = step.expr.xreplace(expanded)
-            expanded[self.symbol(step.name)] = full
+            expanded[symbol(step.name)] = full
             result[step.name] = full
         return result
 
@@ -101,12 +109,12 @@ class _Builder:
         self.names: set[str] = set()
 
     def sym(self, name: str) -> sympy.Symbol:
-        return sympy.Symbol(name, real=True)
+        return symbol(name)
 
     def add(self, name: str, section: str, expr: sympy.Expr, template: str,
             factors: Iterable[str] = (), row: int | None = None) -> sympy.Symbol:
         if name in self.names:
-            raise InputError(f"the name {name!r} is used for two different quantities")
+            raise DerivationError(f"the name {name!r} is used for two different quantities")
         self.names.add(name)
         self.steps.append(Step(name, section, expr, template, tuple(factors), row))
         return self.sym(name)

@@ -13,7 +13,7 @@ from typing import Mapping
 
 import sympy
 
-from .derivation import LEARNING_RATE, Derivation
+from .derivation import LEARNING_RATE, Derivation, symbol
 from ..model import Case, Network
 
 __all__ = ["WORKING_DIGITS", "given_inputs", "given_values", "evaluate"]
@@ -58,12 +58,12 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
 def evaluate(derivation: Derivation, given: Mapping[str, sympy.Expr],
              digits: int = WORKING_DIGITS) -> dict[str, sympy.Expr]:
     """Return every step's value, given values first, in derivation order."""
-    env: dict[sympy.Symbol, sympy.Expr] = {derivation.symbol(k): v for k, v in given.items()}
+    env: dict[sympy.Symbol, sympy.Expr] = {symbol(k): v for k, v in given.items()}
     values: dict[str, sympy.Expr] = dict(given)
     for step in derivation.steps:
         value = step.expr.xreplace(env)
         if not value.is_Rational:
             value = sympy.Float(value.evalf(digits), digits)
-        env[derivation.symbol(step.name)] = value
+        env[symbol(step.name)] = value
         values[step.name] = value
     return values

@@ -16,14 +16,14 @@ from typing import Mapping
 import sympy
 
 from ..expr import expression as ex
-from ..exact.derivation import Derivation
+from ..exact.derivation import Derivation, symbol
 from ..model import Case, Claim, Network
 from .training import TrainingResult, judge_training
 from ..exact.values import given_inputs
-from ..numbers import parse_rational, to_decimal_text
+from ..numbers import infinity_sign, is_infinite_text, parse_rational, to_decimal_text
 from .operands import operand_map, row_suffix
 from .slips import expression_candidates, extended_value, find_slips, value_candidates
-from .verdicts import Verdict, is_infinite_text, truncates_to, within_stated_digits
+from .verdicts import Verdict, truncates_to, within_stated_digits
 from . import arrays
 
 __all__ = ["judge_case"]
@@ -161,6 +161,8 @@ class _Judge:
         infinite = is_infinite_text(claim.stated)
         if not infinite and exact not in (sympy.oo, -sympy.oo) and within_stated_digits(claim.stated, exact):
             return Verdict(claim, exact, "correct", None, as_written)
+        if infinite and exact in (sympy.oo, -sympy.oo) and infinity_sign(claim.stated) == (1 if exact > 0 else -1):
+            return Verdict(claim, exact, "correct", None, as_written)
         written_ok = as_written is not None and _consistent(claim.stated, as_written)
         if infinite and exact not in (sympy.oo, -sympy.oo):
             return self._infinite(claim, exact, node, as_written, operands)
@@ -244,7 +246,7 @@ class _Judge:
         others.update({q: v for q, (v, _) in self.stated.items()})
 
         def compute(env: Mapping[str, sympy.Expr]) -> sympy.Expr | None:
-            result = step.expr.xreplace({self.derivation.symbol(k): v for k, v in env.items()})
+            result = step.expr.xreplace({symbol(k): v for k, v in env.items()})
             return result if result.is_Rational else result.evalf(60)
 
         pre_value = pre_name = sigmoid_argument = None

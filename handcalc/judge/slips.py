@@ -14,35 +14,33 @@ import sympy
 
 from ..expr import expression as ex
 from ..expr.arithmetic import evaluate
-from ..numbers import last_digit_exponent, round_to_exponent
+from .verdicts import within_stated_digits
+from ..numbers import infinity_sign, is_infinite_text, is_number_text, last_digit_exponent, round_to_exponent
 
-__all__ = ["find_slips", "expression_candidates", "value_candidates", "extended_value", "INFINITE"]
+__all__ = ["find_slips", "expression_candidates", "value_candidates", "extended_value"]
 
-INFINITE = sympy.oo
 Candidate = tuple[str, sympy.Expr]
 MAX_SLIPS = 3
 
 
-def _matches(stated: str, value: sympy.Expr, is_infinite: bool) -> bool:
-    from .verdicts import within_stated_digits
-
-    if is_infinite or value in (sympy.oo, -sympy.oo):
-        return bool(is_infinite and value in (sympy.oo, -sympy.oo)
-                    and (value > 0) == (not stated.strip().startswith("-")))
+def _matches(stated: str, value: sympy.Expr) -> bool:
+    """Return True if a candidate value reproduces the stated text (an infinity only by one of its sign)."""
+    if is_infinite_text(stated) or value in (sympy.oo, -sympy.oo):
+        return bool(is_infinite_text(stated) and value in (sympy.oo, -sympy.oo)
+                    and (1 if value > 0 else -1) == infinity_sign(stated))
+    if not (value.is_real and value.is_finite):  # a slip that divides by 0 or logs a negative number
+        return False
     return within_stated_digits(stated, value)
 
 
-def find_slips(stated: str, candidates: Iterator[Candidate], is_infinite: bool = False) -> tuple[str, ...]:
+def find_slips(stated: str, candidates: Iterator[Candidate]) -> tuple[str, ...]:
     """Return the descriptions of the candidates that reproduce `stated` (at most a few)."""
     found: list[str] = []
     for description, value in candidates:
         if value is None or description in found:
             continue
-        try:
-            if _matches(stated, value, is_infinite):
-                found.append(description)
-        except (TypeError, ValueError):
-            continue
+        if _matches(stated, value):
+            found.append(description)
         if len(found) >= MAX_SLIPS:
             break
     return tuple(found)
@@ -64,10 +62,8 @@ def result_digit_candidates(value: sympy.Expr, stated: str) -> Iterator[Candidat
     for extra in (0, 1):
         right = round_to_exponent(value, exponent - extra)
         for kind, text in _digit_variants(right, dropped_first=True):
-            try:
+            if is_number_text(text, max_chars=len(text)):  # not when the digit dropped was an exponent's last
                 yield f"{kind} in the result: {right} written as {stated}", sympy.Rational(text)
-            except (TypeError, ValueError):
-                continue
 
 
 def _rebuild(node: ex.Node, change: Callable[[ex.Node], Iterator[tuple[str, ex.Node]]]) -> Iterator[tuple[str, ex.Node]]:

@@ -93,15 +93,11 @@ def _substitution_numbers(case: CaseResult) -> dict[str, str]:
     """Numbers to put in a formula: the file's own text for given values, else 10 digits."""
     numbers: dict[str, str] = {}
     given = set(case.derivation.given)
-    texts = _given_texts(case)
+    texts = case.case.texts
     for name, value in case.values.items():
         text = texts[name] if name in given else number_text(value, SUBSTITUTED_DIGITS)
         numbers[name] = f"({text})" if text.startswith("-") else text
     return numbers
-
-
-def _given_texts(case: CaseResult) -> dict[str, str]:
-    return dict(case.case.texts)
 
 
 def _ordered(steps: list[Step]) -> list[Step]:

@@ -18,9 +18,10 @@ from . import limits
 from ..exact.derivation import LEARNING_RATE
 from .reader import Reader, join_key, kind_of, shown, suggest
 from ..model import Claim, Network
+from ..numbers import is_infinite_text
 
 __all__ = ["read_claims", "quantity_names", "declared_names", "name_clashes", "CLAIM_KINDS", "CLAIM_KEYS",
-           "ARRAY_NAMES", "RESERVED"]
+           "ARRAY_NAMES", "RESERVED", "text_line"]
 
 CLAIM_KINDS = ("value", "compare", "range", "shape", "array", "training")
 CLAIM_KEYS = ("kind", "id", "case", "where", "stage", "quantity", "expression", "operands", "stated", "relation",
@@ -34,7 +35,6 @@ ARRAY_NAMES = ("inputs", "X", "targets", "y", "outputs", "out")  # and W1, W2, .
 SHAPE = re.compile(r"\(?\s*\d{1,9}\s*(?:x|×|,)\s*\d{1,9}\s*\)?", re.ASCII)
 CLAIM_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}", re.ASCII)
 RESERVED = frozenset({LEARNING_RATE})  # a name no quantity may take
-INFINITY_TEXTS = ("∞", "inf", "infinity", "-∞", "-inf", "-infinity", "+∞", "+inf", "+infinity")
 
 
 def quantity_names(network: Network, rows: int, derived: bool = True) -> list[tuple[str, str]]:
@@ -153,8 +153,8 @@ def _expression(reader: Reader, spec: dict[str, Any], name: str, key: str, known
 
 
 def _stated(reader: Reader, value: Any, key: str) -> str:
-    """A stated number keeps its text; infinity may be written ∞ or inf."""
-    if isinstance(value, str) and value.strip().lower() in INFINITY_TEXTS:
+    """A stated number keeps its text; infinity may be written ∞, inf or infinity, signed or not."""
+    if isinstance(value, str) and is_infinite_text(value):
         return value.strip()
     if value is None:
         reader.problem(key, "is missing: expected the number the text states")
@@ -264,7 +264,7 @@ def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, tuple[N
                            f"written in the expression, found {len(fields['operands'])}")
     if "epoch" in spec:
         fields["epoch"] = reader.whole(spec["epoch"], f"{key}.epoch", 0, limits.MAX_EPOCHS, "an epoch")
-    where = _line(reader, spec, "where", key, "")
+    where = text_line(reader, spec, "where", key, "")
     stage = reader.choice(spec.get("stage", "hand"), f"{key}.stage", STAGES, "stage") or "hand"
     reproducible = reader.flag(spec, "reproducible", key, True)
     default_id = {"value": fields.get("quantity") or "arithmetic", "compare": "compare",
@@ -276,7 +276,7 @@ def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, tuple[N
     return Claim(str(claim_id), kind, stated, where, case or "", stage=stage, reproducible=reproducible, **fields)
 
 
-def _line(reader: Reader, spec: dict[str, Any], name: str, key: str, default: str) -> str:
+def text_line(reader: Reader, spec: dict[str, Any], name: str, key: str, default: str) -> str:
     """Return a one-line text (no control characters), or the default after recording why not."""
     text = reader.text(spec, name, key, default)
     if any(ord(ch) < 32 and ch != "\t" or 0x7F <= ord(ch) < 0xA0 for ch in text):
@@ -313,5 +313,3 @@ def read_claims(reader: Reader, data: Any, cases: Mapping[str, tuple[Network | N
         claims.append(claim)
     return tuple(claims)
 
-
-text_line = _line  # the loader checks titles and names with the same rule
