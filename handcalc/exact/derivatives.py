@@ -20,7 +20,7 @@ from typing import Iterable, Mapping
 
 import sympy
 
-from .derivation import Derivation
+from .derivation import Derivation, symbol
 
 __all__ = ["Derivative", "split_name", "derivative", "MAX_SHOWN_PATHS", "TOTAL_ERROR_SHORT"]
 
@@ -105,7 +105,7 @@ def derivative(derivation: Derivation, values: Mapping[str, sympy.Expr], top: st
     name = name or f"d{top}_d{bottom}"
     if not order:
         return Derivative(name, top, bottom, sympy.Integer(0), (), 0, {})
-    env = {derivation.symbol(k): v for k, v in values.items() if k in derivation.by_name or k in derivation.given}
+    env = {symbol(k): v for k, v in values.items() if k in derivation.by_name or k in derivation.given}
     on_path = set(order)
     total: dict[str, sympy.Expr] = {bottom: sympy.Integer(1)}
     count: dict[str, int] = {bottom: 1}
@@ -118,7 +118,7 @@ def derivative(derivation: Derivation, values: Mapping[str, sympy.Expr], top: st
             if source not in on_path:
                 continue
             local = f"d{current}_d{source}"
-            partial = _number(sympy.diff(expr, derivation.symbol(source)).xreplace(env), digits)
+            partial = _number(sympy.diff(expr, symbol(source)).xreplace(env), digits)
             factors[local] = partial
             total[current] = _number(total[current] + partial * total[source], digits)
             count[current] += count[source]
