@@ -14,7 +14,8 @@ from .exact.derivation import Derivation, derive
 from .model import Case, Claim, Network, WorkedExample
 from .judge.training import TrainingResult
 from .floats.replay import Procedure
-from .exact.derivatives import Quantities, is_quantity
+from .exact.derivatives import Quantities
+from .naming import is_quantity
 from .exact.values import evaluate, given_inputs, given_values
 from .judge.claims import judge_case
 from .judge.verdicts import VERDICTS, Verdict
@@ -144,7 +145,7 @@ def validate_claims(example: WorkedExample) -> None:
     from .expr import expression as ex
     from .read.reader import InputError, Problem, suggest
     from .read.loader import claim_line
-    from .read.claimspec import quantity_names
+    from .naming import quantity_names
 
     problems = []
     for case in example.cases:
@@ -163,7 +164,7 @@ def validate_claims(example: WorkedExample) -> None:
                 if not text:
                     continue
                 try:
-                    unknown = sorted(name for name in ex.names(ex.parse(text))
+                    unknown = sorted(name for name in ex.names(ex.parse(text, network.function_table))
                                      if not is_quantity(name, known, example.aliases, network.total_error))
                 except ex.ExpressionError as error:
                     problems.append(Problem(str(example.path), f"claims[{index}].{field}", str(error),

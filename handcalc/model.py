@@ -42,6 +42,12 @@ class Network:
     targets: tuple[str, ...]  # T1, T2
     errors: tuple[str, ...]  # E1, E2: one loss term per output neuron
     total_error: str  # E_total
+    functions: tuple[tuple[str, str], ...] = ()  # (name, activation): f(x) in an expression is that activation
+
+    @property
+    def function_table(self) -> dict[str, str]:
+        """Return the function names an expression may use for this network's activations ({"f": "sigmoid"})."""
+        return dict(self.functions)
 
     @property
     def sizes(self) -> tuple[int, ...]:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from handcalc.read import limits
 from handcalc.check import validate_claims
-from handcalc.read.claimspec import quantity_names
+from handcalc.naming import quantity_names
 from handcalc.exact.derivation import derive
 from handcalc.read.reader import InputError, KeyLines, Problem, join_key
 from handcalc.read.loader import load_bytes, load_file, load_text

@@ -18,11 +18,10 @@ from typing import Iterable
 import sympy
 
 from ..model import Network
+from ..naming import LEARNING_RATE, gradient, in_row, neuron_names, row_suffix, updated
 from .functions import ACTIVATIONS, LOSSES
 
-__all__ = ["Step", "Derivation", "DerivationError", "derive", "symbol", "LEARNING_RATE"]
-
-LEARNING_RATE = "eta"
+__all__ = ["Step", "Derivation", "DerivationError", "derive", "symbol"]
 
 
 class DerivationError(RuntimeError):
@@ -87,14 +86,6 @@ class Derivation:
             result[step.name] = full
         return result
 
-    def gradient_name(self, parameter: str) -> str:
-        """Return the name of dE/dp for a parameter: dE_dw5."""
-        return f"dE_d{parameter}"
-
-
-def _suffix(row: int, rows: int) -> str:
-    return "" if rows == 1 else f"_r{row + 1}"
-
 
 def _wrap(template: str) -> str:
     """Parenthesise a sum so it can stand as a factor."""
@@ -143,16 +134,16 @@ def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
     count = len(network.layers)
     outputs = network.layers[-1]
     n = len(outputs.pre) * rows  # terms averaged over, for the mean losses
-    given = [f"{x}{_suffix(r, rows)}" for r in range(rows) for x in network.inputs]
+    given = [in_row(x, r, rows) for r in range(rows) for x in network.inputs]
     if targets:
-        given += [f"{t}{_suffix(r, rows)}" for r in range(rows) for t in network.targets]
+        given += [in_row(t, r, rows) for r in range(rows) for t in network.targets]
     given += list(network.parameters) + [LEARNING_RATE]
     b.names.update(given)
 
     # Forward pass and loss terms, row by row.
     error_terms: list[str] = []
     for r in range(rows):
-        s = _suffix(r, rows)
+        s = row_suffix(r, rows)
         inputs = [f"{x}{s}" for x in network.inputs]
         for index, layer in enumerate(network.layers):
             section = f"forward pass, {_layer_label(index, count)}"
@@ -183,7 +174,7 @@ def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
     # Backward pass, row by row: deltas layer by layer from the output back.
     contributions: dict[str, list[tuple[str, ...]]] = {p: [] for p in network.parameters}
     for r in range(rows):
-        s = _suffix(r, rows)
+        s = row_suffix(r, rows)
         deltas: list[str] = []
         for index in range(count - 1, -1, -1):
             layer = network.layers[index]
@@ -192,41 +183,34 @@ def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
             inputs = ([f"{x}{s}" for x in network.inputs] if index == 0
                       else [f"{post}{s}" for post in network.layers[index - 1].post])
             new_deltas = []
-            for j, (pre, post) in enumerate(zip(layer.pre, layer.post)):
-                out, z = post + s, pre + s
-                d_out = f"dE_d{out}"
+            for j in range(layer.size):
+                names = neuron_names(network, index, j, r, rows)
+                out, z = names.post, names.pre
                 if index == count - 1:
                     target = network.targets[j] + s
                     term = loss.term(b.sym(target), b.sym(out), n)
-                    b.add(d_out, section, sympy.diff(term, b.sym(out)),
+                    b.add(names.d_out, section, sympy.diff(term, b.sym(out)),
                           _per_term(loss.derivative_formula, n).format(t=f"{{{target}}}", out=f"{{{out}}}", n=n),
                           row=r)
                 else:
                     following = network.layers[index + 1]
-                    paths = []
-                    for k, next_pre in enumerate(following.pre):
+                    for k, (link, via) in enumerate(names.links):
                         weight = following.weights[k][j]
-                        via = (f"d{network.errors[k]}{s}_d{out}" if index + 1 == count - 1
-                               else f"dE_d{out}_via_{next_pre}{s}")
-                        link = f"d{next_pre}{s}_d{out}"
                         b.add(link, section, b.sym(weight), f"{{{weight}}}", row=r)
                         b.add(via, section, b.sym(deltas[k]) * b.sym(link),
                               f"{{{deltas[k]}}}*{{{link}}}", factors=(deltas[k], link), row=r)
-                        paths.append(via)
-                    b.add(d_out, section, sum((b.sym(p) for p in paths), sympy.Integer(0)),
-                          " + ".join(f"{{{p}}}" for p in paths), row=r)
-                d_act = f"d{out}_d{z}"
+                    vias = [via for _, via in names.links]
+                    b.add(names.d_out, section, sum((b.sym(p) for p in vias), sympy.Integer(0)),
+                          " + ".join(f"{{{p}}}" for p in vias), row=r)
+                d_out, d_act, delta = names.d_out, names.d_act, names.delta
                 b.add(d_act, section, activation.derivative(b.sym(z), b.sym(out)),
                       activation.derivative_formula.format(z=f"{{{z}}}", out=f"{{{out}}}"), row=r)
-                delta = f"dE_d{z}"
                 b.add(delta, section, b.sym(d_out) * b.sym(d_act),
                       f"{_wrap('{' + d_out + '}')}*{{{d_act}}}", factors=(d_out, d_act), row=r)
                 new_deltas.append(delta)
-                places = [(inputs[i], weight) for i, weight in enumerate(layer.weights[j])]
-                if layer.biases:
-                    places.append((None, layer.biases[j]))
-                for source, parameter in places:
-                    local = f"d{z}_d{parameter}"
+                sources = [inputs[i] for i in range(len(layer.weights[j]))] + ([None] if layer.biases else [])
+                parameters = layer.weights[j] + layer.biases[j:j + 1]
+                for source, parameter, local in zip(sources, parameters, names.locals):
                     b.add(local, section, b.sym(source) if source else sympy.Integer(1),
                           f"{{{source}}}" if source else "1", row=r)
                     contributions[parameter].append((d_out, d_act, local, delta, section))
@@ -236,7 +220,7 @@ def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
     # else the sum of delta x local derivative over its places and rows.
     for parameter in network.parameters:
         places = contributions[parameter]
-        name = f"dE_d{parameter}"
+        name = gradient(parameter)
         section = places[0][4]
         if len(places) == 1:
             d_out, d_act, local, _, _ = places[0]
@@ -247,8 +231,8 @@ def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
             expr = sum((b.sym(delta) * b.sym(local) for _, _, local, delta, _ in places), sympy.Integer(0))
             b.add(name, section, expr, " + ".join(f"{{{delta}}}*{{{local}}}" for _, _, local, delta, _ in places))
     for parameter in network.parameters:
-        grad = f"dE_d{parameter}"
-        b.add(f"new_{parameter}", "updated parameters",
+        grad = gradient(parameter)
+        b.add(updated(parameter), "updated parameters",
               b.sym(parameter) - b.sym(LEARNING_RATE) * b.sym(grad),
               f"{{{parameter}}} - {{{LEARNING_RATE}}}*{{{grad}}}")
     return Derivation(network, rows, tuple(b.steps), tuple(given))

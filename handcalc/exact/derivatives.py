@@ -16,16 +16,16 @@ for: the pairs are quadratic in number.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Mapping
 
 import sympy
 
+from ..naming import split_derivative
 from .derivation import Derivation, symbol
 
-__all__ = ["Derivative", "split_name", "derivative", "MAX_SHOWN_PATHS", "TOTAL_ERROR_SHORT"]
+__all__ = ["Derivative", "Quantities", "derivative", "MAX_SHOWN_PATHS"]
 
 MAX_SHOWN_PATHS = 8  # paths written out in a formula; beyond, the formula says how many there are
-TOTAL_ERROR_SHORT = "E"  # dE_dX: the total error, as the gradient names write it
 
 
 @dataclass(frozen=True)
@@ -48,27 +48,6 @@ class Derivative:
         if self.path_count > len(self.paths):
             return f"sum over {self.path_count} paths from {self.bottom} to {self.top}"
         return " + ".join("*".join(path) or "1" for path in self.paths)
-
-
-def split_name(name: str, known: Iterable[str] | Mapping[str, object], total_error: str) -> tuple[str, str] | None:
-    """Return (A, B) when `name` reads dA_dB for two known names (E: the total error), else None.
-
-    Names may hold underscores, so every "_d" is tried; "dout_y1_dout_h1" is
-    ("out_y1", "out_h1").  The first split in which both halves are names wins.
-    """
-    if not name.startswith("d") or "_d" not in name:
-        return None
-    start = 1
-    while True:
-        cut = name.find("_d", start)
-        if cut < 0:
-            return None
-        top, bottom = name[1:cut], name[cut + 2:]
-        if top == TOTAL_ERROR_SHORT and TOTAL_ERROR_SHORT not in known:
-            top = total_error
-        if top and bottom and top != bottom and top in known and bottom in known:
-            return top, bottom
-        start = cut + 1
 
 
 def _inputs(derivation: Derivation, name: str) -> list[str]:
@@ -153,7 +132,7 @@ class Quantities(Mapping[str, sympy.Expr]):
             return self.derived[name]
         if self.derivation is None or name in self.base:
             return None
-        pair = split_name(name, self.base, self.derivation.network.total_error)
+        pair = split_derivative(name, self.base, self.derivation.network.total_error)
         if pair is None:
             return None
         self.derived[name] = derivative(self.derivation, self.base, pair[0], pair[1], name)
@@ -174,9 +153,3 @@ class Quantities(Mapping[str, sympy.Expr]):
     def __len__(self) -> int:
         return len(self.base)
 
-
-def is_quantity(name: str, known: Iterable[str], aliases: Mapping[str, str], total_error: str) -> bool:
-    """Return True when a claim may name `name`: a known name, an alias of one, or dA_dB of two."""
-    known = known if isinstance(known, (set, frozenset, dict)) else set(known)
-    target = aliases.get(name, name) if name not in known else name
-    return target in known or split_name(target, known, total_error) is not None

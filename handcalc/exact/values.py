@@ -13,7 +13,8 @@ from typing import Mapping
 
 import sympy
 
-from .derivation import LEARNING_RATE, Derivation, symbol
+from .derivation import Derivation, symbol
+from ..naming import LEARNING_RATE, row_suffix
 from ..model import Case, Network
 
 __all__ = ["WORKING_DIGITS", "given_inputs", "given_values", "evaluate"]
@@ -30,7 +31,7 @@ def given_inputs(network: Network, case: Case) -> dict[str, sympy.Rational]:
     rows = len(case.rows)
     values: dict[str, sympy.Rational] = {}
     for r, row in enumerate(case.rows):
-        suffix = "" if rows == 1 else f"_r{r + 1}"
+        suffix = row_suffix(r, rows)
         values.update({name + suffix: _rational(v) for name, v in zip(network.inputs, row)})
         if r < len(case.targets):
             values.update({name + suffix: _rational(v) for name, v in zip(network.targets, case.targets[r])})
@@ -44,7 +45,7 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
     rows = len(case.rows)
     values: dict[str, sympy.Rational] = {}
     for r, row in enumerate(case.rows):
-        suffix = "" if rows == 1 else f"_r{r + 1}"
+        suffix = row_suffix(r, rows)
         for name, value in zip(network.inputs, row):
             values[name + suffix] = _rational(value)
         for name, value in zip(network.targets, case.targets[r] if r < len(case.targets) else ()):

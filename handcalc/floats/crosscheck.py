@@ -8,6 +8,7 @@ from typing import Mapping
 import sympy
 
 from ..exact.derivation import Derivation
+from ..naming import row_suffix
 from ..numbers import to_decimal_text
 
 __all__ = ["CrossCheck", "float_notes", "NUMPY_TOLERANCE", "FINITE_DIFFERENCE_TOLERANCE", "relative_difference", "cross_check"]
@@ -89,7 +90,7 @@ def float_notes(derivation: Derivation, exact: Mapping[str, sympy.Expr]) -> tupl
         if not step.section.startswith("forward") or value in (0, 1) or not value.is_real:
             continue
         as_float = float(value)
-        base = step.name.split("_r")[0] if "_r" in step.name else step.name
+        base = step.name.removesuffix(row_suffix(step.row, derivation.rows)) if step.row is not None else step.name
         if as_float in (0.0, 1.0) and value != as_float:
             gap = abs(value - as_float)
             note = (f"Float64: {step.name} = {sympy.Float(value, 25)} is exactly {as_float} in float64 (the gap "

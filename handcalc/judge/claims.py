@@ -21,7 +21,8 @@ from ..model import Case, Claim, Network
 from .training import TrainingResult, judge_training
 from ..exact.values import given_inputs
 from ..numbers import infinity_sign, is_infinite_text, parse_rational, to_decimal_text
-from .operands import operand_map, row_suffix
+from .operands import operand_map
+from ..naming import row_of
 from .slips import expression_candidates, extended_value, find_slips, value_candidates
 from .verdicts import Verdict, truncates_to, within_stated_digits
 from . import arrays
@@ -150,7 +151,7 @@ class _Judge:
                        f"documented seed {seed}: {replayed.explanation} (would be {replayed.verdict})")
 
     def judge_value(self, claim: Claim) -> Verdict:
-        node = ex.parse(claim.expression) if claim.expression else None
+        node = ex.parse(claim.expression, self.network.function_table) if claim.expression else None
         operands = self.judge_operands(claim, node) if node is not None and claim.quantity else []
         as_written = extended_value(node, self.values) if node is not None else None
         exact = self.values.get(claim.quantity) if claim.quantity else as_written
@@ -252,8 +253,8 @@ class _Judge:
         pre_value = pre_name = sigmoid_argument = None
         for layer in self.derivation.network.layers:
             for pre, post in zip(layer.pre, layer.post):
-                suffix = row_suffix(claim.quantity, post)
-                if claim.quantity == post + suffix:
+                suffix = row_of(claim.quantity, post)
+                if suffix is not None:
                     pre_name, pre_value = pre + suffix, self.values[pre + suffix]
                     if layer.activation == "sigmoid":
                         sigmoid_argument = pre_value
@@ -287,7 +288,7 @@ class _Judge:
         return Verdict(claim, left, "wrong", f"{text} is not in {interval}")
 
     def _expression_value(self, text: str) -> sympy.Expr:
-        value = extended_value(ex.parse(text), self.values)
+        value = extended_value(ex.parse(text, self.network.function_table), self.values)
         if value is None:
             raise ex.ExpressionError(f"{text} cannot be computed")
         return value
@@ -303,7 +304,7 @@ class _Judge:
         names = {claim.quantity} if claim.quantity else set()
         for text in (claim.expression, claim.right):
             if text:
-                names |= ex.names(ex.parse(text))
+                names |= ex.names(ex.parse(text, self.network.function_table))
         return not names <= set(self.given)
 
     def missing(self, claim: Claim) -> Verdict | None:

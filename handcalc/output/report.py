@@ -16,7 +16,8 @@ import sympy
 
 from ..check import CaseResult, Result
 from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
-from ..exact.derivation import LEARNING_RATE, Step
+from ..exact.derivation import Step
+from ..naming import LEARNING_RATE
 from ..model import Case, Network
 from ..numbers import to_decimal_text
 from ..judge.verdicts import Verdict

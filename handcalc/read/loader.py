@@ -18,11 +18,13 @@ from types import MappingProxyType
 from typing import Any
 
 from . import limits
-from .claimspec import declared_names, name_clashes, quantity_names, read_claims, text_line
-from ..exact.derivation import LEARNING_RATE
+from .claimspec import declared_names, name_clashes, read_claims, text_line
 from .reader import IDENTIFIER, InputError, KeyLines, Problem, Reader, join_key, kind_of, shown, suggest
 from ..model import Case, Layer, Network, WorkedExample
+from .. import naming
+from ..naming import LEARNING_RATE, is_quantity, quantity_names
 from ..exact.functions import ACTIVATIONS, BIAS_MODES, LOSSES
+from .notation import read_function_names
 from .initial import INIT_METHODS, LAYOUTS, draw, is_seeded
 from ..numbers import exact_rows, is_number_text, parse_fraction, to_decimal_text
 from ..floats.replay import FORWARD, HIDDEN_DELTAS, MODES, MONITORS, OUTPUTS, Procedure
@@ -31,7 +33,8 @@ __all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER"]
 
 TOP_KEYS = ("example", "network", "parameters", "cases", "aliases", "claims")
 EXAMPLE_KEYS = ("name", "title", "source")
-NETWORK_KEYS = ("sizes", "activation", "loss", "bias", "inputs", "targets", "errors", "total_error", "layers")
+NETWORK_KEYS = ("sizes", "activation", "loss", "bias", "inputs", "targets", "errors", "total_error", "layers",
+                "function_names")
 LAYER_KEYS = ("pre", "post", "activation", "weights", "biases")
 CASE_KEYS = ("name", "title", "inputs", "targets", "learning_rate", "input_scale", "target_scale", "parameters",
              "init", "network", "training")
@@ -58,7 +61,7 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
                         for i, name in enumerate(given))
         return given
 
-    inputs = names(data, "inputs", [f"x{i + 1}" for i in range(sizes[0])], prefix, sizes[0])
+    inputs = names(data, "inputs", naming.default_inputs(sizes[0]), prefix, sizes[0])
     activation = reader.choice(data.get("activation", "sigmoid"), f"{prefix}.activation", ACTIVATIONS,
                                "activation") or "sigmoid"
     bias_mode = reader.choice(data.get("bias", "shared"), f"{prefix}.bias", BIAS_MODES, "bias mode") or "none"
@@ -74,10 +77,8 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
     for index, (size, spec) in enumerate(zip(sizes[1:], specs)):
         key, fan_in = f"{prefix}.layers[{index}]", sizes[index]
         spec = reader.table(spec, key, known=LAYER_KEYS)
-        # default names: h1.. for one hidden layer, h1_1.. for several, y1.. for the output
-        letter = "y" if index == len(sizes) - 2 else "h" if len(sizes) == 3 else f"h{index + 1}_"
-        pre = names(spec, "pre", [f"{letter}{j + 1}" for j in range(size)], key, size)
-        post = names(spec, "post", [f"out_{name}" for name in pre], key, size)
+        pre = names(spec, "pre", naming.default_pre(index, len(sizes) - 1, size), key, size)
+        post = names(spec, "post", naming.default_post(pre), key, size)
         layer_activation = reader.choice(spec.get("activation", activation), f"{key}.activation", ACTIVATIONS,
                                          "activation") or activation
         if "weights" in spec:
@@ -92,31 +93,31 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
                 declared.extend((w, f"{key}.weights[{j}][{i}]", True, True)
                                 for j, row in enumerate(weights) for i, w in enumerate(row))
         else:
-            weights = [tuple(f"w{number + j * fan_in + i + 1}" for i in range(fan_in)) for j in range(size)]
+            weights = naming.default_weights(number, fan_in, size)
             declared.extend((w, f"{key}.weights", True, False) for row in weights for w in row)
             number += size * fan_in
         biases: tuple[str, ...] = ()
         if bias_mode == "shared":
-            biases = names(spec, "biases", [f"b{index + 1}"], key, 1, True) * size
+            biases = names(spec, "biases", naming.default_biases(index, size, False), key, 1, True) * size
         elif bias_mode == "per_neuron":
-            default = [f"b{index + 1}_{j + 1}" for j in range(size)]
-            biases = names(spec, "biases", default, key, size, True)
+            biases = names(spec, "biases", naming.default_biases(index, size, True), key, size, True)
         elif "biases" in spec:
             reader.problem(f"{key}.biases", f"biases given but {prefix}.bias is 'none'")
         if len(pre) == len(post) == len(weights) == size and all(len(row) == fan_in for row in weights) \
                 and len(biases) in (0, size) and (len(biases) == size) == (bias_mode != "none"):
             layers.append(Layer(pre, post, layer_activation, tuple(weights), biases))
     outputs = sizes[-1]
-    targets = names(data, "targets", [f"T{k + 1}" for k in range(outputs)], prefix, outputs)
-    errors = names(data, "errors", [f"E{k + 1}" for k in range(outputs)], prefix, outputs)
-    total = reader.identifier(data.get("total_error", "E_total"), f"{prefix}.total_error")
+    targets = names(data, "targets", naming.default_targets(outputs), prefix, outputs)
+    errors = names(data, "errors", naming.default_errors(outputs), prefix, outputs)
+    total = reader.identifier(data.get("total_error", naming.TOTAL_ERROR), f"{prefix}.total_error")
     declared.append((total, f"{prefix}.total_error", False, "total_error" in data))
     if loss == BCE and len(layers) == len(sizes) - 1 and layers[-1].activation != "sigmoid":
         reader.problem(f"{prefix}.loss", f"{BCE} needs outputs in (0, 1): the output layer's activation must be "
                        f"sigmoid, found {layers[-1].activation}")
     if len(layers) != len(sizes) - 1 or len(inputs) != sizes[0] or len(targets) != outputs or len(errors) != outputs:
         return None, {}
-    network = Network(inputs, tuple(layers), loss, bias_mode, targets, errors, total)
+    functions = read_function_names(reader, data.get("function_names"), layers, prefix)
+    network = Network(inputs, tuple(layers), loss, bias_mode, targets, errors, total, functions)
     keys = declared_names(reader, declared)
     if keys is None or not name_clashes(reader, network, keys, 1, prefix):
         return None, {}
@@ -247,14 +248,13 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
         return None, network
     if len(rows) > 1 and not name_clashes(reader, network, keys, len(rows), key, derived):
         return None, network
-    several = len(rows) > 1
     for r, (raw, exact) in enumerate(zip(raw_rows, rows)):
         for input_name, text, value in zip(network.inputs, raw, exact):
-            texts[input_name + (f"_r{r + 1}" if several else "")] = \
+            texts[naming.in_row(input_name, r, len(rows))] = \
                 text if spec.get("input_scale") is None else to_decimal_text(value, 10)
     for r, (raw, exact) in enumerate(zip(raw_targets, targets)):
         for target_name, text, value in zip(network.targets, raw, exact):
-            texts[target_name + (f"_r{r + 1}" if several else "")] = \
+            texts[naming.in_row(target_name, r, len(rows))] = \
                 text if spec.get("target_scale") is None else to_decimal_text(value, 10)
     texts[LEARNING_RATE] = rate
     title = text_line(reader, spec, "title", key, "")
@@ -304,8 +304,6 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
 
 def _read_aliases(reader: Reader, raw: Any, named: CaseNames) -> dict[str, str]:
     """Return the [aliases] table: a tutorial's own name (delta_o1) for a quantity (dE_dnet_o1) of some case."""
-    from ..exact.derivatives import is_quantity
-
     aliases: dict[str, str] = {}
     for alias, target in reader.table(raw, "aliases", required=False).items():
         key = join_key("aliases", alias)
