@@ -52,14 +52,14 @@ class Derivative:
 
 def _inputs(derivation: Derivation, name: str) -> list[str]:
     step = derivation.by_name.get(name)
-    return [] if step is None else sorted(s.name for s in step.expr.free_symbols)
+    return [] if step is None else sorted(set(step.inputs))
 
 
 def _between(derivation: Derivation, top: str, bottom: str) -> list[str]:
     """The steps on some path from `bottom` to `top`, in evaluation order (bottom itself first)."""
     below = {bottom}
     for step in derivation.steps:  # everything `bottom` reaches
-        if step.name != bottom and any(s.name in below for s in step.expr.free_symbols):
+        if step.name != bottom and any(name in below for name in step.inputs):
             below.add(step.name)
     if top not in below:
         return []
