@@ -1,4 +1,4 @@
-"""Command line: handcalc EXAMPLE | handcalc check EXAMPLE... | handcalc list."""
+"""Command line: handcalc EXAMPLE | handcalc check EXAMPLE... | handcalc scan TEXT | handcalc list."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from .budget import DEFAULT_MAX_WORK, WorkLimitError, scope as budget_scope
 from .read.reader import InputError
 
 if TYPE_CHECKING:
@@ -27,8 +28,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="handcalc",
         description="Reproduce a neural-network tutorial's worked example exactly and judge every number it states.",
         epilog="handcalc EXAMPLE is the same as handcalc check EXAMPLE. Exit codes: 0 every claim correct "
-               "or rounding, 1 any claim wrong or propagated, 2 bad usage or a bad input file, 3 an internal error "
-               "(a bug in handcalc).",
+               "or rounding, 1 any claim wrong or propagated, 2 bad usage, a bad input file or a run beyond its "
+               "work budget (--max-work), 3 an internal error (a bug in handcalc).",
     )
     parser.add_argument("--list", action="store_true", help="list the shipped worked examples and exit")
     commands = parser.add_subparsers(dest="command")
@@ -44,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--show", choices=("values", "gradients", "updated"), default="values",
                        help="what the diagram's edges show besides each weight's name (default: values)")
     check.add_argument("--case", metavar="NAME", help="the case the diagram draws (default: the first)")
+    check.add_argument("--max-work", type=_work, default=None, metavar="UNITS",
+                       help=f"the run's work budget, in units of about a microsecond (default: {DEFAULT_MAX_WORK:,}, "
+                       "about 30 seconds); a run that needs more stops with an error naming the stage")
     check.add_argument("--debug", action="store_true", help="show a traceback on errors")
     commands.add_parser("list", help="list the shipped worked examples")
     names = commands.add_parser("names", help="every quantity a worked example defines, with its value")
@@ -51,8 +55,58 @@ def _parser() -> argparse.ArgumentParser:
     names.add_argument("names", nargs="*", metavar="NAME",
                        help="show these quantities (any dA_dB too) with their factors instead of the whole list")
     names.add_argument("--case", metavar="NAME", help="only this case (default: every case)")
+    names.add_argument("--max-work", type=_work, default=None, metavar="UNITS", help="the run's work budget")
     names.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    _scan_parser(commands)
     return parser
+
+
+def _scan_parser(commands: "argparse._SubParsersAction") -> None:
+    scan = commands.add_parser("scan", help="check the arithmetic a tutorial's own text states (no worked-example file)")
+    scan.add_argument("text", metavar="TEXT", help="a plain-text, Markdown or HTML file, or - for standard input")
+    scan.add_argument("--input-format", choices=("text", "markdown", "html"),
+                      help="how to read TEXT (default: from its extension: .md, .html, else plain text)")
+    scan.add_argument("--format", choices=FORMAT_CHOICES, default="text", help="output format (default: text)")
+    scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    scan.add_argument("--code", action="store_true", help="also read the comments inside code blocks (code is never run)")
+    scan.add_argument("--annotate", metavar="OUT.html", help="write a self-contained copy of the text with every "
+                      "checked number marked by its verdict")
+    scan.add_argument("--draft", metavar="OUT.toml", help="write a worked-example file drafted from the statements")
+    scan.add_argument("--max-work", type=_work, default=None, metavar="UNITS",
+                      help=f"the run's work budget (default: {DEFAULT_MAX_WORK:,}, about 30 seconds)")
+    scan.add_argument("--debug", action="store_true", help="show a traceback on errors")
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from .textscan import read_text
+    from .textscan.report import render, to_json
+    from .textscan.scanner import scan_source
+    from .textscan.source import format_of
+
+    source, name = read_text(args.text)
+    result = scan_source(source, name, format_of(args.text, args.input_format), args.code)
+    if args.format == "json":
+        text = json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render(result, args.format)
+    _write(text, args.output)
+    if args.annotate:
+        from .textscan.annotate import annotate
+
+        _write(annotate(result), args.annotate)
+    if args.draft:
+        from .textscan.draft import draft
+
+        _write(draft(result), args.draft)
+    return result.exit_code
+
+
+def _work(text: str) -> int:
+    """Parse --max-work: a positive whole number (underscores and commas allowed)."""
+    cleaned = text.replace("_", "").replace(",", "")
+    if not cleaned.isdigit() or len(cleaned) > 18 or int(cleaned) == 0:
+        raise argparse.ArgumentTypeError("expected a positive whole number of work units, such as 30000000")
+    return int(cleaned)
 
 
 def _list() -> str:
@@ -145,7 +199,7 @@ def _pictures(result: "Result", args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and not argv[0].startswith("-") and argv[0] not in ("check", "list", "names"):
+    if argv and not argv[0].startswith("-") and argv[0] not in ("check", "list", "scan", "names"):
         argv.insert(0, "check")
     debug = "--debug" in argv
     try:
@@ -160,10 +214,11 @@ def main(argv: list[str] | None = None) -> int:
             _parser().print_usage(sys.stderr)
             sys.stderr.write("handcalc: error: name a worked example (handcalc list shows the shipped ones)\n")
             return 2
-        if args.command == "names":
-            return _names(args)
-        return _check(args)
-    except InputError as error:
+        with budget_scope(args.max_work):
+            if args.command == "names":
+                return _names(args)
+            return _scan(args) if args.command == "scan" else _check(args)
+    except (InputError, WorkLimitError) as error:
         if debug:
             raise
         sys.stderr.write(f"handcalc: error: {error}\n")

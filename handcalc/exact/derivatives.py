@@ -20,12 +20,15 @@ from typing import Mapping
 
 import sympy
 
-from ..naming import split_derivative
+from .. import budget
+from ..naming import derivative as derivative_name, split_derivative
 from .derivation import Derivation, symbol
 
 __all__ = ["Derivative", "Quantities", "derivative", "MAX_SHOWN_PATHS"]
 
 MAX_SHOWN_PATHS = 8  # paths written out in a formula; beyond, the formula says how many there are
+STEP_COST = 2  # work units (~microseconds) of looking at one step to find the paths
+PARTIAL_COST = 300  # work units of differentiating one step by one input with SymPy and evaluating it
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,10 @@ def _number(value: sympy.Expr, digits: int) -> sympy.Expr:
 def derivative(derivation: Derivation, values: Mapping[str, sympy.Expr], top: str, bottom: str,
                name: str | None = None, digits: int = 60) -> Derivative:
     """Return dtop/dbottom, the total derivative through every path of the network's steps."""
+    name = name or derivative_name(top, bottom)
+    budget.charge(STEP_COST * len(derivation.steps), "derivatives", name)
     order = _between(derivation, top, bottom)
-    name = name or f"d{top}_d{bottom}"
+    budget.charge(PARTIAL_COST * sum(len(derivation.by_name[n].inputs) for n in order[1:]), "derivatives", name)
     if not order:
         return Derivative(name, top, bottom, sympy.Integer(0), (), 0, {})
     env = {symbol(k): v for k, v in values.items() if k in derivation.by_name or k in derivation.given}
@@ -96,7 +101,7 @@ def derivative(derivation: Derivation, values: Mapping[str, sympy.Expr], top: st
         for source in _inputs(derivation, current):
             if source not in on_path:
                 continue
-            local = f"d{current}_d{source}"
+            local = derivative_name(current, source)
             partial = _number(sympy.diff(expr, symbol(source)).xreplace(env), digits)
             factors[local] = partial
             total[current] = _number(total[current] + partial * total[source], digits)
