@@ -9,7 +9,7 @@ from typing import Callable, Mapping
 
 import sympy
 
-from .floats.crosscheck import CrossCheck, cross_check, float_notes
+from .floats.crosscheck import CrossCheck, cross_check, float_notes, float_scales
 from .exact.derivation import Derivation, derive
 from .model import Case, Claim, Network, WorkedExample
 from .judge.training import TrainingResult
@@ -87,6 +87,7 @@ def check_case(example: WorkedExample, case: Case, progress: bool = False) -> Ca
     `progress` allows a progress bar on stderr for a long replay (the caller knows whether one fits).
     """
     from .floats import vectorized  # NumPy is only needed once a case is checked
+    from .floats.differences import finite_differences
 
     network = example.network_of(case)
     claims = tuple(claim for claim in example.claims if claim.case == case.name)
@@ -96,8 +97,9 @@ def check_case(example: WorkedExample, case: Case, progress: bool = False) -> Ca
         return CaseResult(case, None, values, None, judge_case(claims, network, case, None, values), training)
     derivation = derive(network, len(case.rows))
     values = evaluate(derivation, given_values(derivation, case))
-    differences, kinks = vectorized.finite_differences(network, case)
-    checks = cross_check(values, vectorized.run(network, case), differences, float_notes(derivation, values), kinks)
+    differences = finite_differences(network, case)
+    checks = cross_check(values, vectorized.run(network, case), differences.gradients, float_notes(derivation, values),
+                         differences.kinks, differences.resolution, float_scales(derivation, values))
     verdicts = judge_case(claims, network, case, derivation, values, training)
     return CaseResult(case, derivation, values, checks, verdicts, training)
 
