@@ -23,7 +23,7 @@ from ..exact.values import given_inputs
 from ..numbers import infinity_sign, is_infinite_text, parse_rational, to_decimal_text
 from .operands import operand_map
 from ..naming import row_of
-from .slips import expression_candidates, extended_value, find_slips, value_candidates
+from .slips import SlipSearch, expression_candidates, extended_value, find_slips, value_candidates
 from .verdicts import Verdict, truncates_to, within_stated_digits
 from . import arrays
 
@@ -202,13 +202,17 @@ class _Judge:
             explanation += f"; it also builds on the wrong claim{'s' if len(inherited) > 1 else ''} {', '.join(inherited)}"
         if node is not None and claim.quantity and as_written is not None:
             explanation += f"; the arithmetic as written gives {_short(as_written)}"
-        slips: tuple[str, ...] = ()
+        search = SlipSearch(())
         if node is not None:
-            slips = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(), claim.stated))
+            search = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(), claim.stated),
+                                claim=claim.id)
         elif claim.quantity and self.derivation:
-            slips = find_slips(claim.stated, self._value_candidates(claim, exact))
+            search = find_slips(claim.stated, self._value_candidates(claim, exact), claim=claim.id)
+        slips = search.slips
         if slips:
             explanation += f"; likely slip: {slips[0]}"
+        elif search.stopped:
+            explanation += f"; {search.stopped}"
         return Verdict(claim, exact, "wrong", explanation, as_written, (), slips)
 
     def _infinite(self, claim: Claim, exact: sympy.Expr, node: ex.Node | None,
