@@ -7,6 +7,7 @@ Everything here is frozen and holds numbers as the decimal text the file gave;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
@@ -54,9 +55,9 @@ class Network:
         """Return the layer sizes, inputs first."""
         return (len(self.inputs),) + tuple(layer.size for layer in self.layers)
 
-    @property
+    @cached_property
     def parameters(self) -> tuple[str, ...]:
-        """Return every parameter name once, weights then biases, layer by layer."""
+        """Return every parameter name once, weights then biases, layer by layer (built once)."""
         names: list[str] = []
         for layer in self.layers:
             for row in layer.weights:

@@ -19,6 +19,8 @@ import sympy
 
 from ..model import Network
 from ..naming import LEARNING_RATE, gradient, in_row, neuron_names, row_suffix, updated
+from .formulas import (UPDATE, Apply, Formula, Sum, Symbolic, activation_shape, derivative_shape, loss_derivative_shape,
+                       loss_shape, symbol)
 from .functions import ACTIVATIONS, LOSSES
 
 __all__ = ["Step", "Derivation", "DerivationError", "derive", "symbol"]
@@ -32,21 +34,26 @@ class DerivationError(RuntimeError):
     """
 
 
-def symbol(name: str) -> sympy.Symbol:
-    """Return the (real) SymPy symbol of a quantity name."""
-    return sympy.Symbol(name, real=True)
-
-
 @dataclass(frozen=True)
 class Step:
-    """One named quantity: its formula in earlier names, as SymPy and as text."""
+    """One named quantity: its formula in earlier names (a `Formula`, SymPy on demand), and as text."""
 
     name: str
     section: str  # "forward pass, hidden layer", "error", "backward pass, output layer", ...
-    expr: sympy.Expr  # in the symbols of earlier steps and of the given values
+    formula_of: Formula  # in the names of earlier steps and of the given values
     template: str  # "{x1}*{w1} + {x2}*{w2} + {b1}": names in braces
     factors: tuple[str, ...] = ()  # for a chain-rule product: the factors' names
     row: int | None = None  # 0-based input row, None for batch-wide quantities
+
+    @property
+    def expr(self) -> sympy.Expr:
+        """Return the formula as a SymPy expression in the symbols of earlier steps and given values."""
+        return self.formula_of.expr
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Return the names the formula uses."""
+        return self.formula_of.names
 
     @property
     def formula(self) -> str:
@@ -102,12 +109,14 @@ class _Builder:
     def sym(self, name: str) -> sympy.Symbol:
         return symbol(name)
 
-    def add(self, name: str, section: str, expr: sympy.Expr, template: str,
+    def add(self, name: str, section: str, expr: sympy.Expr | Formula, template: str,
             factors: Iterable[str] = (), row: int | None = None) -> sympy.Symbol:
+        """Add a step; `expr` is a `Formula`, or any SymPy expression in earlier names."""
         if name in self.names:
             raise DerivationError(f"the name {name!r} is used for two different quantities")
         self.names.add(name)
-        self.steps.append(Step(name, section, expr, template, tuple(factors), row))
+        formula = expr if isinstance(expr, (Sum, Apply, Symbolic)) else Symbolic(expr)
+        self.steps.append(Step(name, section, formula, template, tuple(factors), row))
         return self.sym(name)
 
 
@@ -145,22 +154,19 @@ def derive(network: Network, rows: int = 1) -> Derivation:
             activation = ACTIVATIONS[layer.activation]
             for j, (pre, post) in enumerate(zip(layer.pre, layer.post)):
                 terms = [(inputs[i], weight) for i, weight in enumerate(layer.weights[j])]
-                expr = sum((b.sym(x) * b.sym(w) for x, w in terms), sympy.Integer(0))
                 template = " + ".join(f"{{{x}}}*{{{w}}}" for x, w in terms)
                 if layer.biases:
-                    expr += b.sym(layer.biases[j])
+                    terms.append((layer.biases[j],))
                     template += f" + {{{layer.biases[j]}}}"
-                z = b.add(pre + s, section, expr, template, row=r)
-                b.add(post + s, section, activation.function(z),
+                b.add(pre + s, section, Sum(tuple(terms)), template, row=r)
+                b.add(post + s, section, Apply(activation_shape(activation.function), (pre + s,)),
                       activation.formula.format(z=f"{{{pre}{s}}}"), row=r)
             inputs = [f"{post}{s}" for post in layer.post]
         for k, (error, target, out) in enumerate(zip(network.errors, network.targets, outputs.post)):
-            term = loss.term(b.sym(target + s), b.sym(out + s), n)
-            b.add(error + s, "error", term,
+            b.add(error + s, "error", Apply(loss_shape(loss.term, n), (target + s, out + s)),
                   _per_term(loss.formula, n).format(t=f"{{{target}{s}}}", out=f"{{{out}{s}}}", n=n), row=r)
             error_terms.append(error + s)
-    total_expr = sum((b.sym(name) for name in error_terms), sympy.Integer(0))
-    b.add(network.total_error, "error", total_expr, " + ".join(f"{{{e}}}" for e in error_terms))
+    b.add(network.total_error, "error", Sum(tuple((name,) for name in error_terms)), " + ".join(f"{{{e}}}" for e in error_terms))
 
     # Backward pass, row by row: deltas layer by layer from the output back.
     contributions: dict[str, list[tuple[str, ...]]] = {p: [] for p in network.parameters}
@@ -179,30 +185,29 @@ def derive(network: Network, rows: int = 1) -> Derivation:
                 out, z = names.post, names.pre
                 if index == count - 1:
                     target = network.targets[j] + s
-                    term = loss.term(b.sym(target), b.sym(out), n)
-                    b.add(names.d_out, section, sympy.diff(term, b.sym(out)),
+                    b.add(names.d_out, section, Apply(loss_derivative_shape(loss.term, n), (target, out)),
                           _per_term(loss.derivative_formula, n).format(t=f"{{{target}}}", out=f"{{{out}}}", n=n),
                           row=r)
                 else:
                     following = network.layers[index + 1]
                     for k, (link, via) in enumerate(names.links):
                         weight = following.weights[k][j]
-                        b.add(link, section, b.sym(weight), f"{{{weight}}}", row=r)
-                        b.add(via, section, b.sym(deltas[k]) * b.sym(link),
+                        b.add(link, section, Sum(((weight,),)), f"{{{weight}}}", row=r)
+                        b.add(via, section, Sum(((deltas[k], link),)),
                               f"{{{deltas[k]}}}*{{{link}}}", factors=(deltas[k], link), row=r)
                     vias = [via for _, via in names.links]
-                    b.add(names.d_out, section, sum((b.sym(p) for p in vias), sympy.Integer(0)),
+                    b.add(names.d_out, section, Sum(tuple((p,) for p in vias)),
                           " + ".join(f"{{{p}}}" for p in vias), row=r)
                 d_out, d_act, delta = names.d_out, names.d_act, names.delta
-                b.add(d_act, section, activation.derivative(b.sym(z), b.sym(out)),
+                b.add(d_act, section, Apply(derivative_shape(activation.derivative), (z, out)),
                       activation.derivative_formula.format(z=f"{{{z}}}", out=f"{{{out}}}"), row=r)
-                b.add(delta, section, b.sym(d_out) * b.sym(d_act),
+                b.add(delta, section, Sum(((d_out, d_act),)),
                       f"{_wrap('{' + d_out + '}')}*{{{d_act}}}", factors=(d_out, d_act), row=r)
                 new_deltas.append(delta)
                 sources = [inputs[i] for i in range(len(layer.weights[j]))] + ([None] if layer.biases else [])
                 parameters = layer.weights[j] + layer.biases[j:j + 1]
                 for source, parameter, local in zip(sources, parameters, names.locals):
-                    b.add(local, section, b.sym(source) if source else sympy.Integer(1),
+                    b.add(local, section, Sum(((source,) if source else (),)),
                           f"{{{source}}}" if source else "1", row=r)
                     contributions[parameter].append((d_out, d_act, local, delta, section))
             deltas = new_deltas
@@ -216,14 +221,14 @@ def derive(network: Network, rows: int = 1) -> Derivation:
         if len(places) == 1:
             d_out, d_act, local, _, _ = places[0]
             factors = (d_out, d_act, local)
-            b.add(name, section, b.sym(d_out) * b.sym(d_act) * b.sym(local),
+            b.add(name, section, Sum((factors,)),
                   "*".join(_wrap("{" + f + "}") for f in factors), factors=factors)
         else:
-            expr = sum((b.sym(delta) * b.sym(local) for _, _, local, delta, _ in places), sympy.Integer(0))
-            b.add(name, section, expr, " + ".join(f"{{{delta}}}*{{{local}}}" for _, _, local, delta, _ in places))
+            b.add(name, section, Sum(tuple((delta, local) for _, _, local, delta, _ in places)),
+                  " + ".join(f"{{{delta}}}*{{{local}}}" for _, _, local, delta, _ in places))
     for parameter in network.parameters:
         grad = gradient(parameter)
         b.add(updated(parameter), "updated parameters",
-              b.sym(parameter) - b.sym(LEARNING_RATE) * b.sym(grad),
+              Apply(UPDATE, (parameter, LEARNING_RATE, grad)),
               f"{{{parameter}}} - {{{LEARNING_RATE}}}*{{{grad}}}")
     return Derivation(network, rows, tuple(b.steps), tuple(given))

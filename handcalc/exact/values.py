@@ -9,11 +9,14 @@ otherwise evaluated to `WORKING_DIGITS` significant digits, far more than the
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Mapping
+from typing import Callable, Mapping
 
 import sympy
+from mpmath.libmp import dps_to_prec
 
-from .derivation import Derivation, symbol
+from .derivation import Derivation
+from .formulas import ARGS, Apply, Sum, symbol
+from .interpreter import Number, add, compile_rule, multiply
 from ..naming import LEARNING_RATE, row_suffix
 from ..model import Case, Network
 
@@ -58,13 +61,47 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
 
 def evaluate(derivation: Derivation, given: Mapping[str, sympy.Expr],
              digits: int = WORKING_DIGITS) -> dict[str, sympy.Expr]:
-    """Return every step's value, given values first, in derivation order."""
-    env: dict[sympy.Symbol, sympy.Expr] = {symbol(k): v for k, v in given.items()}
+    """Return every step's value, given values first, in derivation order.
+
+    Each step is worked out with `interpreter`'s numbers (exact rationals, else
+    `digits`-digit floats rounded after each operation, as SymPy's own arithmetic
+    does); a step they cannot do exactly as SymPy would is left to SymPy.
+    """
+    prec = dps_to_prec(digits)
     values: dict[str, sympy.Expr] = dict(given)
+    working: dict[str, Number] = {name: _working(value, digits) for name, value in given.items()}
+    rules: dict[sympy.Expr, Callable] = {}
+    rationals: dict[Fraction, sympy.Expr] = {}
     for step in derivation.steps:
-        value = step.expr.xreplace(env)
-        if not value.is_Rational:
-            value = sympy.Float(value.evalf(digits), digits)
-        env[symbol(step.name)] = value
+        formula, result = step.formula_of, None
+        if isinstance(formula, Sum):
+            result = add([working[term[0]] if len(term) == 1 else multiply([working[n] for n in term], prec)
+                          for term in formula.terms], prec)
+        elif isinstance(formula, Apply):
+            if formula.rule not in rules:
+                rules[formula.rule] = compile_rule(formula.rule, ARGS, prec)
+            result = rules[formula.rule]([working[name] for name in formula.operands])
+        if result is None:
+            value = formula.expr.xreplace({symbol(name): values[name] for name in formula.names})
+            if not value.is_Rational:
+                value = sympy.Float(value.evalf(digits), digits)
+            working[step.name] = _working(value, digits)
+        elif isinstance(result, Fraction):
+            if result not in rationals:
+                rationals[result] = sympy.Rational(result.numerator, result.denominator)
+            value = rationals[result]
+            working[step.name] = result
+        else:
+            value = sympy.Float._new(result, prec)
+            working[step.name] = result
         values[step.name] = value
     return values
+
+
+def _working(value: sympy.Expr, digits: int) -> Number:
+    """Return a SymPy number as a working number: a Fraction when rational, else an mpf tuple."""
+    if value.is_Rational:
+        return Fraction(int(value.p), int(value.q))
+    if not value.is_Float:
+        value = sympy.Float(value.evalf(digits), digits)
+    return value._mpf_

@@ -109,9 +109,9 @@ def _ordered(steps: list[Step]) -> list[Step]:
     def visit(step: Step) -> None:
         if step.name in shown:
             return
-        for symbol in sorted(step.expr.free_symbols, key=lambda s: step.template.find("{" + s.name + "}")):
-            if symbol.name in by_name:
-                visit(by_name[symbol.name])
+        for name in sorted(step.inputs, key=lambda n: step.template.find("{" + n + "}")):
+            if name in by_name:
+                visit(by_name[name])
         shown[step.name] = step
 
     for step in steps:

@@ -221,17 +221,18 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
                 if not 0 <= value <= 1:
                     reader.problem(f"{key}.targets[{r}][{c}]", f"{BCE} needs targets in [0, 1], "
                                    f"found {raw_targets[r][c]}")
-    texts = {p: t for p, t in parameters.items() if p in network.parameters}
+    names = frozenset(network.parameters)  # once: a membership test per parameter stays linear
+    texts = {p: t for p, t in parameters.items() if p in names}
     overrides = reader.table(spec.get("parameters"), f"{key}.parameters", required=False)
     for pname, value in overrides.items():
         if reader.full:
             break
         texts[pname] = reader.number(value, join_key(f"{key}.parameters", pname))
-        if pname not in network.parameters:
+        if pname not in names:
             reader.problem(join_key(f"{key}.parameters", pname), f"{shown(pname)} is not a parameter of the "
                            f"network{suggest(pname, network.parameters)}")
     init = _read_init(reader, spec["init"], f"{key}.init") if "init" in spec else None
-    values = {p: parse_fraction(t) for p, t in texts.items() if p in network.parameters}
+    values = {p: parse_fraction(t) for p, t in texts.items() if p in names}
     if init is not None and (is_seeded(init) or "replay_seed" in init) and reader.count == before:
         drawn, drawn_texts = draw(network, init)
         values.update({p: v for p, v in drawn.items() if p not in texts})
