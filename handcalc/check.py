@@ -9,6 +9,7 @@ from typing import Callable, Mapping
 
 import sympy
 
+from . import budget
 from .floats.crosscheck import CrossCheck, cross_check, float_notes
 from .exact.derivation import Derivation, derive
 from .model import Case, Claim, Network, WorkedExample
@@ -21,6 +22,9 @@ from .judge.verdicts import VERDICTS, Verdict
 __all__ = ["CaseResult", "Result", "check", "check_case", "validate_claims"]
 
 PROGRESS_THRESHOLD = 2_000_000  # epochs x rows beyond which a terminal gets a progress bar
+DIFFERENCE_COST = 800  # work units (~microseconds) of the two forward passes of one finite difference, per row
+SUGGESTION_COST = 10  # work units (~microseconds) of comparing a name with one known name
+TRAINING_UNITS = 50  # `training_work` units (10-20 ns each) per work unit
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,10 @@ def _train(network: Network, case: Case, claims: tuple[Claim, ...], progress: bo
     from .judge.training import claim_epochs
     from .floats.replay import exact_epochs, exact_replay, replay
 
+    from .read.limits import replay_work
+
     procedure = case.training
+    budget.charge(replay_work(network, case, claims) // TRAINING_UNITS, "the training replay", f"case {case.name}")
     bar = progress_bar(procedure, case) if progress else None
     run = replay(network, case, procedure, claim_epochs(claims, procedure), bar)
     epochs = exact_epochs(network, case, procedure)
@@ -95,7 +102,9 @@ def check_case(example: WorkedExample, case: Case, progress: bool = False) -> Ca
         values = given_inputs(network, case)
         return CaseResult(case, None, values, None, judge_case(claims, network, case, None, values), training)
     derivation = derive(network, len(case.rows))
-    values = evaluate(derivation, given_values(derivation, case))
+    values = evaluate(derivation, given_values(derivation, case), what=f"case {case.name}")
+    budget.charge(DIFFERENCE_COST * len(network.parameters) * len(case.rows), "the finite-difference cross-check",
+                  f"case {case.name}")
     differences, kinks = vectorized.finite_differences(network, case)
     checks = cross_check(values, vectorized.run(network, case), differences, float_notes(derivation, values), kinks)
     verdicts = judge_case(claims, network, case, derivation, values, training)
@@ -166,6 +175,10 @@ def validate_claims(example: WorkedExample) -> None:
 
 
 def check(example: WorkedExample, progress: bool = False) -> Result:
-    """Return the full check of a worked example, every case (`progress`: see `check_case`)."""
-    validate_claims(example)
-    return Result(example, tuple(check_case(example, case, progress) for case in example.cases))
+    """Return the full check of a worked example, every case (`progress`: see `check_case`).
+
+    The work is charged to the running budget (`budget.scope`), or to a new default one.
+    """
+    with budget.scope():
+        validate_claims(example)
+        return Result(example, tuple(check_case(example, case, progress) for case in example.cases))

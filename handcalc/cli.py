@@ -11,6 +11,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from .budget import DEFAULT_MAX_WORK, WorkLimitError, scope as budget_scope
 from .read.reader import InputError
 
 if TYPE_CHECKING:
@@ -27,8 +28,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="handcalc",
         description="Reproduce a neural-network tutorial's worked example exactly and judge every number it states.",
         epilog="handcalc EXAMPLE is the same as handcalc check EXAMPLE. Exit codes: 0 every claim correct "
-               "or rounding, 1 any claim wrong or propagated, 2 bad usage or a bad input file, 3 an internal error "
-               "(a bug in handcalc).",
+               "or rounding, 1 any claim wrong or propagated, 2 bad usage, a bad input file or a run beyond its "
+               "work budget (--max-work), 3 an internal error (a bug in handcalc).",
     )
     parser.add_argument("--list", action="store_true", help="list the shipped worked examples and exit")
     commands = parser.add_subparsers(dest="command")
@@ -44,9 +45,20 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--show", choices=("values", "gradients", "updated"), default="values",
                        help="what the diagram's edges show besides each weight's name (default: values)")
     check.add_argument("--case", metavar="NAME", help="the case the diagram draws (default: the first)")
+    check.add_argument("--max-work", type=_work, default=None, metavar="UNITS",
+                       help=f"the run's work budget, in units of about a microsecond (default: {DEFAULT_MAX_WORK:,}, "
+                       "about 30 seconds); a run that needs more stops with an error naming the stage")
     check.add_argument("--debug", action="store_true", help="show a traceback on errors")
     commands.add_parser("list", help="list the shipped worked examples")
     return parser
+
+
+def _work(text: str) -> int:
+    """Parse --max-work: a positive whole number (underscores and commas allowed)."""
+    cleaned = text.replace("_", "").replace(",", "")
+    if not cleaned.isdigit() or len(cleaned) > 18 or int(cleaned) == 0:
+        raise argparse.ArgumentTypeError("expected a positive whole number of work units, such as 30000000")
+    return int(cleaned)
 
 
 def _list() -> str:
@@ -133,8 +145,9 @@ def main(argv: list[str] | None = None) -> int:
             _parser().print_usage(sys.stderr)
             sys.stderr.write("handcalc: error: name a worked example (handcalc list shows the shipped ones)\n")
             return 2
-        return _check(args)
-    except InputError as error:
+        with budget_scope(args.max_work):
+            return _check(args)
+    except (InputError, WorkLimitError) as error:
         if debug:
             raise
         sys.stderr.write(f"handcalc: error: {error}\n")

@@ -17,6 +17,7 @@ from typing import Iterable
 
 import sympy
 
+from ..budget import charge
 from ..model import Network
 from ..naming import LEARNING_RATE, gradient, in_row, neuron_names, row_suffix, updated
 from .formulas import (UPDATE, Apply, Formula, Sum, Symbolic, activation_shape, derivative_shape, loss_derivative_shape,
@@ -24,6 +25,8 @@ from .formulas import (UPDATE, Apply, Formula, Sum, Symbolic, activation_shape, 
 from .functions import ACTIVATIONS, LOSSES
 
 __all__ = ["Step", "Derivation", "DerivationError", "derive", "symbol"]
+
+STEP_COST = 400  # work units (~microseconds) of building one step
 
 
 class DerivationError(RuntimeError):
@@ -115,6 +118,7 @@ class _Builder:
         if name in self.names:
             raise DerivationError(f"the name {name!r} is used for two different quantities")
         self.names.add(name)
+        charge(STEP_COST, "the derivation", f"a network on {self.rows} row(s)")
         formula = expr if isinstance(expr, (Sum, Apply, Symbolic)) else Symbolic(expr)
         self.steps.append(Step(name, section, formula, template, tuple(factors), row))
         return self.sym(name)

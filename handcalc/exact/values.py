@@ -18,11 +18,13 @@ from .derivation import Derivation
 from .formulas import ARGS, Apply, Sum, symbol
 from .interpreter import Number, add, compile_rule, multiply
 from ..naming import LEARNING_RATE, row_suffix
+from ..budget import charge
 from ..model import Case, Network
 
 __all__ = ["WORKING_DIGITS", "given_inputs", "given_values", "evaluate"]
 
 WORKING_DIGITS = 60
+EVALUATION_COST = 100  # work units (~microseconds) of evaluating one step (more for a step left to SymPy)
 
 
 def _rational(value: Fraction) -> sympy.Rational:
@@ -60,12 +62,13 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
 
 
 def evaluate(derivation: Derivation, given: Mapping[str, sympy.Expr],
-             digits: int = WORKING_DIGITS) -> dict[str, sympy.Expr]:
+             digits: int = WORKING_DIGITS, what: str = "the case") -> dict[str, sympy.Expr]:
     """Return every step's value, given values first, in derivation order.
 
     Each step is worked out with `interpreter`'s numbers (exact rationals, else
     `digits`-digit floats rounded after each operation, as SymPy's own arithmetic
     does); a step they cannot do exactly as SymPy would is left to SymPy.
+    `what` names the case for the work budget.
     """
     prec = dps_to_prec(digits)
     values: dict[str, sympy.Expr] = dict(given)
@@ -73,6 +76,7 @@ def evaluate(derivation: Derivation, given: Mapping[str, sympy.Expr],
     rules: dict[sympy.Expr, Callable] = {}
     rationals: dict[Fraction, sympy.Expr] = {}
     for step in derivation.steps:
+        charge(EVALUATION_COST, "exact evaluation", what)
         formula, result = step.formula_of, None
         if isinstance(formula, Sum):
             result = add([working[term[0]] if len(term) == 1 else multiply([working[n] for n in term], prec)

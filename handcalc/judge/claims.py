@@ -25,7 +25,7 @@ from .undo import written_slips
 from .rounding import computes_quantity, explained_by_rounding, not_computed_text, off_by_one, pairs_by_value
 from .operands import operand_map
 from ..naming import LEARNING_RATE, row_of
-from .slips import given_candidates, expression_candidates, extended_value, find_slips, value_candidates
+from .slips import SlipSearch, expression_candidates, extended_value, find_slips, given_candidates, value_candidates
 from .verdicts import Verdict, truncates_to, within_stated_digits
 from . import arrays
 
@@ -213,7 +213,7 @@ class _Judge:
         if not_computed is not None:
             explanation = not_computed_text(claim.quantity, exact, as_written, *not_computed)
             update = bool(self.derivation) and LEARNING_RATE in self._step_inputs(claim.quantity)
-            slips = written_slips(node, self.values, self._numbers(), self._givens(), exact, update)
+            search = written_slips(node, self.values, self._numbers(), self._givens(), exact, update, claim.id)
         else:
             explanation = f"{what} is {_short(exact, 15)}, not {claim.stated}"
             inherited = self._roots([v for v in operands if v.verdict != "correct"])
@@ -221,13 +221,17 @@ class _Judge:
                 explanation += f"; it also builds on the wrong claim{'s' if len(inherited) > 1 else ''} {', '.join(inherited)}"
             if node is not None and claim.quantity and as_written is not None:
                 explanation += f"; the arithmetic as written gives {_short(as_written)}"
-            slips: tuple[str, ...] = ()
+            search = SlipSearch(())
             if node is not None:
-                slips = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(), claim.stated))
+                search = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(),
+                                                                        claim.stated), claim=claim.id)
             elif claim.quantity and self.derivation:
-                slips = find_slips(claim.stated, self._value_candidates(claim, exact))
+                search = find_slips(claim.stated, self._value_candidates(claim, exact), claim=claim.id)
+        slips = search.slips
         if slips:
             explanation += f"; likely slip: {slips[0]}"
+        elif search.stopped:
+            explanation += f"; {search.stopped}"
         return Verdict(claim, exact, "wrong", explanation, as_written, (), slips)
 
     def _step_inputs(self, quantity: str) -> dict[str, sympy.Expr]:

@@ -25,6 +25,7 @@ from typing import Mapping, Sequence
 
 import sympy
 
+from .. import budget
 from ..expr import expression as ex
 from ..numbers import last_digit_exponent, parse_fraction, parse_rational, to_decimal_text
 from .intervals import contains, describe, enclosure, rounding_interval
@@ -32,6 +33,7 @@ from .verdicts import rounded_text
 
 __all__ = ["explained_by_rounding", "stated_widths", "pairs_by_value", "not_computed_text", "computes_quantity", "off_by_one", "MAX_EXPLAINERS", "MIN_OFF_BY_ONE_DIGITS"]
 
+ENCLOSURE_COST = 40  # work units (~microseconds) per written number of one interval evaluation
 MAX_EXPLAINERS = 12  # written numbers tried one at a time for "which rounding alone explains it"
 MIN_OFF_BY_ONE_DIGITS = 3  # fewer significant digits than this: one unit off is too much to call rounding
 Pairs = Sequence[tuple[ex.Number, str]]
@@ -74,6 +76,8 @@ def explained_by_rounding(quantity: str, stated: str, node: ex.Node, pairs: Pair
     `givens` names the values the file gives (inputs, targets, parameters, eta): copied exactly, they are exact.
     """
     widths = stated_widths(node, pairs, values, givens)
+    cost = ENCLOSURE_COST * (len(widths) + 1)
+    budget.charge(cost, "the rounding check", f"{quantity} = {stated}")
     whole = enclosure(node, values, widths)
     if whole is None or not any(widths) or not contains(whole, exact):
         return None
@@ -83,6 +87,7 @@ def explained_by_rounding(quantity: str, stated: str, node: ex.Node, pairs: Pair
         if widths[index] is None or index >= MAX_EXPLAINERS:
             continue
         only = [width if at == index else None for at, width in enumerate(widths)]
+        budget.charge(cost, "the rounding check", f"{quantity} = {stated}")
         part = enclosure(node, values, only)
         if part is not None and contains(part, exact):
             alone.append(_label(number, paired.get(id(number)), values))

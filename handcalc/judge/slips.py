@@ -8,20 +8,24 @@ Nothing is guessed: when no candidate fits, the answer is empty.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, NamedTuple
 
 import sympy
 
+from .. import budget
 from ..expr import expression as ex
 from ..expr.arithmetic import evaluate
 from .verdicts import within_stated_digits
 from ..naming import LEARNING_RATE
 from ..numbers import infinity_sign, is_infinite_text, is_number_text, last_digit_exponent, round_to_exponent
 
-__all__ = ["find_slips", "given_candidates", "expression_candidates", "value_candidates", "extended_value"]
+__all__ = ["SlipSearch", "find_slips", "given_candidates", "expression_candidates", "value_candidates",
+           "extended_value"]
 
 Candidate = tuple[str, sympy.Expr]
 MAX_SLIPS = 3
+MAX_CANDIDATES = 5_000  # slip candidates tried for one claim
+CANDIDATE_COST = 300  # work units (~microseconds) of building and evaluating one candidate
 
 
 def _matches(stated: str, value: sympy.Expr) -> bool:
@@ -34,17 +38,38 @@ def _matches(stated: str, value: sympy.Expr) -> bool:
     return within_stated_digits(stated, value)
 
 
-def find_slips(stated: str, candidates: Iterator[Candidate]) -> tuple[str, ...]:
-    """Return the descriptions of the candidates that reproduce `stated` (at most a few)."""
+class SlipSearch(NamedTuple):
+    """The slips found for a claim, and a note when the search stopped at its budget."""
+
+    slips: tuple[str, ...]
+    stopped: str | None = None
+
+
+def find_slips(stated: str, candidates: Iterator[Candidate], claim: str = "") -> SlipSearch:
+    """Return the descriptions of the candidates that reproduce `stated` (at most a few).
+
+    Each candidate is paid for from the run's work budget, at most MAX_CANDIDATES
+    per claim; a search that stops early says so, and the verdict stands without
+    the slips it did not try.
+    """
     found: list[str] = []
-    for description, value in candidates:
+    tried = 0
+    while True:
+        if tried >= MAX_CANDIDATES or not budget.afford(CANDIDATE_COST):
+            return SlipSearch(tuple(found), f"slip search for claim {claim!r} stopped at its budget: {tried:,} "
+                                            "candidates tried; the verdict stands without a named slip")
+        try:
+            description, value = next(candidates)
+        except StopIteration:
+            break
+        tried += 1
         if value is None or description in found:
             continue
         if _matches(stated, value):
             found.append(description)
         if len(found) >= MAX_SLIPS:
             break
-    return tuple(found)
+    return SlipSearch(tuple(found))
 
 
 def _digit_variants(text: str, dropped_first: bool = False) -> Iterator[tuple[str, str]]:

@@ -20,7 +20,8 @@ import sympy
 from ..expr import expression as ex
 from .intervals import contains, enclosure
 from .rounding import stated_widths
-from .slips import _digit_variants, _rebuild
+from .. import budget
+from .slips import CANDIDATE_COST, SlipSearch, _digit_variants, _rebuild
 
 __all__ = ["written_slips", "MAX_UNDO_CANDIDATES"]
 
@@ -70,20 +71,25 @@ def _candidates(node: ex.Node, other_numbers: Mapping[str, str], update: bool) -
 
 
 def written_slips(node: ex.Node, values: Mapping[str, sympy.Expr], other_numbers: Mapping[str, str],
-                  givens: Sequence[str], exact: sympy.Expr, update: bool = False) -> tuple[str, ...]:
+                  givens: Sequence[str], exact: sympy.Expr, update: bool = False, claim: str = "") -> SlipSearch:
     """Return the slips whose undoing makes the written expression give `exact` (at most a few).
 
     `update`: the quantity is an updated parameter, so a + at the top is the learning rate's sign.
+    Each candidate is paid for from the run's work budget (`budget.afford`), as `slips.find_slips` does.
     """
     found: list[str] = []
     trees: list[ex.Node] = []
+    cost = CANDIDATE_COST * max(1, len(ex.numbers(node)) // 4)  # one interval pass over the expression
     for tried, (why, tree) in enumerate(_candidates(node, other_numbers, update)):
-        if tried >= MAX_UNDO_CANDIDATES or len(found) >= MAX_NAMED:
+        if len(found) >= MAX_NAMED:
             break
+        if tried >= MAX_UNDO_CANDIDATES or not budget.afford(cost):
+            return SlipSearch(tuple(found), f"slip search for claim {claim!r} stopped at its budget: {tried:,} "
+                                            "candidates tried; the verdict stands without a named slip")
         if why in found or tree in trees:
             continue
         bounds = enclosure(tree, values, stated_widths(tree, (), values, givens))
         if bounds is not None and contains(bounds, exact):
             found.append(why)
             trees.append(tree)
-    return tuple(found)
+    return SlipSearch(tuple(found))

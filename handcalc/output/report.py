@@ -14,6 +14,7 @@ from typing import Any, Mapping, Union
 
 import sympy
 
+from ..budget import charge
 from ..check import CaseResult, Result
 from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
 from ..exact.derivation import Step
@@ -29,6 +30,8 @@ HEADERS = ("quantity", "formula", "numbers substituted", "value", "stated", "ver
 CLAIM_HEADERS = ("claim", "stated", "computed", "verdict", "explanation", "where")
 SUBSTITUTED_DIGITS = 10
 VALUE_DIGITS = 12
+NUMBER_COST = 30  # work units (~microseconds) of writing a number, besides one per digit
+ROW_COST = 1000  # work units of typesetting one step's formula and substitution (HTML and LaTeX take the longest)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ Block = Union[Heading, Paragraph, Table, Equation]
 
 def number_text(value: sympy.Expr, digits: int) -> str:
     """Decimal text; more digits where rounding would make a value look like a whole number it is not."""
+    charge(NUMBER_COST + digits, "printing", "the report's numbers")
     text = to_decimal_text(value, digits)
     while digits < 40 and value.is_Float and sympy.Rational(text) == int(sympy.Rational(text)) \
             and sympy.Rational(text) != value and float(value) != 0:
@@ -137,6 +141,7 @@ def case_tables(case: CaseResult) -> list[Table]:
             steps = _ordered(steps)
         rows = []
         for step in steps:
+            charge(ROW_COST, "the report", f"case {case.case.name}")
             stated = claims.get(step.name, [])
             digits = max([VALUE_DIGITS] + [len(v.claim.stated) for v in stated])
             rows.append(Row(
