@@ -22,9 +22,10 @@ from ..model import ArrayClaim, Case, Claim, CompareClaim, Network, RangeClaim, 
 from .training import TrainingResult, judge_training
 from ..exact.values import given_inputs
 from ..numbers import is_infinite_text, parse_rational
-from .operands import operand_map
-from ..naming import row_of
-from .slips import SlipSearch, expression_candidates, extended_value, find_slips, value_candidates
+from .undo import written_slips
+from .rounding import not_computed_text
+from ..naming import LEARNING_RATE, row_of
+from .slips import SlipSearch, expression_candidates, extended_value, find_slips, given_candidates, value_candidates
 from .rules import judge_value
 from .verdicts import Verdict, short_value
 from . import arrays
@@ -100,11 +101,11 @@ class _Judge:
 
     # -- operands: the numbers written inside an expression ------------------------------
 
-    def judge_operands(self, claim: Claim, node: ex.Node) -> list[Verdict]:
+    def judge_operands(self, claim: Claim, pairs: list[tuple[ex.Number, str]]) -> list[Verdict]:
         """Judge each written number that stands for a quantity, as its own claim."""
         verdicts = []
         given = set(self.derivation.given) if self.derivation else set()
-        for number, quantity in operand_map(claim, node, self.derivation, self.values):
+        for number, quantity in pairs:
             if quantity not in self.values:
                 continue
             exact = self.values[quantity]
@@ -145,27 +146,45 @@ class _Judge:
         """Return the verdict on a stated number (the rules and their order: `handcalc.judge.rules`)."""
         return judge_value(self, claim)
 
-    def _wrong(self, claim: Claim, exact: sympy.Expr, node: ex.Node | None,
-               as_written: sympy.Expr | None, operands: list[Verdict] = ()) -> Verdict:
+    def _wrong(self, claim: Claim, exact: sympy.Expr, node: ex.Node | None, as_written: sympy.Expr | None,
+               operands: list[Verdict] = (), not_computed: tuple[sympy.Expr | None, bool] | None = None) -> Verdict:
+        """A root error, with the likely slip.  `not_computed` is (the value of the expression with exact
+        operands, whether any number was paired with a quantity) when the arithmetic as written gives the
+        stated number but is not the quantity's formula."""
         what = claim.quantity or claim.expression
-        explanation = f"{what} is {short_value(exact, 15)}, not {claim.stated}"
-        inherited = self._roots([v for v in operands if v.verdict != "correct"])
-        if inherited:
-            explanation += f"; it also builds on the wrong claim{'s' if len(inherited) > 1 else ''} {', '.join(inherited)}"
-        if node is not None and claim.quantity and as_written is not None:
-            explanation += f"; the arithmetic as written gives {short_value(as_written)}"
-        search = SlipSearch(())
-        if node is not None:
-            search = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(), claim.stated),
-                                claim=claim.id)
-        elif claim.quantity and self.derivation:
-            search = find_slips(claim.stated, self._value_candidates(claim, exact), claim=claim.id)
+        if not_computed is not None:
+            explanation = not_computed_text(claim.quantity, exact, as_written, *not_computed)
+            update = bool(self.derivation) and LEARNING_RATE in self._step_inputs(claim.quantity)
+            search = written_slips(node, self.values, self._numbers(), self._givens(), exact, update, claim.id)
+        else:
+            explanation = f"{what} is {short_value(exact, 15)}, not {claim.stated}"
+            inherited = self._roots([v for v in operands if v.verdict != "correct"])
+            if inherited:
+                explanation += f"; it also builds on the wrong claim{'s' if len(inherited) > 1 else ''} {', '.join(inherited)}"
+            if node is not None and claim.quantity and as_written is not None:
+                explanation += f"; the arithmetic as written gives {short_value(as_written)}"
+            search = SlipSearch(())
+            if node is not None:
+                search = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(),
+                                                                        claim.stated), claim=claim.id)
+            elif claim.quantity and self.derivation:
+                search = find_slips(claim.stated, self._value_candidates(claim, exact), claim=claim.id)
         slips = search.slips
         if slips:
             explanation += f"; likely slip: {slips[0]}"
         elif search.stopped:
             explanation += f"; {search.stopped}"
         return Verdict(claim, exact, "wrong", explanation, as_written, (), slips)
+
+    def _step_inputs(self, quantity: str) -> dict[str, sympy.Expr]:
+        """The exact values of the quantities a quantity's step is computed from ({} for a given value)."""
+        step = self.derivation.by_name.get(quantity) if self.derivation else None
+        names = sorted(s.name for s in step.expr.free_symbols) if step is not None else []
+        return {name: self.values[name] for name in names if name in self.values}
+
+    def _givens(self) -> tuple[str, ...]:
+        """The names of the values the file gives (inputs, targets, parameters, eta)."""
+        return tuple(self.derivation.given) if self.derivation else tuple(self.given)
 
     def _infinite(self, claim: Claim, exact: sympy.Expr, node: ex.Node | None,
                   as_written: sympy.Expr | None, operands: list[Verdict]) -> Verdict:
@@ -196,7 +215,7 @@ class _Judge:
     def _value_candidates(self, claim: Claim, exact: sympy.Expr):
         step = self.derivation.by_name.get(claim.quantity)
         if step is None:
-            return iter(())
+            return given_candidates(claim.quantity, self.case.texts)
         inputs = {s.name: self.values[s.name] for s in step.expr.free_symbols}
         others = {n: parse_rational(t) for n, t in self.case.texts.items()}
         others.update({q: v for q, (v, _) in self.stated.items()})

@@ -17,6 +17,8 @@ import sympy
 from ..expr import expression as ex
 from ..model import ValueClaim
 from ..numbers import infinity_sign, is_infinite_text
+from .operands import operand_map
+from .rounding import computes_quantity, explained_by_rounding, off_by_one, pairs_by_value
 from .slips import extended_value
 from .verdicts import Verdict, short_value, truncates_to, within_stated_digits
 
@@ -34,6 +36,7 @@ class ValueFacts:
 
     claim: ValueClaim
     node: ex.Node | None  # the expression as written, parsed (None without one)
+    pairs: list[tuple[ex.Number, str]]  # each written number that stands for a quantity, with that quantity
     operands: list[Verdict]  # verdicts on the numbers written inside the expression (already judged)
     as_written: sympy.Expr | None  # the expression's arithmetic on its written numbers
     exact: sympy.Expr | None  # the exact value the claim is about: the quantity's, else the expression's
@@ -96,8 +99,10 @@ def infinite_for_finite(judge: _Judge, f: ValueFacts) -> Verdict | None:
 
 
 # 5. The arithmetic as written gives the stated number: the text computed right from numbers it
-#    wrote.  It inherits their verdict (propagated from a wrong one, rounding from rounded ones);
-#    with every operand correct the expression itself computes something else.  Before the
+#    wrote.  It inherits their verdict (propagated from a wrong one, rounding from rounded ones).
+#    With every operand correct, the written numbers' rounding may explain the difference (rule 1
+#    of `handcalc.judge.rounding`); only when the expression is not the quantity's formula at all is
+#    it wrong for computing something else.  Otherwise the later rules decide.  Before the
 #    truncation rules, because the written arithmetic is the more specific explanation.
 def arithmetic_as_written(judge: _Judge, f: ValueFacts) -> Verdict | None:
     claim = f.claim
@@ -106,9 +111,15 @@ def arithmetic_as_written(judge: _Judge, f: ValueFacts) -> Verdict | None:
     contributors = [v for v in f.operands if v.verdict != "correct"]
     if contributors:
         return judge._inherited(claim, f.exact, contributors, "is right as arithmetic, but it uses", f.as_written)
-    return Verdict(claim, f.exact, "wrong",
-                   f"the arithmetic as written gives {short_value(f.as_written)}, but {claim.quantity} is "
-                   f"{short_value(f.exact)}: the expression does not compute {claim.quantity}", f.as_written)
+    pairs, negated = pairs_by_value(f.node, f.pairs, judge._step_inputs(claim.quantity))
+    why = explained_by_rounding(claim.quantity, claim.stated, f.node, pairs, judge.values, judge._givens(),
+                                f.exact, f.as_written)
+    if why:
+        return Verdict(claim, f.exact, "rounding", why, f.as_written)
+    computes, value = computes_quantity(f.node, pairs, judge.values, f.exact, negated)
+    if not computes:
+        return judge._wrong(claim, f.exact, f.node, f.as_written, f.operands, (value, bool(pairs)))
+    return None
 
 
 # 6. A bare number that is the exact value cut off rather than rounded: the text's rounding habit,
@@ -150,7 +161,16 @@ def truncated_expression(judge: _Judge, f: ValueFacts) -> Verdict | None:
     return None
 
 
-# 9. Nothing explains it: a root error, with the slips that reproduce the stated number.  Last,
+# 9. Off by one in the last digit: an intermediate the text did not print was rounded (rule 3 of
+#    `handcalc.judge.rounding`).  After every rule that names a concrete cause, before calling it wrong.
+def off_by_one_digit(judge: _Judge, f: ValueFacts) -> Verdict | None:
+    off = off_by_one(f.claim.stated, f.exact) if not f.infinite else None
+    if off:
+        return Verdict(f.claim, f.exact, "rounding", f"{f.claim.quantity or f.claim.expression} is {off}", f.as_written)
+    return None
+
+
+# 10. Nothing explains it: a root error, with the slips that reproduce the stated number.  Last,
 #    because it always decides.
 def root_error(judge: _Judge, f: ValueFacts) -> Verdict | None:
     return judge._wrong(f.claim, f.exact, f.node, f.as_written, f.operands)
@@ -158,16 +178,17 @@ def root_error(judge: _Judge, f: ValueFacts) -> Verdict | None:
 
 VALUE_RULES: tuple[Rule, ...] = (not_computed, undefined, rounds_to_stated, infinite_for_finite,
                                  arithmetic_as_written, truncated_quantity, from_texts_numbers,
-                                 truncated_expression, root_error)
+                                 truncated_expression, off_by_one_digit, root_error)
 
 
 def judge_value(judge: _Judge, claim: ValueClaim) -> Verdict:
     """Return the verdict on a stated number: the first of `VALUE_RULES` that decides."""
     node = ex.parse(claim.expression, judge.network.function_table) if claim.expression else None
-    operands = judge.judge_operands(claim, node) if node is not None and claim.quantity else []
+    pairs = operand_map(claim, node, judge.derivation, judge.values) if node is not None and claim.quantity else []
+    operands = judge.judge_operands(claim, pairs)
     as_written = extended_value(node, judge.values) if node is not None else None
     exact = judge.values.get(claim.quantity) if claim.quantity else as_written
-    facts = ValueFacts(claim, node, operands, as_written, exact)
+    facts = ValueFacts(claim, node, pairs, operands, as_written, exact)
     for rule in VALUE_RULES:
         verdict = rule(judge, facts)
         if verdict is not None:
