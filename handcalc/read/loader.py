@@ -306,9 +306,13 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
 
 # --- the file --------------------------------------------------------------------------------
 
-# tomllib takes time quadratic in the parts of a dotted key (a.b.c...): refuse absurd ones first.
-_LONG_KEY = re.compile(r'(?:(?:[A-Za-z0-9_-]+|"[^"\n]*"|\'[^\'\n]*\')[ \t]*\.[ \t]*){%d}'
-                       % limits.MAX_KEY_PARTS)
+# tomllib takes time quadratic in the parts of a dotted key (a.b.c...): refuse absurd ones first.  A key
+# starts a line (after `[` or `[[` for a table header) or follows `{` or `,` in an inline table; only there
+# is one looked for, and every piece is matched possessively, so the check is linear in the file's length
+# (a long run of letters in a comment or a string is read once, never re-tried from each of its letters).
+_KEY_PIECE = r'''(?:[A-Za-z0-9_-]++|"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+')'''
+_LONG_KEY = re.compile(r"(?:^|[{,])[ \t]*+(?:\[\[?+[ \t]*+)?+%s(?:[ \t]*+\.[ \t]*+%s){%d}"
+                       % (_KEY_PIECE, _KEY_PIECE, limits.MAX_KEY_PARTS), re.MULTILINE)
 
 
 def _toml(text: str, path: str) -> dict[str, Any]:
