@@ -137,7 +137,7 @@ def validate_claims(example: WorkedExample) -> None:
     `check` runs it once per example, before any work.
     """
     from .expr import expression as ex
-    from .read.reader import InputError, Problem, suggest
+    from .read.reader import MAX_PROBLEMS, InputError, Names, Problem, suggest
     from .read.loader import claim_line
 
     problems = []
@@ -149,13 +149,14 @@ def validate_claims(example: WorkedExample) -> None:
             known |= set(derivation.given) | set(derivation.by_name)
         else:
             known |= set(network.parameters) | set(case.parameters)
+        known = Names(known)
         for index, claim in enumerate(example.claims):
             if claim.case != case.name:
                 continue
             if claim.quantity and claim.quantity not in known:
                 problems.append(Problem(str(example.path), f"claims[{index}].quantity",
                                         f"no quantity named {claim.quantity!r} in case {case.name}"
-                                        f"{suggest(claim.quantity, sorted(known))}", claim_line(example.path, index)))
+                                        f"{suggest(claim.quantity, known)}", claim_line(example.path, index)))
             for field in ("expression", "right"):
                 text = getattr(claim, field)
                 if not text:
@@ -169,7 +170,9 @@ def validate_claims(example: WorkedExample) -> None:
                 if unknown:
                     problems.append(Problem(str(example.path), f"claims[{index}].{field}",
                                             f"no quantity named {unknown[0]!r} in case {case.name}"
-                                            f"{suggest(unknown[0], sorted(known))}", claim_line(example.path, index)))
+                                            f"{suggest(unknown[0], known)}", claim_line(example.path, index)))
+            if len(problems) >= MAX_PROBLEMS:
+                raise InputError(problems)
     if problems:
         raise InputError(problems)
 

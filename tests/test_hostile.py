@@ -68,3 +68,28 @@ def test_a_wrong_expression_claim_among_2000_parameters_is_judged_quickly() -> N
     (verdict,) = [v for v in result.verdicts if v.claim.id == "p"]
     assert verdict.verdict == "wrong" and verdict.computed == Fraction(47, 1000)
     assert verdict.slips  # some slip reproduces 0.0047 (the last digit of 0.047 lost)
+
+
+def test_a_thousand_unknown_names_among_30000_are_reported_quickly_with_suggestions() -> None:
+    # (100,000 names and 1,000 such claims once took 15 minutes: a did-you-mean over every name, for every claim)
+    import pytest
+
+    from handcalc.read.reader import InputError
+
+    claims = "".join(f'[[claims]]\nquantity = "x{i % 100 + 1}_r{i + 1}x"\nstated = "0.5"\n' for i in range(1_000))
+    with deadline(30), pytest.raises(InputError) as error:
+        load_text(_inputs_only(300, 100, claims))
+    lines = str(error.value).splitlines()
+    assert len(lines) == 51 and lines[-1].endswith("... and 950 more problems")
+    assert lines[0].endswith("no quantity named 'x1_r1x' in case c1 (did you mean 'x1_r1'?)")
+    assert lines[49].endswith("no quantity named 'x50_r50x' in case c1 (did you mean 'x50_r50'?)")
+
+
+def test_names_near_picks_the_names_that_share_the_rarest_letter_pairs() -> None:
+    from handcalc.read.reader import Names, suggest
+
+    names = Names([f"x{i}_r{j}" for i in range(1, 101) for j in range(1, 101)] + ["out_h1", "out_h2"])
+    assert suggest("out_hx1", names) == " (did you mean 'out_h1'?)"
+    assert suggest("x7_r99", names) == " (did you mean 'x7_r99'?)"  # itself: present
+    assert len(names.near("x7_r9")) <= Names.POOL
+    assert suggest("zzzz", names) == ""

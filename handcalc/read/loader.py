@@ -19,7 +19,7 @@ from typing import Any
 
 from . import limits
 from .claimspec import declared_names, name_clashes, read_claims, text_line
-from .reader import IDENTIFIER, InputError, KeyLines, Problem, Reader, join_key, kind_of, shown, suggest
+from .reader import IDENTIFIER, InputError, KeyLines, Names, Problem, Reader, join_key, kind_of, shown, suggest
 from ..model import Case, Layer, Network, WorkedExample
 from .. import naming
 from ..naming import LEARNING_RATE, quantity_names
@@ -293,8 +293,8 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
             known.update(case_network.parameters)
         quantities = None
         if case is not None and case_network is not None:
-            quantities = {q for q, _ in quantity_names(case_network, len(case.rows), case.has_parameters and
-                                                       bool(case.targets))}
+            quantities = Names(q for q, _ in quantity_names(case_network, len(case.rows), case.has_parameters and
+                                                            bool(case.targets)))
             cases.append(case)
         named.setdefault(name, (case_network, quantities, index))
     for pname in parameters:
