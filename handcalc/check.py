@@ -12,9 +12,8 @@ import sympy
 from . import budget
 from .floats.crosscheck import CrossCheck, cross_check, float_notes
 from .exact.derivation import Derivation, derive
-from .model import Case, Claim, Network, WorkedExample
+from .model import Case, Claim, Network, Procedure, WorkedExample
 from .judge.training import TrainingResult
-from .floats.replay import Procedure
 from .exact.values import evaluate, given_inputs, given_values
 from .judge.claims import judge_case
 from .judge.verdicts import VERDICTS, Verdict

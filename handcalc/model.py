@@ -13,7 +13,17 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-__all__ = ["Layer", "Network", "Case", "Claim", "WorkedExample"]
+from .functions import LOSSES
+
+__all__ = ["Layer", "Network", "Procedure", "Case", "Claim", "WorkedExample", "MODES", "HIDDEN_DELTAS", "FORWARD",
+           "MONITORS", "OUTPUTS"]
+
+MODES = ("batch", "online")
+HIDDEN_DELTAS = ("before_update", "after_update")
+FORWARD = ("every_update", "every_epoch", "once")
+MONITORS = tuple(LOSSES)  # a run may print any loss of the table (only some can drive updates)
+OUTPUTS = ("final_weights", "last_forward")
+
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,22 @@ class Network:
 
 
 @dataclass(frozen=True)
+class Procedure:
+    """How a tutorial trains (a [cases.training] table): every option that changes the numbers."""
+
+    epochs: int
+    mode: str = "batch"
+    gradient_loss: str | None = None  # the loss whose gradient drives updates (default: the network's)
+    update_biases: bool = True
+    hidden_deltas: str = "before_update"
+    forward: str = "every_update"
+    monitor: str | None = None  # the loss the tutorial prints (default: the network's)
+    report_every: int = 0  # 0: about ten points over the run
+    outputs: str = "final_weights"  # outputs after training: from the final weights, or the loop's last forward pass
+    predict: tuple[tuple[Fraction, ...], ...] = ()  # new inputs, already scaled as the training inputs were
+
+
+@dataclass(frozen=True)
 class Case:
     """One set of inputs, targets, learning rate and parameter values, all exact.
 
@@ -83,7 +109,7 @@ class Case:
     title: str = ""
     init: Mapping[str, Any] | None = None  # how the tutorial's code draws the weights, when it does
     network: Network | None = None  # this case's own network, when it differs from the example's
-    training: Any = None  # a `training.Procedure` when the text describes a training run on this case
+    training: Procedure | None = None  # the training run the text describes on this case, if any
 
     @property
     def reproducible(self) -> bool:

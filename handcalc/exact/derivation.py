@@ -20,9 +20,9 @@ import sympy
 from ..budget import charge
 from ..model import Network
 from ..naming import LEARNING_RATE, gradient, in_row, neuron_names, row_suffix, updated
+from ..functions import activation as activation_named, loss as loss_named
 from .formulas import (UPDATE, Apply, Formula, Sum, Symbolic, activation_shape, derivative_shape, loss_derivative_shape,
                        loss_shape, symbol)
-from .functions import ACTIVATIONS, LOSSES
 
 __all__ = ["Step", "Derivation", "DerivationError", "derive", "symbol"]
 
@@ -139,7 +139,7 @@ def _layer_label(index: int, count: int) -> str:
 def derive(network: Network, rows: int = 1) -> Derivation:
     """Return the symbolic derivation of `network` on `rows` input rows (cached: networks are frozen)."""
     b = _Builder(network, rows)
-    loss = LOSSES[network.loss]
+    loss = loss_named(network.loss)
     count = len(network.layers)
     outputs = network.layers[-1]
     n = len(outputs.pre) * rows  # terms averaged over, for the mean losses
@@ -155,7 +155,7 @@ def derive(network: Network, rows: int = 1) -> Derivation:
         inputs = [f"{x}{s}" for x in network.inputs]
         for index, layer in enumerate(network.layers):
             section = f"forward pass, {_layer_label(index, count)}"
-            activation = ACTIVATIONS[layer.activation]
+            activation = activation_named(layer.activation)
             for j, (pre, post) in enumerate(zip(layer.pre, layer.post)):
                 terms = [(inputs[i], weight) for i, weight in enumerate(layer.weights[j])]
                 template = " + ".join(f"{{{x}}}*{{{w}}}" for x, w in terms)
@@ -180,7 +180,7 @@ def derive(network: Network, rows: int = 1) -> Derivation:
         for index in range(count - 1, -1, -1):
             layer = network.layers[index]
             section = f"backward pass, {_layer_label(index, count)}"
-            activation = ACTIVATIONS[layer.activation]
+            activation = activation_named(layer.activation)
             inputs = ([f"{x}{s}" for x in network.inputs] if index == 0
                       else [f"{post}{s}" for post in network.layers[index - 1].post])
             new_deltas = []

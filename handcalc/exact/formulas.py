@@ -8,7 +8,7 @@ expression is built on first use (the report, a claim's recomputation,
 
 - `Sum`: a sum of products of names, x1*w1 + x2*w2 + b1 (a product of no
   names is 1, a sum of one product is that product);
-- `Apply`: one of the rules of `functions.py` (an activation, its derivative,
+- `Apply`: one of the rules of `handcalc.functions` (an activation, its derivative,
   a loss term, its derivative, the update p - eta*dE/dp) applied to names.
   The rule is a SymPy expression in placeholder symbols, built once per rule
   (`shape`): the loss derivative is differentiated once, not per output;

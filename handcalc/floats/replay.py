@@ -18,35 +18,14 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ..model import Case, Network
+from ..functions import UnknownFunction, activation, loss
+from ..model import Case, Network, Procedure
 
-__all__ = ["Procedure", "Replay", "MONITORS", "replay", "exact_replay", "EXACT_BUDGET"]
+__all__ = ["Replay", "replay", "exact_replay", "exact_epochs", "EXACT_BUDGET"]
 
-MODES = ("batch", "online")
-HIDDEN_DELTAS = ("before_update", "after_update")
-FORWARD = ("every_update", "every_epoch", "once")
-MONITORS = ("half_squared_error", "squared_error", "mean_squared_error", "binary_cross_entropy",
-            "mean_absolute_error")
-OUTPUTS = ("final_weights", "last_forward")
 EXACT_DIGITS = 40
 CURVE_POINTS = 200
 EXACT_BUDGET = 800  # epochs x rows x parameters the 40-digit replay may spend on one run
-
-
-@dataclass(frozen=True)
-class Procedure:
-    """How a tutorial trains: every option that changes the numbers."""
-
-    epochs: int
-    mode: str = "batch"
-    gradient_loss: str | None = None  # the loss whose gradient drives updates (default: the network's)
-    update_biases: bool = True
-    hidden_deltas: str = "before_update"
-    forward: str = "every_update"
-    monitor: str | None = None  # the loss the tutorial prints (default: the network's)
-    report_every: int = 0  # 0: about ten points over the run
-    outputs: str = "final_weights"  # outputs after training: from the final weights, or the loop's last forward pass
-    predict: tuple[tuple[Fraction, ...], ...] = ()  # new inputs, already scaled as the training inputs were
 
 
 @dataclass(frozen=True)
@@ -82,50 +61,24 @@ class _Ops:
         return np.array([[self.number(v) for v in row] for row in rows], dtype=object if self.exact else np.float64)
 
     def activate(self, name: str, z: np.ndarray) -> np.ndarray:
-        if name == "sigmoid":
-            # In float64, 1/(1 + e^-z) is accurate to a few ulps everywhere; where e^-z
-            # overflows (z < -709) the result is the correct limit 0 (overflow warnings off).
-            return 1 / (1 + self.exp(-z))
-        if name == "tanh":
-            return self.tanh(z)
-        if name == "relu":
-            return np.where(z > 0, z, z * 0)
-        return z
+        return activation(name).on_array(z, self)
 
     @staticmethod
     def derivative(name: str, z: np.ndarray, out: np.ndarray) -> np.ndarray:
-        if name == "sigmoid":
-            return out * (1 - out)
-        if name == "tanh":
-            return 1 - out * out
-        if name == "relu":
-            return np.where(z > 0, z * 0 + 1, z * 0)
-        return z * 0 + 1
+        return activation(name).derivative_on_array(z, out)
 
     def loss(self, name: str, out: np.ndarray, t: np.ndarray) -> Any:
-        n = t.size
-        if name == "half_squared_error":
-            return ((t - out) ** 2).sum() / 2
-        if name == "squared_error":
-            return ((t - out) ** 2).sum()
-        if name == "mean_squared_error":
-            return ((t - out) ** 2).sum() / n
-        if name == "mean_absolute_error":
-            return abs(t - out).sum() / n
-        return -(t * self.log(out) + (1 - t) * self.log(1 - out)).sum() / n
+        return loss(name).on_array(out, t, t.size, self)
 
     @staticmethod
     def loss_gradient(name: str, out: np.ndarray, t: np.ndarray, n: int, sigmoid_output: bool) -> tuple[np.ndarray, bool]:
-        """dE/dout, or dE/dz directly (second item True) for cross-entropy on a sigmoid."""
-        if name == "half_squared_error":
-            return out - t, False
-        if name == "squared_error":
-            return 2 * (out - t), False
-        if name == "mean_squared_error":
-            return 2 * (out - t) / n, False
-        if sigmoid_output:
-            return (out - t) / n, True
-        return -(t / out - (1 - t) / (1 - out)) / n, False
+        """dE/dout, or dE/dz directly (second item True) where the loss has a shortcut on a sigmoid output."""
+        entry = loss(name)
+        if sigmoid_output and entry.sigmoid_delta is not None:
+            return entry.sigmoid_delta(out, t, n), True
+        if entry.gradient_on_array is None:
+            raise UnknownFunction(f"the loss {name!r} is only monitored: it has no gradient to train with")
+        return entry.gradient_on_array(out, t, n), False
 
 
 def _parameters(network: Network, case: Case, ops: _Ops) -> tuple[list[np.ndarray], list[np.ndarray]]:

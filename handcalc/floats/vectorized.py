@@ -2,7 +2,7 @@
 
 One of the two cross-checks of the exact symbolic values, so it is written
 independently of the SymPy layer: the activations and losses are re-implemented
-here in NumPy (following the conventions of `handcalc.exact.functions`, never calling
+here in NumPy (following the conventions of `handcalc.functions`, never calling
 it), and the whole batch goes through each layer as one matrix product.
 
 Conventions: layer l has W of shape (size_l, fan_in) with `layer.weights[j][i]`

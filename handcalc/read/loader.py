@@ -20,14 +20,13 @@ from typing import Any
 from . import limits
 from .claimspec import declared_names, name_clashes, read_claims, text_line
 from .reader import IDENTIFIER, InputError, KeyLines, Names, Problem, Reader, join_key, kind_of, shown, suggest
-from ..model import Case, Layer, Network, WorkedExample
+from ..model import FORWARD, HIDDEN_DELTAS, MODES, MONITORS, OUTPUTS, Case, Layer, Network, Procedure, WorkedExample
 from .. import naming
 from ..naming import LEARNING_RATE, quantity_names
-from ..exact.functions import ACTIVATIONS, BIAS_MODES, LOSSES
+from ..functions import ACTIVATIONS, BIAS_MODES, LOSSES, network_losses, unit_interval_activations
 from .notation import read_function_names
 from .initial import INIT_METHODS, LAYOUTS, draw, is_seeded
 from ..numbers import exact_rows, is_number_text, parse_fraction, to_decimal_text
-from ..floats.replay import FORWARD, HIDDEN_DELTAS, MODES, MONITORS, OUTPUTS, Procedure
 
 __all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER"]
 
@@ -41,10 +40,18 @@ CASE_KEYS = ("name", "title", "inputs", "targets", "learning_rate", "input_scale
 INIT_KEYS = ("method", "seed", "replay_seed", "layout")
 TRAINING_KEYS = ("epochs", "mode", "gradient", "update_biases", "hidden_deltas", "forward", "monitor",
                  "report_every", "outputs", "predict")
-BCE = "binary_cross_entropy"
 
 
 # --- the network ---------------------------------------------------------------------------
+
+def _unit_outputs(reader: Reader, loss: Any, output_activation: str, key: str) -> None:
+    """Record a loss that needs outputs in (0, 1) on an output layer whose activation does not give them."""
+    if loss not in LOSSES or not LOSSES[loss].needs_unit_interval or output_activation not in ACTIVATIONS \
+            or ACTIVATIONS[output_activation].unit_interval:
+        return
+    reader.problem(key, f"{loss} needs outputs in (0, 1): the output layer's activation must be "
+                   f"{' or '.join(unit_interval_activations())}, found {output_activation}")
+
 
 def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None, dict[str, str]]:
     """Return the network a [network] table describes (None when it cannot be built) and each name's key path."""
@@ -65,7 +72,7 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
     activation = reader.choice(data.get("activation", "sigmoid"), f"{prefix}.activation", ACTIVATIONS,
                                "activation") or "sigmoid"
     bias_mode = reader.choice(data.get("bias", "shared"), f"{prefix}.bias", BIAS_MODES, "bias mode") or "none"
-    loss = reader.choice(data.get("loss", "half_squared_error"), f"{prefix}.loss", LOSSES,
+    loss = reader.choice(data.get("loss", "half_squared_error"), f"{prefix}.loss", network_losses(),
                          "loss") or "half_squared_error"
     specs = data.get("layers", [{} for _ in sizes[1:]])
     if not isinstance(specs, list) or len(specs) != len(sizes) - 1:
@@ -111,9 +118,8 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
     errors = names(data, "errors", naming.default_errors(outputs), prefix, outputs)
     total = reader.identifier(data.get("total_error", naming.TOTAL_ERROR), f"{prefix}.total_error")
     declared.append((total, f"{prefix}.total_error", False, "total_error" in data))
-    if loss == BCE and len(layers) == len(sizes) - 1 and layers[-1].activation != "sigmoid":
-        reader.problem(f"{prefix}.loss", f"{BCE} needs outputs in (0, 1): the output layer's activation must be "
-                       f"sigmoid, found {layers[-1].activation}")
+    if len(layers) == len(sizes) - 1:
+        _unit_outputs(reader, loss, layers[-1].activation, f"{prefix}.loss")
     if len(layers) != len(sizes) - 1 or len(inputs) != sizes[0] or len(targets) != outputs or len(errors) != outputs:
         return None, {}
     functions = read_function_names(reader, data.get("function_names"), layers, prefix)
@@ -153,15 +159,13 @@ def _read_training(reader: Reader, raw: Any, key: str, divisors: list[Fraction] 
     spec = reader.table(raw, key, known=TRAINING_KEYS)
     epochs = reader.whole(spec.get("epochs"), f"{key}.epochs", 1, limits.MAX_EPOCHS, "a number of epochs")
     choices = {"mode": MODES, "hidden_deltas": HIDDEN_DELTAS, "forward": FORWARD, "outputs": OUTPUTS,
-               "gradient": tuple(LOSSES), "monitor": MONITORS}
+               "gradient": network_losses(), "monitor": MONITORS}
     options: dict[str, Any] = {}
     for name, allowed in choices.items():
         if name in spec and reader.choice(spec[name], f"{key}.{name}", allowed, name.replace("_", " ")):
             options["gradient_loss" if name == "gradient" else name] = spec[name]
     for name in ("gradient", "monitor"):
-        if spec.get(name) == BCE and network.layers[-1].activation != "sigmoid":
-            reader.problem(f"{key}.{name}", f"{BCE} needs outputs in (0, 1): the output layer's activation "
-                           f"must be sigmoid, found {network.layers[-1].activation}")
+        _unit_outputs(reader, spec.get(name), network.layers[-1].activation, f"{key}.{name}")
     if "update_biases" in spec:
         options["update_biases"] = reader.flag(spec, "update_biases", key, True)
     every = reader.whole(spec.get("report_every", 0), f"{key}.report_every", 0, limits.MAX_EPOCHS,
@@ -215,11 +219,11 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
     if parse_fraction(rate) <= 0 and reader.count == counted:
         reader.problem(f"{key}.learning_rate", f"expected a positive number, found {rate}")
     losses = {network.loss} | ({training.gradient_loss, training.monitor} if training else set())
-    if BCE in losses:
+    for loss_name in sorted(n for n in losses if n in LOSSES and LOSSES[n].needs_unit_interval):
         for r, row in enumerate(targets):
             for c, value in enumerate(row):
                 if not 0 <= value <= 1:
-                    reader.problem(f"{key}.targets[{r}][{c}]", f"{BCE} needs targets in [0, 1], "
+                    reader.problem(f"{key}.targets[{r}][{c}]", f"{loss_name} needs targets in [0, 1], "
                                    f"found {raw_targets[r][c]}")
     names = frozenset(network.parameters)  # once: a membership test per parameter stays linear
     texts = {p: t for p, t in parameters.items() if p in names}
