@@ -240,3 +240,15 @@ def test_statements_found_in_a_line(line, expected) -> None:
 
     found = find(line, {"x1", "x2", "w1", "w2"})
     assert [([m.expression for m in f.members], f.stated) for f in found] == expected
+
+
+def test_readme_scan_excerpt_is_real_output(capsys, monkeypatch) -> None:
+    import re
+
+    monkeypatch.chdir(Path(__file__).parent.parent)  # the README names the text by its path in the repository
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Checking a tutorial's own text"):]
+    excerpt = re.findall(r"```\n(.*?)```", section, re.S)[0]
+    main(["scan", "tests/data/texts/forward_wrong.md"])
+    out = capsys.readouterr().out
+    assert [line for line in excerpt.splitlines() if line.strip() and line not in out] == []

@@ -204,7 +204,7 @@ class Judge:
             explanation += f"; the arithmetic as written gives {_short(as_written)}"
         line = int(claim.where.split(":")[0].removeprefix("line "))
         search = SlipSearch(())
-        for reach in (3, 30, 10**9):  # numbers on the lines nearest first: a slip takes what is at hand
+        for reach in (3, 30):  # numbers on the lines nearest first: a slip takes what is at hand
             nearby = self._nearby(line, reach)
             search = find_slips(found.stated, expression_candidates(last.node, written_env, nearby, found.stated),
                                 claim=claim.id)
@@ -217,7 +217,7 @@ class Judge:
             explanation += f"; {search.stopped}"
         return Verdict(claim, exact, "wrong", explanation, as_written, (), slips)
 
-    def _nearby(self, line: int, reach: int, most: int = 40) -> dict[str, str]:
+    def _nearby(self, line: int, reach: int, most: int = 24) -> dict[str, str]:
         """Numbers written within `reach` lines of a line, nearest first: what a slip could have taken."""
         found: dict[str, str] = {}
         for number_line in sorted(self.numbers, key=lambda n: abs(n - line)):

@@ -28,7 +28,7 @@ _EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
                ".htm": "html", ".xhtml": "html"}
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _COMMENT = re.compile(r"(?:^|\s)(?:#|//)(.*)$")
-_AFTER_RELATION = r"(?:=|≈|≃|→|&asymp;|&#8776;|&rarr;|\\approx|\\to)(?:\s|<[^>]*>|&nbsp;|[*_`$])*"
+_AFTER_RELATION_END = re.compile(r"(?:=|≈|≃|→|&asymp;|&#8776;|&rarr;|\\approx|\\to)(?:\s|<[^>]*>|&nbsp;|[*_`$-]|\u2212)*$")
 _SKIPPED_TAGS = {"script", "style", "head", "template", "noscript", "svg", "math", "iframe", "object"}
 _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "br",
                "table", "section", "article", "blockquote", "dd", "dt", "figcaption", "header", "footer",
@@ -208,11 +208,31 @@ class Locator:
         begin = self.cursor
         if line is not None and line - 1 < len(self.starts):
             begin = max(begin, self.starts[line - 1])
-        number = re.escape(stated.lstrip("+")).replace("\\-", "[-\u2212\u2013]\\s?")
-        match = re.compile(_AFTER_RELATION + "(" + number + r")(?![\d])").search(self.source, begin) or \
-            re.compile(r"(?<![\w.])(" + number + r")(?![\d])").search(self.source, begin)
-        if match is None:
+        found = self._number(stated.lstrip("+-\u2212"), begin)
+        if found is None:
             return (*self.position(begin), -1, -1) if line is not None else (0, 0, -1, -1)
-        head = self.source.rfind(first, begin, match.start(1)) if first else -1
-        self.cursor = match.end(1)
-        return (*self.position(head if head >= 0 else match.start(1)), match.start(1), match.end(1))
+        start, end = found
+        if stated.startswith("-") and start > 0 and self.source[start - 1] in "-\u2212\u2013":
+            start -= 1
+        head = self.source.rfind(first, begin, start) if first else -1
+        self.cursor = end
+        return (*self.position(head if head >= 0 else start), start, end)
+
+    def _number(self, digits: str, begin: int, tries: int = 50) -> tuple[int, int] | None:
+        """The next place from `begin` where `digits` stands as a whole number: after a relation sign if
+        one of the next few such places is, else the first."""
+        first = None
+        position = begin
+        for _ in range(tries):
+            position = self.source.find(digits, position)
+            if position < 0:
+                break
+            end = position + len(digits)
+            before = self.source[position - 1: position] if position else ""
+            after = self.source[end: end + 1]
+            if not (before.isalnum() or before == ".") and not after.isdigit():
+                if _AFTER_RELATION_END.search(self.source[max(0, position - 40): position]):
+                    return position, end
+                first = first or (position, end)
+            position = end
+        return first
