@@ -136,15 +136,20 @@ def _layer_label(index: int, count: int) -> str:
 
 
 @lru_cache(maxsize=32)
-def derive(network: Network, rows: int = 1) -> Derivation:
-    """Return the symbolic derivation of `network` on `rows` input rows (cached: networks are frozen)."""
+def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
+    """Return the symbolic derivation of `network` on `rows` input rows (cached: networks are frozen).
+
+    Without `targets` (a case worked forward only) it stops after the forward
+    pass: there is no loss, so no gradient and no update.
+    """
     b = _Builder(network, rows)
     loss = loss_named(network.loss)
     count = len(network.layers)
     outputs = network.layers[-1]
     n = len(outputs.pre) * rows  # terms averaged over, for the mean losses
     given = [in_row(x, r, rows) for r in range(rows) for x in network.inputs]
-    given += [in_row(t, r, rows) for r in range(rows) for t in network.targets]
+    if targets:
+        given += [in_row(t, r, rows) for r in range(rows) for t in network.targets]
     given += list(network.parameters) + [LEARNING_RATE]
     b.names.update(given)
 
@@ -166,10 +171,14 @@ def derive(network: Network, rows: int = 1) -> Derivation:
                 b.add(post + s, section, Apply(activation_shape(activation.function), (pre + s,)),
                       activation.formula.format(z=f"{{{pre}{s}}}"), row=r)
             inputs = [f"{post}{s}" for post in layer.post]
+        if not targets:
+            continue
         for k, (error, target, out) in enumerate(zip(network.errors, network.targets, outputs.post)):
             b.add(error + s, "error", Apply(loss_shape(loss.term, n), (target + s, out + s)),
                   _per_term(loss.formula, n).format(t=f"{{{target}{s}}}", out=f"{{{out}{s}}}", n=n), row=r)
             error_terms.append(error + s)
+    if not targets:
+        return Derivation(network, rows, tuple(b.steps), tuple(given))
     b.add(network.total_error, "error", Sum(tuple((name,) for name in error_terms)), " + ".join(f"{{{e}}}" for e in error_terms))
 
     # Backward pass, row by row: deltas layer by layer from the output back.
