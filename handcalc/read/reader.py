@@ -86,13 +86,16 @@ class Names(frozenset):
     """A set of names with an index of their letter pairs, built on the first did-you-mean look-up.
 
     A look-up counts, over the names holding the look-up's RAREST letter pairs
-    (each list cut at POSTING names), how many of those pairs each name shares,
-    and compares the POOL best in full: its time does not grow with the set.
+    (a pair held by more than POSTING names is left out), how many of those
+    pairs each name shares;
+    of the WIDE best, the POOL sharing the most letters are compared in full.
+    Its time does not grow with the set.
     """
 
     POOL = 200  # names a look-up compares in full (difflib)
     RAREST = 6  # letter pairs of the looked-up name whose names are counted
-    POSTING = 20_000  # names counted for one letter pair
+    POSTING = 20_000  # names holding a letter pair beyond which it is too common to count
+    WIDE = 5_000  # names sharing the most pairs, ranked by the letters they share before the full comparison
 
     @cached_property
     def _pairs(self) -> dict[str, list[str]]:
@@ -108,11 +111,18 @@ class Names(frozenset):
             return sorted(self)
         pairs = {value[i:i + 2] for i in range(len(value) - 1)}
         postings = sorted((self._pairs[pair] for pair in pairs if pair in self._pairs), key=len)[:self.RAREST]
+        informative = [names for names in postings if len(names) <= self.POSTING]  # a common pair tells little
         shared: Counter[str] = Counter()
-        for names in postings:
-            shared.update(names[:self.POSTING])
-        best = sorted(shared.items(), key=lambda item: (-item[1], abs(len(item[0]) - len(value))))
-        return [name for name, _ in best[:self.POOL]]
+        for names in informative or [postings[0][:self.POSTING]] if postings else []:
+            shared.update(names)
+        matcher = difflib.SequenceMatcher(None, "", value)  # quick_ratio: the letters shared, in any order
+
+        def closeness(name: str) -> float:
+            matcher.set_seq1(name)
+            return matcher.quick_ratio()
+
+        wide = [name for name, _ in shared.most_common(self.WIDE)]
+        return sorted(wide, key=closeness, reverse=True)[:self.POOL]
 
 
 def join_key(key: str, name: str | int) -> str:
