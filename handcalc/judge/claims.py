@@ -29,6 +29,7 @@ from .slips import SlipSearch, expression_candidates, extended_value, find_slips
 from .rules import judge_value
 from .verdicts import Verdict, short_value
 from . import arrays
+from .nearby import RECENT, NearbyNumbers
 
 __all__ = ["judge_case"]
 
@@ -46,6 +47,13 @@ class _Judge:
         self.case = case
         self.stated: dict[str, tuple[sympy.Expr, Verdict]] = {}  # quantity -> text's latest number for it
         self.verdicts: list[Verdict] = []
+        self._nearby: NearbyNumbers | None = None  # built on the first slip search
+
+    @property
+    def nearby(self) -> NearbyNumbers:
+        if self._nearby is None:
+            self._nearby = NearbyNumbers(self.case.texts, self.case.name)
+        return self._nearby
 
     # -- recomputing from the text's own numbers ---------------------------------------
 
@@ -155,7 +163,8 @@ class _Judge:
         if not_computed is not None:
             explanation = not_computed_text(claim.quantity, exact, as_written, *not_computed)
             update = bool(self.derivation) and LEARNING_RATE in self._step_inputs(claim.quantity)
-            search = written_slips(node, self.values, self._numbers(), self._givens(), exact, update, claim.id)
+            search = written_slips(node, self.values, self._numbers(claim, node), self._givens(), exact, update,
+                                   claim.id)
         else:
             explanation = f"{what} is {short_value(exact, 15)}, not {claim.stated}"
             inherited = self._roots([v for v in operands if v.verdict != "correct"])
@@ -165,7 +174,7 @@ class _Judge:
                 explanation += f"; the arithmetic as written gives {short_value(as_written)}"
             search = SlipSearch(())
             if node is not None:
-                search = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(),
+                search = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(claim, node),
                                                                         claim.stated), claim=claim.id)
             elif claim.quantity and self.derivation:
                 search = find_slips(claim.stated, self._value_candidates(claim, exact), claim=claim.id)
@@ -202,23 +211,37 @@ class _Judge:
             explanation += f"; likely slip: {slips[0]}"
         return Verdict(claim, exact, "wrong", explanation, as_written, (), tuple(slips))
 
-    def _numbers(self) -> dict[str, str]:
-        """Other numbers of the example a slip could have taken, each with where it comes from."""
+    def _numbers(self, claim: Claim, node: ex.Node) -> dict[str, str]:
+        """Numbers a slip in the claim's expression could have taken, each with where it comes from."""
+        used = set(ex.names(node)) | ({claim.quantity} if claim.quantity else set())
+        step = self.derivation.by_name.get(claim.quantity) if self.derivation and claim.quantity else None
+        if step is not None:
+            used |= {s.name for s in step.expr.free_symbols}
         numbers: dict[str, str] = {}
-        for name, text in self.case.texts.items():
+        for name, text in self.nearby.around(used, [n.text for n in ex.numbers(node)]).items():
             numbers.setdefault(text, f"the value of {name}")
-        for verdict in self.verdicts:
-            if isinstance(verdict.claim, ValueClaim) and not is_infinite_text(verdict.claim.stated):
-                numbers.setdefault(verdict.claim.stated, f"the text's number for claim {verdict.claim.id}")
+        for verdict in self._recent():
+            numbers.setdefault(verdict.claim.stated, f"the text's number for claim {verdict.claim.id}")
         return numbers
+
+    def _recent(self) -> list[Verdict]:
+        """The text's latest stated numbers (value claims), the latest last."""
+        recent: list[Verdict] = []
+        for verdict in reversed(self.verdicts):
+            if len(recent) >= RECENT:
+                break
+            if isinstance(verdict.claim, ValueClaim) and not is_infinite_text(verdict.claim.stated):
+                recent.append(verdict)
+        return recent[::-1]
 
     def _value_candidates(self, claim: Claim, exact: sympy.Expr):
         step = self.derivation.by_name.get(claim.quantity)
         if step is None:
             return given_candidates(claim.quantity, self.case.texts)
         inputs = {s.name: self.values[s.name] for s in step.expr.free_symbols}
-        others = {n: parse_rational(t) for n, t in self.case.texts.items()}
-        others.update({q: v for q, (v, _) in self.stated.items()})
+        others = {n: parse_rational(t) for n, t in self.nearby.around(inputs).items()}
+        recent = {v.claim.quantity for v in self._recent()}
+        others.update({q: v for q, (v, _) in self.stated.items() if q in recent})
 
         def compute(env: Mapping[str, sympy.Expr]) -> sympy.Expr | None:
             result = step.expr.xreplace({symbol(k): v for k, v in env.items()})
