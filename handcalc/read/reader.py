@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable
 
-__all__ = ["InputError", "Names", "Problem", "KeyLines", "Reader", "shown", "suggest", "kind_of", "join_key",
+__all__ = ["InputError", "Names", "Problem", "shown_path", "KeyLines", "Reader", "shown", "suggest", "kind_of", "join_key",
            "IDENTIFIER", "MAX_NAME_LENGTH"]
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*", re.ASCII)  # use with fullmatch
@@ -60,6 +60,14 @@ def shown(value: Any) -> str:
         return "a very large integer"
     text = repr(value) if isinstance(value, (str, bool, int)) or value is None else kind_of(value)
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 5] + "...'"
+
+
+def shown_path(text: str) -> str:
+    """Return a path or argument as a message quotes it: unquoted, control characters escaped, cut if long."""
+    text = str(text)
+    if not text.isprintable():
+        text = repr(text)[1:-1]
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 3] + "..."
 
 
 def kind_of(value: Any) -> str:
