@@ -63,11 +63,12 @@ def shown(value: Any) -> str:
 
 
 def shown_path(text: str) -> str:
-    """Return a path or argument as a message quotes it: unquoted, control characters escaped, cut if long."""
+    """Return a path or argument as a message quotes it: unquoted, control characters escaped, cut in the middle."""
     text = str(text)
     if not text.isprintable():
         text = repr(text)[1:-1]
-    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 3] + "..."
+    keep = (MAX_SHOWN - 3) // 3  # a path's end names the file: keep a third of the start and the rest of the end
+    return text if len(text) <= MAX_SHOWN else text[:keep] + "..." + text[-(MAX_SHOWN - 3 - keep):]
 
 
 def kind_of(value: Any) -> str:
