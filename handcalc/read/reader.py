@@ -23,6 +23,7 @@ __all__ = ["InputError", "Names", "Problem", "shown_path", "KeyLines", "Reader",
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*", re.ASCII)  # use with fullmatch
 MAX_NAME_LENGTH = 64  # characters of a name (neuron, weight, case, quantity)
 MAX_SHOWN = 60  # characters of a user's text quoted in a message
+MAX_SHOWN_PATH = 200  # characters of a path or argument quoted in a message
 MAX_PROBLEMS = 50  # problems listed for one file; the rest are counted
 
 
@@ -67,8 +68,8 @@ def shown_path(text: str) -> str:
     text = str(text)
     if not text.isprintable():
         text = repr(text)[1:-1]
-    keep = (MAX_SHOWN - 3) // 3  # a path's end names the file: keep a third of the start and the rest of the end
-    return text if len(text) <= MAX_SHOWN else text[:keep] + "..." + text[-(MAX_SHOWN - 3 - keep):]
+    keep = (MAX_SHOWN_PATH - 3) // 3  # a path's end names the file: keep a third of the start, the rest of the end
+    return text if len(text) <= MAX_SHOWN_PATH else text[:keep] + "..." + text[-(MAX_SHOWN_PATH - 3 - keep):]
 
 
 def kind_of(value: Any) -> str:
