@@ -146,7 +146,7 @@ class _Judge:
         claim, seed = unchecked.claim, (self.case.init or {}).get("replay_seed")
         if self.training is None or seed is None or not claim.by_replay:
             return unchecked
-        replayed = judge_training(claim, self.case, self.training)
+        replayed = judge_training(claim, self.case, self.training, self.network)
         return Verdict(claim, None, "unchecked", f"{unchecked.explanation}; for comparison, the replay from the "
                        f"documented seed {seed}: {replayed.explanation} (would be {replayed.verdict})")
 
@@ -343,7 +343,7 @@ class _Judge:
         if missing is not None:
             return self._with_replay_seed(missing)
         if claim.by_replay:
-            return judge_training(claim, self.case, self.training)
+            return judge_training(claim, self.case, self.training, self.network)
         if claim.kind == "value":
             return self.judge_value(claim)
         return self.judge_statement(claim)

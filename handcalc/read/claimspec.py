@@ -31,7 +31,7 @@ TRAINING_CHECKS = ("loss_decreases", "loss_at", "outputs_near_targets")
 RELATIONS = ("<", ">", "<=", ">=", "==", "!=")
 BOUNDS = ("()", "[]", "[)", "(]")
 STAGES = ("hand", "after_training")
-ARRAY_NAMES = ("inputs", "X", "targets", "y", "outputs", "out")  # and W1, W2, ... one per layer
+ARRAY_NAMES = ("inputs", "X", "targets", "y", "outputs", "out", "predictions")  # and W1, W2, ... one per layer
 SHAPE = re.compile(r"\(?\s*\d{1,9}\s*(?:x|×|,)\s*\d{1,9}\s*\)?", re.ASCII)
 CLAIM_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}", re.ASCII)
 RESERVED = frozenset({LEARNING_RATE})  # a name no quantity may take
@@ -228,6 +228,9 @@ def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, tuple[N
     where = text_line(reader, spec, "where", key, "")
     stage = reader.choice(spec.get("stage", "hand"), f"{key}.stage", STAGES, "stage") or "hand"
     reproducible = reader.flag(spec, "reproducible", key, True)
+    if fields.get("array") == "predictions" and (kind != "array" or stage != "after_training"):
+        reader.problem(f"{key}.array", "predictions exist only after training: an array claim with "
+                       "stage = \"after_training\"")
     default_id = {"value": fields.get("quantity") or "arithmetic", "compare": "compare",
                   "range": f"range_{fields.get('quantity') or 'value'}", "shape": f"shape_{fields.get('array')}",
                   "array": f"array_{fields.get('array')}", "training": f"training_{fields.get('check')}"}[kind]
