@@ -13,33 +13,23 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any
 
-from ..model import Network
+from ..model import Init, Network
 
-__all__ = ["INIT_METHODS", "BIAS_METHODS", "LAYOUTS", "draw", "is_seeded", "draw_order", "order_problem"]
+__all__ = ["draw", "draw_order", "order_problem"]
 
-INIT_METHODS = ("uniform_pm1", "randn", "uniform_01")  # 2*random(shape) - 1, randn(*shape), random(shape)
-BIAS_METHODS = INIT_METHODS + ("zeros",)  # np.zeros(...) draws nothing from the stream
-LAYOUTS = ("inputs_by_neurons", "neurons_by_inputs")  # np.random.xxx((fan_in, size)) or ((size, fan_in))
 ORDER_ITEM = re.compile(r"([Wb])([1-9][0-9]?)", re.ASCII)  # W2: layer 2's weights, b2: its biases
 
 
-def is_seeded(init: Mapping[str, Any]) -> bool:
-    """Return True when the draw names a seed (and so can be reproduced)."""
-    seed = init.get("seed")
-    return isinstance(seed, int) and not isinstance(seed, bool)
-
-
-def draw_order(network: Network, init: Mapping[str, Any]) -> list[tuple[str, int]]:
+def draw_order(network: Network, init: Init) -> list[tuple[str, int]]:
     """Return what the code draws, in order: ("W", layer) and ("b", layer), 0-based layers.
 
     Default: every layer's weights, first layer first, and no biases.
     """
-    order = init.get("order")
-    if order is None:
+    if init.order is None:
         return [("W", index) for index in range(len(network.layers))]
-    return [(m.group(1), int(m.group(2)) - 1) for m in (ORDER_ITEM.fullmatch(item) for item in order)]
+    return [(m.group(1), int(m.group(2)) - 1) for m in (ORDER_ITEM.fullmatch(item) for item in init.order)]
 
 
 def order_problem(network: Network, order: Any) -> str | None:
@@ -70,18 +60,18 @@ def _sample(state: Any, method: str, shape: tuple[int, ...]) -> Any:
     return state.randn(*shape)
 
 
-def draw(network: Network, init: Mapping[str, Any]) -> tuple[dict[str, Fraction], dict[str, str]]:
+def draw(network: Network, init: Init) -> tuple[dict[str, Fraction], dict[str, str]]:
     """Return the drawn parameters (exact) and their texts (the float's shortest repr), in the code's order.
 
     A layer's biases are drawn as a vector of its size (np.random.randn(size),
     or one np.random.normal() per neuron: the same stream), a shared bias as one
-    number, with `bias_method` (default: the weights' method).
+    number, with `bias_method` (default: the weights' method).  An unseeded draw
+    is replayed with the documented `replay_seed` (its numbers are never a verdict).
     """
     import numpy as np
 
-    seed = init["seed"] if is_seeded(init) else init["replay_seed"]  # an unseeded draw is replayed with a documented seed
-    state = np.random.RandomState(seed)
-    layout = init.get("layout", "inputs_by_neurons")
+    state = np.random.RandomState(init.draw_seed)
+    layout = init.layout
     values: dict[str, Fraction] = {}
     texts: dict[str, str] = {}
 
@@ -94,12 +84,11 @@ def draw(network: Network, init: Mapping[str, Any]) -> tuple[dict[str, Fraction]
         fan_in, size = len(layer.weights[0]), layer.size
         if what == "b":
             names = tuple(dict.fromkeys(layer.biases))  # a shared bias is one number
-            vector = _sample(state, init.get("bias_method", init["method"]), (len(names),))
-            for name, number in zip(names, vector):
+            for name, number in zip(names, _sample(state, init.bias_method or init.method, (len(names),))):
                 keep(name, float(number))
             continue
         shape = (fan_in, size) if layout == "inputs_by_neurons" else (size, fan_in)
-        matrix = _sample(state, init["method"], shape)
+        matrix = _sample(state, init.method, shape)
         for j in range(size):
             for i in range(fan_in):
                 keep(layer.weights[j][i], float(matrix[i, j] if layout == "inputs_by_neurons" else matrix[j, i]))

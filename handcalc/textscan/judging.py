@@ -27,7 +27,7 @@ import sympy
 from ..expr import expression as ex
 from ..judge.slips import SlipSearch, expression_candidates, extended_value, find_slips
 from ..judge.verdicts import Verdict, truncates_to, within_stated_digits
-from ..model import Claim
+from ..model import Claim, ValueClaim
 from ..numbers import (infinity_sign, is_infinite_text, last_digit_exponent, parse_rational, round_to_exponent,
                        to_decimal_text)
 from .statements import Found, Member
@@ -151,8 +151,8 @@ class Judge:
         members = [m for m in found.members if not (m is found.members[0] and found.name)]
         written_env = {n: b.written for n, b in self.bindings.items()}
         computable = [m for m in members if ex.names(m.node) <= written_env.keys()]
-        claim = Claim(id_, "value", found.stated, f"line {line}: {text}", "text", quantity=found.name,
-                      expression=ex.to_text(computable[-1].node) if computable else None)
+        claim = ValueClaim(id=id_, stated=found.stated, where=f"line {line}: {text}", case="text", quantity=found.name,
+                           expression=ex.to_text(computable[-1].node) if computable else None)
         if not computable:
             missing = sorted(set().union(*(ex.names(m.node) for m in members)) - written_env.keys())
             verdict = Verdict(claim, None, "unchecked", f"no value in the text for {', '.join(missing)}")
