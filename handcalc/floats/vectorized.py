@@ -190,43 +190,20 @@ def run(network: Network, case: Case) -> dict[str, float]:
 
 
 def finite_differences(network: Network, case: Case) -> tuple[dict[str, float], dict[str, str]]:
-    """Central differences of the loss w.r.t. each parameter, keyed by gradient name (dE_dw5), and the relu kinks.
+    """Central differences of the loss w.r.t. each parameter, keyed f"dE_d{p}", and the relu kinks.
 
-    The kinks map each gradient whose two points lie on either side of a relu's kink at 0 to
+    The kinks map each gradient whose moves lie on either side of a relu's kink at 0 to
     that neuron: there the loss has no derivative, the exact path takes relu'(0) = 0 (as the
     NumPy path does) while the central difference averages the slopes on the two sides, so
-    the two cannot be compared.
+    the two cannot be compared.  `handcalc.floats.differences` computes them (with each
+    difference's resolution).
     """
-    values = {name: float(case.parameters[name]) for name in network.parameters}
-    gradients, kinks = {}, {}
-    for name, p in values.items():
-        # Step: the cube root of machine epsilon (~6e-6) times the parameter's scale
-        # balances the central difference's O(h^2) truncation error against the
-        # O(eps*|E|/h) rounding error; the divisor is the step actually taken
-        # ((p + h) - (p - h) as represented), not the nominal 2h.
-        h = float(np.finfo(np.float64).eps) ** (1 / 3) * max(1.0, abs(p))
-        plus, minus = p + h, p - h
-        f_plus, pres_plus = _loss_and_pres(network, case, {**values, name: plus})
-        f_minus, pres_minus = _loss_and_pres(network, case, {**values, name: minus})
-        gradients[gradient(name)] = (f_plus - f_minus) / (plus - minus)
-        neuron = _kink(network, pres_minus, pres_plus, len(case.rows))
-        if neuron:
-            kinks[gradient(name)] = neuron
-    return gradients, kinks
+    from .differences import finite_differences as differences
+
+    result = differences(network, case)
+    return result.gradients, result.kinks
 
 
 def finite_difference_gradients(network: Network, case: Case) -> dict[str, float]:
-    """Central differences of `loss` w.r.t. each parameter, keyed by gradient name (dE_dw5)."""
+    """Central differences of `loss` w.r.t. each parameter, keyed f"dE_d{p}"."""
     return finite_differences(network, case)[0]
-
-
-def _kink(network: Network, below: list[np.ndarray], above: list[np.ndarray], rows: int) -> str | None:
-    """The first relu neuron whose pre-activation changes sign between two evaluations (`_r` row suffix)."""
-    for layer, low, high in zip(network.layers, below, above):
-        if layer.activation != "relu":
-            continue
-        changed = np.argwhere((low > 0) != (high > 0))
-        if changed.size:
-            r, j = changed[0]
-            return in_row(layer.pre[j], r, rows)
-    return None
