@@ -47,7 +47,8 @@ TRAINING_KEYS = ("epochs", "mode", "gradient", "update_biases", "hidden_deltas",
 
 def _unit_outputs(reader: Reader, loss: Any, output_activation: str, key: str) -> None:
     """Record a loss that needs outputs in (0, 1) on an output layer whose activation does not give them."""
-    if not isinstance(loss, str) or loss not in LOSSES or not LOSSES[loss].needs_unit_interval or output_activation not in ACTIVATIONS \
+    if not isinstance(loss, str) or loss not in LOSSES or not LOSSES[loss].needs_unit_interval \
+            or output_activation not in ACTIVATIONS \
             or ACTIVATIONS[output_activation].unit_interval:
         return
     reader.problem(key, f"{loss} needs outputs in (0, 1): the output layer's activation must be "
