@@ -78,3 +78,12 @@ def test_readme_limits_table_is_the_limits() -> None:
     section = README[README.index("## Untrusted input"):README.index("## Development")]
     rows = [line for line in section.splitlines() if line.startswith("| `")]
     assert rows == [f"| `{limit.name}` | {limit.value:,} | {limit.what} |" for limit in LIMITS]
+
+
+def test_readme_names_every_extra() -> None:
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    section = README[README.index("### Optional extras"):]
+    named = re.findall(r"^\| `(\w+)` \|", section, re.M)
+    assert named == list(extras)
