@@ -84,6 +84,7 @@ def test_readme_names_every_extra() -> None:
     import tomllib
 
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
-    section = README[README.index("### Optional extras"):]
+    start = README.index("### Optional extras")
+    section = README[start:README.index("###", start + 3)]
     named = re.findall(r"^\| `(\w+)` \|", section, re.M)
     assert named == list(extras)
