@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Mapping
 
 import sympy
@@ -80,11 +80,11 @@ def _train(network: Network, case: Case, claims: tuple[Claim, ...], progress: bo
     procedure = case.training
     budget.charge(replay_work(network, case, claims) // TRAINING_UNITS, "the training replay", f"case {case.name}")
     bar = progress_bar(procedure, case) if progress else None
-    run = replay(network, case, procedure, claim_epochs(claims, procedure), bar)
     epochs = exact_epochs(network, case, procedure)
+    run = replay(network, case, procedure, claim_epochs(claims, procedure), bar, frozenset({epochs}))
     exact = exact_replay(network, case, procedure, epochs)
-    short = run if epochs == procedure.epochs else replay(network, case, replace(procedure, epochs=epochs, predict=()))
-    drift = max(abs(float(exact.weights[name]) - short.weights[name]) / max(abs(float(exact.weights[name])), 1e-300)
+    short = run.weights if epochs == procedure.epochs else run.weights_at[epochs]  # recorded in the same run
+    drift = max(abs(float(exact.weights[name]) - short[name]) / max(abs(float(exact.weights[name])), 1e-300)
                 for name in exact.weights)
     return TrainingResult(procedure, run, epochs, drift)
 
