@@ -10,7 +10,7 @@ from typing import Callable, Mapping
 import sympy
 
 from . import budget
-from .floats.crosscheck import CrossCheck, cross_check, float_notes, float_scales
+from .floats.crosscheck import CrossCheck, cross_check, float_notes
 from .exact.derivation import Derivation, derive
 from .model import Case, Claim, Network, Procedure, WorkedExample
 from .judge.training import TrainingResult
@@ -23,7 +23,7 @@ from .judge.verdicts import VERDICTS, Verdict
 __all__ = ["CaseResult", "Result", "check", "check_case", "case_values", "validate_claims"]
 
 PROGRESS_THRESHOLD = 2_000_000  # epochs x rows beyond which a terminal gets a progress bar
-DIFFERENCE_COST = 800  # work units (~microseconds) of the two forward passes of one finite difference, per row
+DIFFERENCE_COST = 40  # work units (~microseconds) of one parameter's finite difference, per row (measured: 21)
 TRAINING_UNITS = 50  # `training_work` units (10-20 ns each) per work unit
 
 
@@ -122,7 +122,7 @@ def check_case(example: WorkedExample, case: Case, progress: bool = False) -> Ca
         differences = finite_differences(network, case)
         checks = cross_check(values.base, vectorized.run(network, case), differences.gradients,
                              float_notes(derivation, values.base), differences.kinks, differences.resolution,
-                             float_scales(derivation, values.base))
+                             vectorized.rounding_noise(network, case))
     verdicts = judge_case(claims, network, case, derivation, values, training)
     return CaseResult(case, derivation, values, checks, verdicts, training)
 

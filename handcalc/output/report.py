@@ -34,7 +34,7 @@ CLAIM_HEADERS = ("claim", "stated", "computed", "verdict", "explanation", "where
 SUBSTITUTED_DIGITS = 10
 VALUE_DIGITS = 12
 NUMBER_COST = 30  # work units (~microseconds) of writing a number, besides one per digit
-ROW_COST = 1000  # work units of typesetting one step's formula and substitution (HTML and LaTeX take the longest)
+ROW_COST = 150  # work units of typesetting one step's formula and substitution (HTML and LaTeX take the longest)
 
 
 @dataclass(frozen=True)
