@@ -6,13 +6,12 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
 from .budget import DEFAULT_MAX_WORK, WorkLimitError, scope as budget_scope
-from .read.reader import InputError
+from .read.reader import InputError, shown_path
 
 if TYPE_CHECKING:
     from .check import Result
@@ -83,6 +82,7 @@ def _scan(args: argparse.Namespace) -> int:
     from .textscan.scanner import scan_source
     from .textscan.source import format_of
 
+    _check_outputs(args, [args.text], ("--output", "--annotate", "--draft"))
     source, name = read_text(args.text)
     result = scan_source(source, name, format_of(args.text, args.input_format), args.code)
     if args.format == "json":
@@ -93,11 +93,11 @@ def _scan(args: argparse.Namespace) -> int:
     if args.annotate:
         from .textscan.annotate import annotate
 
-        _write(annotate(result), args.annotate)
+        _write(annotate(result), args.annotate, "--annotate")
     if args.draft:
         from .textscan.draft import draft
 
-        _write(draft(result), args.draft)
+        _write(draft(result), args.draft, "--draft")
     return result.exit_code
 
 
@@ -116,23 +116,25 @@ def _list() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write(text: str, output: str | None) -> None:
-    """Write to stdout, or replace FILE only once the whole report is written."""
+def _write(text: str, output: str | None, option: str = "-o") -> None:
+    """Write to stdout, or to FILE as `output.files` describes (a regular file replaced only once complete)."""
+    from .output.files import write_stdout, write_text
+
     if output is None:
-        sys.stdout.write(text)
-        return
-    target = Path(output)
-    if not target.parent.is_dir():
-        raise InputError(f"cannot write {output}: the folder {target.parent} does not exist")
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent or ".", delete=False,
-                                         prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with handle:
-            handle.write(text)
-        os.replace(handle.name, target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+        write_stdout(text)
+    else:
+        write_text(text, output, option)
+
+
+def _check_outputs(args: argparse.Namespace, inputs: list[str], options: tuple[str, ...]) -> None:
+    """Refuse, before any work, an output path that cannot be written or that is one of the inputs."""
+    from .output.files import check_output
+
+    sources = [Path(name) for name in inputs if Path(name).exists()]
+    for option in options:
+        path = getattr(args, option.lstrip("-").replace("-", "_"), None)
+        if path is not None or option == "--output":
+            check_output(path, "-o" if option == "--output" else option, sources)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -142,7 +144,22 @@ def _check(args: argparse.Namespace) -> int:
     from .output.jsonreport import to_json
     from .output.report import render
 
+    _check_outputs(args, args.examples, ("--output", "--plot", "--diagram"))
+    if (args.plot or args.diagram) and len(args.examples) > 1:
+        raise InputError("--plot and --diagram take one example at a time")
+    if args.plot:
+        from .output.plot import check_suffix
+
+        check_suffix(args.plot)
+    if args.diagram:
+        from .output.diagram import FORMATS
+
+        if Path(args.diagram).suffix.lower() not in FORMATS:
+            raise InputError(f"cannot draw {args.diagram}: the file name must end in .png or .svg")
     examples = [load_file(resolve(name)) for name in args.examples]  # every file validated before any work
+    if args.case is not None and args.diagram and args.case not in {case.name for case in examples[0].cases}:
+        raise InputError(f"--case {shown_path(args.case)}: no such case (the cases are "
+                         f"{', '.join(case.name for case in examples[0].cases)})")
     # a progress bar only beside a report a person reads on this terminal: never with JSON or piped output
     progress = args.format != "json" and (args.output is not None or sys.stdout.isatty())
     results = [check(example, progress) for example in examples]
@@ -153,8 +170,6 @@ def _check(args: argparse.Namespace) -> int:
         text = "\n".join(render(result, args.format) for result in results)
     _write(text, args.output)
     if args.plot or args.diagram:
-        if len(results) > 1:
-            raise InputError("--plot and --diagram take one example at a time")
         _pictures(results[0], args)
     return max(result.exit_code for result in results)
 
@@ -169,14 +184,14 @@ def _names(args: argparse.Namespace) -> int:
     example = load_file(resolve(args.example))
     cases = [case for case in example.cases if args.case in (None, case.name)]
     if not cases:
-        raise InputError(f"--case {args.case}: no such case (the cases are "
+        raise InputError(f"--case {shown_path(args.case)}: no such case (the cases are "
                          f"{', '.join(case.name for case in example.cases)})")
     parts = []
     for case in cases:
         values = case_values(example, case)
         parts.append(show_names(case.name, values, args.names) if args.names
                      else list_names(case.name, case.title, values))
-    sys.stdout.write("\n".join(parts))
+    _write("\n".join(parts), None)
     return 0
 
 
@@ -191,7 +206,7 @@ def _pictures(result: "Result", args: argparse.Namespace) -> None:
 
         cases = {case.case.name: case for case in result.cases}
         if args.case is not None and args.case not in cases:
-            raise InputError(f"--case {args.case}: no such case (the cases are {', '.join(cases)})")
+            raise InputError(f"--case {shown_path(args.case)}: no such case (the cases are {', '.join(cases)})")
         chosen = cases[args.case] if args.case else result.cases[0]
         draw(chosen, result.example.network_of(chosen.case), args.diagram, args.show)
 
@@ -208,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(stop.code or 0)
     try:
         if args.list or args.command == "list":
-            sys.stdout.write(_list())
+            _write(_list(), None)
             return 0
         if args.command is None:
             _parser().print_usage(sys.stderr)
@@ -231,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         if debug:
             raise
-        sys.stderr.write(f"handcalc: error: {error.filename or ''}: {error.strerror}\n")
+        where = f"{shown_path(str(error.filename))}: " if error.filename else ""
+        sys.stderr.write(f"handcalc: error: {where}{error.strerror or error}\n")
         return 2
     except Exception as error:  # anything else is a bug in handcalc: one line, the traceback only with --debug
         if debug:
