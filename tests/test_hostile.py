@@ -125,3 +125,43 @@ def test_the_loss_history_is_capped_whatever_report_every_asks() -> None:
     history = case.training.replay.history
     assert len(history) <= MAX_HISTORY + 1  # the points, and the final loss
     assert [epoch for epoch, _ in history[:3]] == [0, 20, 40]  # every 20,000 / 1,000 = 20 epochs
+
+
+DIVERGING = """
+[network]
+sizes = [1, 1]
+activation = "identity"
+[parameters]
+w1 = 1
+b1 = 0
+[[cases]]
+name = "c1"
+inputs = [[1e100]]
+targets = [[0]]
+[cases.training]
+epochs = 10
+mode = "batch"
+report_every = 1
+[[claims]]
+kind = "training"
+check = "loss_at"
+stated = "0"
+"""
+
+
+def test_a_run_that_diverges_to_nan_is_reported_and_its_claims_are_wrong(capsys) -> None:
+    import json
+    import math
+    import warnings
+
+    # w1 -= (w1 * 1e100) * 1e100 each epoch: -1e200 after one (the loss 5e599 = inf), -inf after two, then NaN
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no NumPy warning may reach stderr
+        result = check(load_text(DIVERGING))
+    (final,) = result.verdicts
+    assert final.verdict == "wrong"
+    assert final.explanation.startswith("the float64 replay diverged: its loss is inf by epoch 1")
+    assert result.cases[0].training.replay.history[0][1] == 5e199  # before training: (1e100 * 1 + 0)^2 / 2
+    from handcalc.output.jsonreport import to_json
+
+    json.dumps(to_json(result), allow_nan=False)  # NaN and infinity written as strings, never bare NaN

@@ -279,7 +279,7 @@ def replay(network: Network, case: Case, proc: Procedure, marks: frozenset[int] 
            progress: Callable[[int], None] | None = None) -> Replay:
     """Return the float64 replay of a case's training run."""
     epochs = max([proc.epochs, *marks])
-    with np.errstate(over="ignore", under="ignore"):
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):  # a diverged run: judged
         return _run(network, case, proc, epochs, _Ops(exact=False), frozenset(marks), progress)
 
 
