@@ -41,7 +41,7 @@ def _training_json(result: Result) -> dict[str, Any]:
             "outputs": [[_float(v) for v in row] for row in replay.outputs],
             "prediction": None if replay.prediction is None else [[_float(v) for v in row] for row in replay.prediction],
             "exact_epochs": case.training.exact_epochs,
-            "float_vs_exact": case.training.float_vs_exact,
+            "float_vs_exact": _float(case.training.float_vs_exact),
         }
     return training
 
