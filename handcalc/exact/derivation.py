@@ -19,7 +19,7 @@ import sympy
 
 from ..budget import charge
 from ..model import Network
-from ..naming import LEARNING_RATE, gradient, in_row, neuron_names, row_suffix, updated
+from ..naming import LEARNING_RATE, NeuronNames, gradient, in_row, neuron_names, row_suffix, updated
 from ..functions import activation as activation_named, loss as loss_named
 from .formulas import (UPDATE, Apply, Formula, Sum, Symbolic, activation_shape, derivative_shape, loss_derivative_shape,
                        loss_shape, symbol)
@@ -143,17 +143,29 @@ def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
     pass: there is no loss, so no gradient and no update.
     """
     b = _Builder(network, rows)
-    loss = loss_named(network.loss)
-    count = len(network.layers)
-    outputs = network.layers[-1]
-    n = len(outputs.pre) * rows  # terms averaged over, for the mean losses
     given = [in_row(x, r, rows) for r in range(rows) for x in network.inputs]
     if targets:
         given += [in_row(t, r, rows) for r in range(rows) for t in network.targets]
     given += list(network.parameters) + [LEARNING_RATE]
     b.names.update(given)
+    _forward(b, targets)
+    if targets:
+        contributions: dict[str, list[tuple[str, ...]]] = {p: [] for p in network.parameters}
+        for r in range(rows):
+            _backward(b, r, contributions)
+        _gradients(b, contributions)
+    return Derivation(network, rows, tuple(b.steps), tuple(given))
 
-    # Forward pass and loss terms, row by row.
+
+def _terms(network: Network, rows: int) -> int:
+    """The number of loss terms a mean loss averages over: outputs x rows."""
+    return len(network.layers[-1].pre) * rows
+
+
+def _forward(b: _Builder, targets: bool) -> None:
+    """Forward pass and loss terms, row by row, then the total error (when there are targets)."""
+    network, rows, count = b.network, b.rows, len(b.network.layers)
+    loss, n = loss_named(network.loss), _terms(network, b.rows)
     error_terms: list[str] = []
     for r in range(rows):
         s = row_suffix(r, rows)
@@ -173,60 +185,73 @@ def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
             inputs = [f"{post}{s}" for post in layer.post]
         if not targets:
             continue
-        for k, (error, target, out) in enumerate(zip(network.errors, network.targets, outputs.post)):
+        for error, target, out in zip(network.errors, network.targets, network.layers[-1].post):
             b.add(error + s, "error", Apply(loss_shape(loss.term, n), (target + s, out + s)),
                   _per_term(loss.formula, n).format(t=f"{{{target}{s}}}", out=f"{{{out}{s}}}", n=n), row=r)
             error_terms.append(error + s)
-    if not targets:
-        return Derivation(network, rows, tuple(b.steps), tuple(given))
-    b.add(network.total_error, "error", Sum(tuple((name,) for name in error_terms)), " + ".join(f"{{{e}}}" for e in error_terms))
+    if targets:
+        b.add(network.total_error, "error", Sum(tuple((name,) for name in error_terms)),
+              " + ".join(f"{{{e}}}" for e in error_terms))
 
-    # Backward pass, row by row: deltas layer by layer from the output back.
-    contributions: dict[str, list[tuple[str, ...]]] = {p: [] for p in network.parameters}
-    for r in range(rows):
-        s = row_suffix(r, rows)
-        deltas: list[str] = []
-        for index in range(count - 1, -1, -1):
-            layer = network.layers[index]
-            section = f"backward pass, {_layer_label(index, count)}"
+
+def _backward(b: _Builder, r: int, contributions: dict[str, list[tuple[str, ...]]]) -> None:
+    """Backward pass of row r: deltas layer by layer from the output back; record each parameter's places."""
+    network, rows, count = b.network, b.rows, len(b.network.layers)
+    s = row_suffix(r, rows)
+    deltas: list[str] = []
+    for index in range(count - 1, -1, -1):
+        layer = network.layers[index]
+        section = f"backward pass, {_layer_label(index, count)}"
+        inputs = ([f"{x}{s}" for x in network.inputs] if index == 0
+                  else [f"{post}{s}" for post in network.layers[index - 1].post])
+        new_deltas = []
+        for j in range(layer.size):
+            names = neuron_names(network, index, j, r, rows)
+            _output_derivative(b, names, index, j, r, section, deltas)
+            d_out, d_act, delta, out, z = names.d_out, names.d_act, names.delta, names.post, names.pre
             activation = activation_named(layer.activation)
-            inputs = ([f"{x}{s}" for x in network.inputs] if index == 0
-                      else [f"{post}{s}" for post in network.layers[index - 1].post])
-            new_deltas = []
-            for j in range(layer.size):
-                names = neuron_names(network, index, j, r, rows)
-                out, z = names.post, names.pre
-                if index == count - 1:
-                    target = network.targets[j] + s
-                    b.add(names.d_out, section, Apply(loss_derivative_shape(loss.term, n), (target, out)),
-                          _per_term(loss.derivative_formula, n).format(t=f"{{{target}}}", out=f"{{{out}}}", n=n),
-                          row=r)
-                else:
-                    following = network.layers[index + 1]
-                    for k, (link, via) in enumerate(names.links):
-                        weight = following.weights[k][j]
-                        b.add(link, section, Sum(((weight,),)), f"{{{weight}}}", row=r)
-                        b.add(via, section, Sum(((deltas[k], link),)),
-                              f"{{{deltas[k]}}}*{{{link}}}", factors=(deltas[k], link), row=r)
-                    vias = [via for _, via in names.links]
-                    b.add(names.d_out, section, Sum(tuple((p,) for p in vias)),
-                          " + ".join(f"{{{p}}}" for p in vias), row=r)
-                d_out, d_act, delta = names.d_out, names.d_act, names.delta
-                b.add(d_act, section, Apply(derivative_shape(activation.derivative), (z, out)),
-                      activation.derivative_formula.format(z=f"{{{z}}}", out=f"{{{out}}}"), row=r)
-                b.add(delta, section, Sum(((d_out, d_act),)),
-                      f"{_wrap('{' + d_out + '}')}*{{{d_act}}}", factors=(d_out, d_act), row=r)
-                new_deltas.append(delta)
-                sources = [inputs[i] for i in range(len(layer.weights[j]))] + ([None] if layer.biases else [])
-                parameters = layer.weights[j] + layer.biases[j:j + 1]
-                for source, parameter, local in zip(sources, parameters, names.locals):
-                    b.add(local, section, Sum(((source,) if source else (),)),
-                          f"{{{source}}}" if source else "1", row=r)
-                    contributions[parameter].append((d_out, d_act, local, delta, section))
-            deltas = new_deltas
+            b.add(d_act, section, Apply(derivative_shape(activation.derivative), (z, out)),
+                  activation.derivative_formula.format(z=f"{{{z}}}", out=f"{{{out}}}"), row=r)
+            b.add(delta, section, Sum(((d_out, d_act),)),
+                  f"{_wrap('{' + d_out + '}')}*{{{d_act}}}", factors=(d_out, d_act), row=r)
+            new_deltas.append(delta)
+            sources = [inputs[i] for i in range(len(layer.weights[j]))] + ([None] if layer.biases else [])
+            parameters = layer.weights[j] + layer.biases[j:j + 1]
+            for source, parameter, local in zip(sources, parameters, names.locals):
+                b.add(local, section, Sum(((source,) if source else (),)),
+                      f"{{{source}}}" if source else "1", row=r)
+                contributions[parameter].append((d_out, d_act, local, delta, section))
+        deltas = new_deltas
 
-    # Each gradient: the chain product where a parameter sits in one place,
-    # else the sum of delta x local derivative over its places and rows.
+
+def _output_derivative(b: _Builder, names: NeuronNames, index: int, j: int, r: int, section: str,
+                       deltas: list[str]) -> None:
+    """dE/d out of one neuron: from the loss on the output layer, else the sum of its paths to the next layer."""
+    network = b.network
+    out = names.post
+    if index == len(network.layers) - 1:
+        loss, n = loss_named(network.loss), _terms(network, b.rows)
+        target = network.targets[j] + row_suffix(r, b.rows)
+        b.add(names.d_out, section, Apply(loss_derivative_shape(loss.term, n), (target, out)),
+              _per_term(loss.derivative_formula, n).format(t=f"{{{target}}}", out=f"{{{out}}}", n=n), row=r)
+        return
+    following = network.layers[index + 1]
+    for k, (link, via) in enumerate(names.links):
+        weight = following.weights[k][j]
+        b.add(link, section, Sum(((weight,),)), f"{{{weight}}}", row=r)
+        b.add(via, section, Sum(((deltas[k], link),)), f"{{{deltas[k]}}}*{{{link}}}", factors=(deltas[k], link),
+              row=r)
+    vias = [via for _, via in names.links]
+    b.add(names.d_out, section, Sum(tuple((p,) for p in vias)), " + ".join(f"{{{p}}}" for p in vias), row=r)
+
+
+def _gradients(b: _Builder, contributions: dict[str, list[tuple[str, ...]]]) -> None:
+    """Each gradient, then each updated parameter.
+
+    A gradient is the chain product where a parameter sits in one place, else
+    the sum of delta x local derivative over its places and rows.
+    """
+    network = b.network
     for parameter in network.parameters:
         places = contributions[parameter]
         name = gradient(parameter)
@@ -244,4 +269,3 @@ def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
         b.add(updated(parameter), "updated parameters",
               Apply(UPDATE, (parameter, LEARNING_RATE, grad)),
               f"{{{parameter}}} - {{{LEARNING_RATE}}}*{{{grad}}}")
-    return Derivation(network, rows, tuple(b.steps), tuple(given))
