@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,10 +16,13 @@ from .read.reader import InputError, shown_path
 
 if TYPE_CHECKING:
     from .check import Result
+    from .output.render import Options
 
 __all__ = ["main"]
 
 FORMAT_CHOICES = ("text", "markdown", "latex", "html", "json")
+OUTPUT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".tex": "latex", ".html": "html",
+                   ".htm": "html", ".json": "json"}
 INTERNAL_ERROR = 3  # the exit code of a bug in handcalc (2 is bad usage or a bad input file)
 
 
@@ -35,7 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check one or more worked examples")
     check.add_argument("examples", nargs="+", metavar="EXAMPLE",
                        help="a shipped example's name (tutorial1) or a worked-example file's path")
-    check.add_argument("--format", choices=FORMAT_CHOICES, default="text", help="output format (default: text)")
+    check.add_argument("--format", choices=FORMAT_CHOICES, default=None,
+                       help="output format (default: from -o's extension .txt .md .tex .html .json, else text)")
+    check.add_argument("--width", type=_width, metavar="N", help="fit the text report to N columns (default: "
+                       "the terminal's width, or 100 when not writing to a terminal)")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the verdicts: auto (default) on a terminal unless NO_COLOR is set")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--plot", metavar="FILE", help="draw the training loss curves to FILE (.png/.svg/.pdf; "
                        "needs matplotlib: pip install 'handcalc[plot]')")
@@ -58,6 +67,31 @@ def _parser() -> argparse.ArgumentParser:
     names.add_argument("--debug", action="store_true", help="show a traceback on errors")
     _scan_parser(commands)
     return parser
+
+
+def _width(text: str) -> int:
+    if not text.isdigit() or not 20 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError(f"expected a number of columns from 20 to 1000, found {text!r}")
+    return int(text)
+
+
+def _format(args: argparse.Namespace) -> str:
+    """--format if given, else the format -o's extension names, else text."""
+    if args.format:
+        return args.format
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    return OUTPUT_SUFFIXES.get(suffix, "text")
+
+
+def _options(args: argparse.Namespace) -> "Options":
+    """The terminal's width and colour, for a text report on stdout; files get width 100, no colour."""
+    from .output.render import Options
+
+    terminal = args.output is None and sys.stdout.isatty()
+    width = args.width or (shutil.get_terminal_size((100, 24)).columns if terminal else 100)
+    color = args.color == "always" or (args.color == "auto" and terminal and not os.environ.get("NO_COLOR")
+                                       and os.environ.get("TERM") != "dumb")
+    return Options(width=max(20, width), color=color)
 
 
 def _scan_parser(commands: "argparse._SubParsersAction") -> None:
@@ -161,13 +195,15 @@ def _check(args: argparse.Namespace) -> int:
         raise InputError(f"--case {shown_path(args.case)}: no such case (the cases are "
                          f"{', '.join(case.name for case in examples[0].cases)})")
     # a progress bar only beside a report a person reads on this terminal: never with JSON or piped output
-    progress = args.format != "json" and (args.output is not None or sys.stdout.isatty())
+    fmt = _format(args)
+    progress = fmt != "json" and (args.output is not None or sys.stdout.isatty())
     results = [check(example, progress) for example in examples]
-    if args.format == "json":
+    if fmt == "json":
         documents = [to_json(result) for result in results]
         text = json.dumps(documents[0] if len(documents) == 1 else documents, indent=2) + "\n"
     else:
-        text = "\n".join(render(result, args.format) for result in results)
+        options = _options(args)
+        text = "\n".join(render(result, fmt, options) for result in results)
     _write(text, args.output)
     if args.plot or args.diagram:
         _pictures(results[0], args)
