@@ -60,7 +60,7 @@ def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float]
                 kinks: Mapping[str, str] | None = None) -> CrossCheck:
     """Return the largest differences of the NumPy values and finite-difference gradients.
 
-    `kinks` names the gradients whose finite difference straddles a relu's kink, and the
+    `kinks` names the gradients whose finite difference straddles a kink (relu, leaky_relu, elu), and the
     neuron: they are left out of that comparison, and a note says so.
     """
     kinks = kinks or {}
@@ -72,8 +72,9 @@ def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float]
         for gradient, neuron in kinks.items():
             at.setdefault(neuron, []).append(gradient)
         notes = tuple(notes) + tuple(
-            f"Relu kink: {neuron} = {to_decimal_text(exact[neuron], 6)} sits at the kink of relu at 0, "
-            f"where the loss has no derivative: handcalc takes relu'(0) = 0, so {', '.join(gradients)} "
+            f"Kink: {neuron} = {to_decimal_text(exact[neuron], 6)} sits at the kink of its activation at 0, "
+            f"where the loss has no derivative: handcalc takes the derivative from the left (relu'(0) = 0, "
+            f"leaky_relu'(0) = its slope, elu'(0) = its alpha), so {', '.join(gradients)} "
             f"{'is' if len(gradients) == 1 else 'are'} left out of the finite-difference check"
             for neuron, gradients in at.items())
     return CrossCheck(numpy_worst, numpy_where, fd_worst, fd_where, compared, notes)

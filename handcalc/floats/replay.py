@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ..model import Case, Network
+from ..model import Case, Layer, Network
 
 __all__ = ["Procedure", "Replay", "MONITORS", "replay", "exact_replay", "EXACT_BUDGET"]
 
@@ -26,7 +26,7 @@ MODES = ("batch", "online")
 HIDDEN_DELTAS = ("before_update", "after_update")
 FORWARD = ("every_update", "every_epoch", "once")
 MONITORS = ("half_squared_error", "squared_error", "mean_squared_error", "binary_cross_entropy",
-            "mean_absolute_error")
+            "cross_entropy", "mean_absolute_error")
 OUTPUTS = ("final_weights", "last_forward")
 EXACT_DIGITS = 40
 CURVE_POINTS = 200
@@ -81,7 +81,8 @@ class _Ops:
     def array(self, rows: Any) -> np.ndarray:
         return np.array([[self.number(v) for v in row] for row in rows], dtype=object if self.exact else np.float64)
 
-    def activate(self, name: str, z: np.ndarray) -> np.ndarray:
+    def activate(self, layer: Layer, z: np.ndarray) -> np.ndarray:
+        name, a = layer.activation, self.constant(layer)
         if name == "sigmoid":
             # In float64, 1/(1 + e^-z) is accurate to a few ulps everywhere; where e^-z
             # overflows (z < -709) the result is the correct limit 0 (overflow warnings off).
@@ -90,19 +91,46 @@ class _Ops:
             return self.tanh(z)
         if name == "relu":
             return np.where(z > 0, z, z * 0)
+        if name == "leaky_relu":
+            return np.where(z > 0, z, z * a)
+        if name == "softplus":  # ln(1 + e^z) = max(z, 0) + ln(1 + e^-|z|): no overflow
+            return np.where(z > 0, z, z * 0) + self.log(1 + self.exp(-abs(z)))
+        if name == "elu":
+            return np.where(z > 0, z, (self.exp(np.where(z > 0, z * 0, z)) - 1) * a)
+        if name == "softmax":  # shifted by each row's largest logit: no e^z overflows
+            shifted = self.exp(z - z.max(axis=1, keepdims=True))
+            return shifted / shifted.sum(axis=1, keepdims=True)
         return z
 
-    @staticmethod
-    def derivative(name: str, z: np.ndarray, out: np.ndarray) -> np.ndarray:
-        if name == "sigmoid":
-            return out * (1 - out)
-        if name == "tanh":
-            return 1 - out * out
-        if name == "relu":
-            return np.where(z > 0, z * 0 + 1, z * 0)
-        return z * 0 + 1
+    def constant(self, layer: Layer) -> Any:
+        """leaky_relu's slope or elu's alpha: declared, else the default (0.01, 1)."""
+        if layer.slope is not None:
+            return self.number(layer.slope)
+        return self.number(Fraction(1) if layer.activation == "elu" else Fraction(1, 100))
 
-    def loss(self, name: str, out: np.ndarray, t: np.ndarray) -> Any:
+    def backward(self, layer: Layer, z: np.ndarray, out: np.ndarray, de_dout: np.ndarray) -> np.ndarray:
+        """dE/dz from dE/dout (softmax through its Jacobian; a kink takes the left derivative)."""
+        name = layer.activation
+        if name == "softmax":
+            return out * (de_dout - (de_dout * out).sum(axis=1, keepdims=True))
+        if name == "sigmoid":
+            slope = out * (1 - out)
+        elif name == "tanh":
+            slope = 1 - out * out
+        elif name == "relu":
+            slope = np.where(z > 0, z * 0 + 1, z * 0)
+        elif name == "leaky_relu":
+            slope = np.where(z > 0, z * 0 + 1, z * 0 + self.constant(layer))
+        elif name == "softplus":
+            slope = 1 / (1 + self.exp(-z))
+        elif name == "elu":
+            slope = np.where(z > 0, z * 0 + 1, out + self.constant(layer))
+        else:
+            slope = z * 0 + 1
+        return de_dout * slope
+
+    def loss(self, name: str, out: np.ndarray, t: np.ndarray, z: np.ndarray | None = None) -> Any:
+        """The monitored loss of outputs `out` (logits `z`, for cross-entropy by log-sum-exp)."""
         n = t.size
         if name == "half_squared_error":
             return ((t - out) ** 2).sum() / 2
@@ -112,18 +140,26 @@ class _Ops:
             return ((t - out) ** 2).sum() / n
         if name == "mean_absolute_error":
             return abs(t - out).sum() / n
+        if name == "cross_entropy":
+            if z is None:
+                return -(t * self.log(out)).sum() / t.shape[0]
+            top = z.max(axis=1, keepdims=True)  # ln out = z - top - ln sum e^(z - top)
+            log_out = z - top - self.log(self.exp(z - top).sum(axis=1, keepdims=True))
+            return -(t * log_out).sum() / t.shape[0]
         return -(t * self.log(out) + (1 - t) * self.log(1 - out)).sum() / n
 
     @staticmethod
-    def loss_gradient(name: str, out: np.ndarray, t: np.ndarray, n: int, sigmoid_output: bool) -> tuple[np.ndarray, bool]:
-        """dE/dout, or dE/dz directly (second item True) for cross-entropy on a sigmoid."""
+    def loss_gradient(name: str, out: np.ndarray, t: np.ndarray, n: int, output: str) -> tuple[np.ndarray, bool]:
+        """dE/dout, or dE/dz directly (second item True) for cross-entropy on a sigmoid or softmax."""
         if name == "half_squared_error":
             return out - t, False
         if name == "squared_error":
             return 2 * (out - t), False
         if name == "mean_squared_error":
             return 2 * (out - t) / n, False
-        if sigmoid_output:
+        if name == "cross_entropy":  # on a softmax: dE/dz = (out - T)/rows, as each T sums to 1
+            return (out - t) / t.shape[0], True
+        if output == "sigmoid":
             return (out - t) / n, True
         return -(t / out - (1 - t) / (1 - out)) / n, False
 
@@ -141,7 +177,7 @@ def _forward(network: Network, weights: list[np.ndarray], biases: list[np.ndarra
     pres, posts, a = [], [], x
     for layer, w, b in zip(network.layers, weights, biases):
         z = a @ w.T + b if layer.biases else a @ w.T
-        a = ops.activate(layer.activation, z)
+        a = ops.activate(layer, z)
         pres.append(z)
         posts.append(a)
     return pres, posts
@@ -153,8 +189,8 @@ def _step(network: Network, proc: Procedure, weights: list[np.ndarray], biases: 
     """One update from the rows of x (their forward values given), in place."""
     layers = network.layers
     gradient, is_delta = ops.loss_gradient(proc.gradient_loss or network.loss, posts[-1], t, n,
-                                           layers[-1].activation == "sigmoid")
-    delta = gradient if is_delta else gradient * ops.derivative(layers[-1].activation, pres[-1], posts[-1])
+                                           layers[-1].activation)
+    delta = gradient if is_delta else ops.backward(layers[-1], pres[-1], posts[-1], gradient)
     updates = []
     for index in range(len(layers) - 1, -1, -1):
         a_prev = x if index == 0 else posts[index - 1]
@@ -166,7 +202,7 @@ def _step(network: Network, proc: Procedure, weights: list[np.ndarray], biases: 
                 _apply(network, weights, biases, [(index, step_w, step_b)], tied)
                 step_w = None
             back = delta @ weights[index]
-            delta = back * ops.derivative(layers[index - 1].activation, pres[index - 1], posts[index - 1])
+            delta = ops.backward(layers[index - 1], pres[index - 1], posts[index - 1], back)
         if step_w is not None:
             updates.append((index, step_w, step_b))
     _apply(network, weights, biases, updates, tied)
@@ -246,8 +282,8 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
         recording = epoch < end
         if fresh_rows:
             if recording and (epoch % every == 0 or epoch % sample == 0):
-                now = _forward(network, weights, biases, x, ops)[1][-1]
-                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now, t))
+                now = _forward(network, weights, biases, x, ops)
+                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now[1][-1], t, now[0][-1]))
             row_outputs = []
             for x_row, t_row in single:  # each row's forward pass sees the previous row's update
                 pres, posts = _forward(network, weights, biases, x_row, ops)
@@ -259,8 +295,8 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
                 cached = _forward(network, weights, biases, x, ops)
             last_out = cached[1][-1]
             if recording and (epoch % every == 0 or epoch % sample == 0):
-                now = last_out if proc.forward != "once" else _forward(network, weights, biases, x, ops)[1][-1]
-                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now, t))
+                now = cached if proc.forward != "once" else _forward(network, weights, biases, x, ops)
+                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now[1][-1], t, now[0][-1]))
             if proc.mode == "batch":
                 _step(network, proc, weights, biases, x, cached[0], cached[1], t, eta, ops, t.size, tied)
             else:
@@ -271,9 +307,9 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
         if epoch + 1 == end:
             result = _finish(network, proc, weights, biases, x, t, ops, monitor, last_out)
         if epoch + 1 in marks:
-            final = _forward(network, weights, biases, x, ops)[1][-1]
-            snapshots[epoch + 1] = final
-            losses_at[epoch + 1] = ops.loss(monitor, final, t)
+            final = _forward(network, weights, biases, x, ops)
+            snapshots[epoch + 1] = final[1][-1]
+            losses_at[epoch + 1] = ops.loss(monitor, final[1][-1], t, final[0][-1])
         if progress is not None:
             progress(epoch)
     if not result:  # no epochs at all
@@ -287,7 +323,7 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
 def _finish(network: Network, proc: Procedure, weights: list[np.ndarray], biases: list[np.ndarray],
             x: np.ndarray, t: np.ndarray, ops: _Ops, monitor: str, last_out: Any) -> dict[str, Any]:
     """What the run ends with: final loss, weights, outputs (as the procedure says) and predictions."""
-    final = _forward(network, weights, biases, x, ops)[1][-1]
+    logits, final = (a[-1] for a in _forward(network, weights, biases, x, ops))
     if proc.outputs == "final_weights" or last_out is None:
         outputs = final
     else:
@@ -295,7 +331,7 @@ def _finish(network: Network, proc: Procedure, weights: list[np.ndarray], biases
     prediction = None
     if proc.predict:
         prediction = _forward(network, weights, biases, ops.array(proc.predict), ops)[1][-1]
-    return {"loss": ops.loss(monitor, final, t), "weights": _tie(network, weights, biases),
+    return {"loss": ops.loss(monitor, final, t, logits), "weights": _tie(network, weights, biases),
             "outputs": outputs, "prediction": prediction}
 
 

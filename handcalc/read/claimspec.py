@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from ..expr import expression as ex
 from . import limits
-from ..exact.derivation import LEARNING_RATE
+from ..exact.derivation import LEARNING_RATE, simplified_name
 from .reader import Reader, join_key, kind_of, shown, suggest
 from ..model import Claim, Network
 
@@ -66,7 +66,12 @@ def quantity_names(network: Network, rows: int, derived: bool = True) -> list[tu
                         out.append(d(next_pre + s, out_s))
                         out.append(d(network.errors[k] + s, out_s) if index + 1 == count - 1 else
                                    (f"dE_d{out_s}_via_{next_pre}{s}", f"dE/d{out_s} via {next_pre}{s}"))
-                out += [d("E", out_s), d(out_s, z), d("E", z)]
+                if layer.activation == "softmax":  # the Jacobian's column j: dout_i/dz_j for every i
+                    out += [d("E", out_s)] + [d(other + s, z) for other in layer.post] + [d("E", z)]
+                    if index == count - 1 and network.loss == "cross_entropy":
+                        out.append((simplified_name(f"dE_d{z}"), f"dE/d{z} simplified to (out - T)/rows"))
+                else:
+                    out += [d("E", out_s), d(out_s, z), d("E", z)]
                 out += [d(z, parameter) for parameter in layer.weights[j] + layer.biases[j:j + 1]]
     out += [d("E", p) for p in network.parameters]
     out += [(f"new_{p}", f"the updated {p}") for p in network.parameters]

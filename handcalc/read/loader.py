@@ -31,8 +31,8 @@ __all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER"]
 
 TOP_KEYS = ("example", "network", "parameters", "cases", "claims")
 EXAMPLE_KEYS = ("name", "title", "source")
-NETWORK_KEYS = ("sizes", "activation", "loss", "bias", "inputs", "targets", "errors", "total_error", "layers")
-LAYER_KEYS = ("pre", "post", "activation", "weights", "biases")
+NETWORK_KEYS = ("sizes", "activation", "slope", "loss", "bias", "inputs", "targets", "errors", "total_error", "layers")
+LAYER_KEYS = ("pre", "post", "activation", "slope", "weights", "biases")
 CASE_KEYS = ("name", "title", "inputs", "targets", "learning_rate", "input_scale", "target_scale", "parameters",
              "init", "network", "training")
 INIT_KEYS = ("method", "seed", "replay_seed", "layout")
@@ -80,6 +80,7 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
         post = names(spec, "post", [f"out_{name}" for name in pre], key, size)
         layer_activation = reader.choice(spec.get("activation", activation), f"{key}.activation", ACTIVATIONS,
                                          "activation") or activation
+        slope = _slope(reader, spec, data, key, prefix, layer_activation)
         if "weights" in spec:
             rows = spec["weights"]
             weights = []
@@ -105,15 +106,14 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
             reader.problem(f"{key}.biases", f"biases given but {prefix}.bias is 'none'")
         if len(pre) == len(post) == len(weights) == size and all(len(row) == fan_in for row in weights) \
                 and len(biases) in (0, size) and (len(biases) == size) == (bias_mode != "none"):
-            layers.append(Layer(pre, post, layer_activation, tuple(weights), biases))
+            layers.append(Layer(pre, post, layer_activation, tuple(weights), biases, slope))
     outputs = sizes[-1]
     targets = names(data, "targets", [f"T{k + 1}" for k in range(outputs)], prefix, outputs)
     errors = names(data, "errors", [f"E{k + 1}" for k in range(outputs)], prefix, outputs)
     total = reader.identifier(data.get("total_error", "E_total"), f"{prefix}.total_error")
     declared.append((total, f"{prefix}.total_error", False, "total_error" in data))
-    if loss == BCE and len(layers) == len(sizes) - 1 and layers[-1].activation != "sigmoid":
-        reader.problem(f"{prefix}.loss", f"{BCE} needs outputs in (0, 1): the output layer's activation must be "
-                       f"sigmoid, found {layers[-1].activation}")
+    if len(layers) == len(sizes) - 1:
+        _check_output(reader, loss, layers[-1].activation, f"{prefix}.loss")
     if len(layers) != len(sizes) - 1 or len(inputs) != sizes[0] or len(targets) != outputs or len(errors) != outputs:
         return None, {}
     network = Network(inputs, tuple(layers), loss, bias_mode, targets, errors, total)
@@ -121,6 +121,43 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
     if keys is None or not name_clashes(reader, network, keys, 1, prefix):
         return None, {}
     return network, keys
+
+
+def _slope(reader: Reader, spec: dict[str, Any], network: dict[str, Any], key: str, prefix: str,
+           activation: str) -> Fraction | None:
+    """Return a layer's declared activation constant (its own `slope`, else the network's), None for the default."""
+    where, raw = (f"{key}.slope", spec["slope"]) if "slope" in spec else (f"{prefix}.slope", network.get("slope"))
+    if raw is None:
+        return None
+    if ACTIVATIONS[activation].default is None:
+        if "slope" in spec:
+            reader.problem(where, f"a slope is given but {activation} takes none (leaky_relu and elu do)")
+        return None
+    return parse_fraction(reader.number(raw, where))
+
+
+def _check_output(reader: Reader, loss: str, activation: str, key: str) -> None:
+    """Record a problem when a loss needs another output activation (cross-entropies need probabilities)."""
+    needed = LOSSES[loss].output if loss in LOSSES else None
+    if needed and activation != needed:
+        what = "outputs in (0, 1)" if needed == "sigmoid" else "outputs that are probabilities summing to 1"
+        reader.problem(key, f"{loss} needs {what}: the output layer's activation must be {needed}, "
+                       f"found {activation}")
+
+
+def _check_targets(reader: Reader, losses: set[str], targets: tuple[tuple[Fraction, ...], ...],
+                   raw: tuple[tuple[str, ...], ...], key: str) -> None:
+    """Cross-entropy targets: each in [0, 1]; categorical ones also a probability vector per row (sum exactly 1)."""
+    bounded = sorted(name for name in losses if name in LOSSES and LOSSES[name].needs_unit_interval)
+    if not bounded:
+        return
+    for r, row in enumerate(targets):
+        for c, value in enumerate(row):
+            if not 0 <= value <= 1:
+                reader.problem(f"{key}[{r}][{c}]", f"{bounded[0]} needs targets in [0, 1], found {raw[r][c]}")
+        if "cross_entropy" in losses and sum(row) != 1:
+            reader.problem(f"{key}[{r}]", f"cross_entropy needs each target row to be a probability vector "
+                           f"summing to 1 (one-hot or not), found sum {to_decimal_text(sum(row), 12)}")
 
 
 # --- cases -----------------------------------------------------------------------------------
@@ -158,9 +195,8 @@ def _read_training(reader: Reader, raw: Any, key: str, divisors: list[Fraction] 
         if name in spec and reader.choice(spec[name], f"{key}.{name}", allowed, name.replace("_", " ")):
             options["gradient_loss" if name == "gradient" else name] = spec[name]
     for name in ("gradient", "monitor"):
-        if spec.get(name) == BCE and network.layers[-1].activation != "sigmoid":
-            reader.problem(f"{key}.{name}", f"{BCE} needs outputs in (0, 1): the output layer's activation "
-                           f"must be sigmoid, found {network.layers[-1].activation}")
+        if isinstance(spec.get(name), str):
+            _check_output(reader, spec[name], network.layers[-1].activation, f"{key}.{name}")
     if "update_biases" in spec:
         options["update_biases"] = reader.flag(spec, "update_biases", key, True)
     every = reader.whole(spec.get("report_every", 0), f"{key}.report_every", 0, limits.MAX_EPOCHS,
@@ -214,12 +250,7 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
     if parse_fraction(rate) <= 0 and reader.count == counted:
         reader.problem(f"{key}.learning_rate", f"expected a positive number, found {rate}")
     losses = {network.loss} | ({training.gradient_loss, training.monitor} if training else set())
-    if BCE in losses:
-        for r, row in enumerate(targets):
-            for c, value in enumerate(row):
-                if not 0 <= value <= 1:
-                    reader.problem(f"{key}.targets[{r}][{c}]", f"{BCE} needs targets in [0, 1], "
-                                   f"found {raw_targets[r][c]}")
+    _check_targets(reader, {name for name in losses if name}, targets, raw_targets, f"{key}.targets")
     texts = {p: t for p, t in parameters.items() if p in network.parameters}
     overrides = reader.table(spec.get("parameters"), f"{key}.parameters", required=False)
     for pname, value in overrides.items():
