@@ -80,6 +80,10 @@ def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float]
     return CrossCheck(numpy_worst, numpy_where, fd_worst, fd_where, compared, notes)
 
 
+_FROM_LOGITS = {"binary_cross_entropy": "the logit",
+                "cross_entropy": "the logits (max-shifted softmax, log-sum-exp)"}
+
+
 def float_notes(derivation: Derivation, exact: Mapping[str, sympy.Expr]) -> tuple[str, ...]:
     """Say which activations float64 rounds onto 0 or 1, and what a naive float loss makes of that."""
     notes = []
@@ -95,8 +99,9 @@ def float_notes(derivation: Derivation, exact: Mapping[str, sympy.Expr]) -> tupl
             gap = abs(value - as_float)
             note = (f"Float64: {step.name} = {sympy.Float(value, 25)} is exactly {as_float} in float64 (the gap "
                     f"{sympy.Float(gap, 3)} is below float64's resolution)")
-            if base in outputs and network.loss == "binary_cross_entropy":
-                note += ("; a naive float64 binary cross-entropy takes log(0) = -inf there, while the exact "
-                         "loss is finite; handcalc's NumPy path works from the logit and stays finite")
+            if base in outputs and network.loss in _FROM_LOGITS:
+                note += (f"; a naive float64 {network.loss.replace('_', ' ')} takes log(0) = -inf there, while "
+                         f"the exact loss is finite; handcalc's NumPy path works from {_FROM_LOGITS[network.loss]} "
+                         "and stays finite")
             notes.append(note)
     return tuple(notes)
