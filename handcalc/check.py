@@ -9,11 +9,11 @@ from typing import Callable, Mapping
 
 import sympy
 
+from . import budget
 from .floats.crosscheck import CrossCheck, cross_check, float_notes
 from .exact.derivation import Derivation, derive
-from .model import Case, Claim, Network, WorkedExample
+from .model import Case, Claim, Network, Procedure, WorkedExample
 from .judge.training import TrainingResult
-from .floats.replay import Procedure
 from .exact.values import evaluate, given_inputs, given_values
 from .judge.claims import judge_case
 from .judge.verdicts import VERDICTS, Verdict
@@ -21,6 +21,9 @@ from .judge.verdicts import VERDICTS, Verdict
 __all__ = ["CaseResult", "Result", "check", "check_case", "validate_claims"]
 
 PROGRESS_THRESHOLD = 2_000_000  # epochs x rows beyond which a terminal gets a progress bar
+DIFFERENCE_COST = 800  # work units (~microseconds) of the two forward passes of one finite difference, per row
+SUGGESTION_COST = 10  # work units (~microseconds) of comparing a name with one known name
+TRAINING_UNITS = 50  # `training_work` units (10-20 ns each) per work unit
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,10 @@ def _train(network: Network, case: Case, claims: tuple[Claim, ...], progress: bo
     from .judge.training import claim_epochs
     from .floats.replay import exact_epochs, exact_replay, replay
 
+    from .read.limits import replay_work
+
     procedure = case.training
+    budget.charge(replay_work(network, case, claims) // TRAINING_UNITS, "the training replay", f"case {case.name}")
     bar = progress_bar(procedure, case) if progress else None
     run = replay(network, case, procedure, claim_epochs(claims, procedure), bar)
     epochs = exact_epochs(network, case, procedure)
@@ -95,7 +101,9 @@ def check_case(example: WorkedExample, case: Case, progress: bool = False) -> Ca
         values = given_inputs(network, case)
         return CaseResult(case, None, values, None, judge_case(claims, network, case, None, values), training)
     derivation = derive(network, len(case.rows))
-    values = evaluate(derivation, given_values(derivation, case))
+    values = evaluate(derivation, given_values(derivation, case), what=f"case {case.name}")
+    budget.charge(DIFFERENCE_COST * len(network.parameters) * len(case.rows), "the finite-difference cross-check",
+                  f"case {case.name}")
     differences, kinks = vectorized.finite_differences(network, case)
     checks = cross_check(values, vectorized.run(network, case), differences, float_notes(derivation, values), kinks)
     verdicts = judge_case(claims, network, case, derivation, values, training)
@@ -121,9 +129,14 @@ def progress_bar(procedure: Procedure, case: Case) -> Callable[[int], None] | No
 
 
 def validate_claims(example: WorkedExample) -> None:
-    """Raise InputError for claims about quantities or names the example does not have."""
+    """Raise InputError for claims about quantities or names the example does not have.
+
+    The loader already refuses such claims in a file; this guards a `WorkedExample`
+    built or changed in code, against the names the derivation really makes.
+    `check` runs it once per example, before any work.
+    """
     from .expr import expression as ex
-    from .read.reader import InputError, Problem
+    from .read.reader import InputError, Problem, suggest
     from .read.loader import claim_line
 
     problems = []
@@ -141,13 +154,13 @@ def validate_claims(example: WorkedExample) -> None:
             if claim.quantity and claim.quantity not in known:
                 problems.append(Problem(str(example.path), f"claims[{index}].quantity",
                                         f"no quantity named {claim.quantity!r} in case {case.name}"
-                                        f"{_near(claim.quantity, known)}", claim_line(example.path, index)))
+                                        f"{suggest(claim.quantity, sorted(known))}", claim_line(example.path, index)))
             for field in ("expression", "right"):
                 text = getattr(claim, field)
                 if not text:
                     continue
                 try:
-                    unknown = sorted(ex.names(ex.parse(text)) - known)
+                    unknown = sorted(ex.names(ex.parse(text, network.function_table)) - known)
                 except ex.ExpressionError as error:
                     problems.append(Problem(str(example.path), f"claims[{index}].{field}", str(error),
                                             claim_line(example.path, index)))
@@ -155,19 +168,16 @@ def validate_claims(example: WorkedExample) -> None:
                 if unknown:
                     problems.append(Problem(str(example.path), f"claims[{index}].{field}",
                                             f"no quantity named {unknown[0]!r} in case {case.name}"
-                                            f"{_near(unknown[0], known)}", claim_line(example.path, index)))
+                                            f"{suggest(unknown[0], sorted(known))}", claim_line(example.path, index)))
     if problems:
         raise InputError(problems)
 
 
-def _near(name: str, known: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def check(example: WorkedExample, progress: bool = False) -> Result:
-    """Return the full check of a worked example, every case (`progress`: see `check_case`)."""
-    validate_claims(example)
-    return Result(example, tuple(check_case(example, case, progress) for case in example.cases))
+    """Return the full check of a worked example, every case (`progress`: see `check_case`).
+
+    The work is charged to the running budget (`budget.scope`), or to a new default one.
+    """
+    with budget.scope():
+        validate_claims(example)
+        return Result(example, tuple(check_case(example, case, progress) for case in example.cases))

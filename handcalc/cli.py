@@ -11,6 +11,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from .budget import DEFAULT_MAX_WORK, WorkLimitError, scope as budget_scope
 from .read.reader import InputError
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 FORMAT_CHOICES = ("text", "markdown", "latex", "html", "json")
+INTERNAL_ERROR = 3  # the exit code of a bug in handcalc (2 is bad usage or a bad input file)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="handcalc",
         description="Reproduce a neural-network tutorial's worked example exactly and judge every number it states.",
         epilog="handcalc EXAMPLE is the same as handcalc check EXAMPLE. Exit codes: 0 every claim correct "
-               "or rounding, 1 any claim wrong or propagated, 2 bad usage or a bad input file.",
+               "or rounding, 1 any claim wrong or propagated, 2 bad usage, a bad input file or a run beyond its "
+               "work budget (--max-work), 3 an internal error (a bug in handcalc).",
     )
     parser.add_argument("--list", action="store_true", help="list the shipped worked examples and exit")
     commands = parser.add_subparsers(dest="command")
@@ -42,9 +45,20 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--show", choices=("values", "gradients", "updated"), default="values",
                        help="what the diagram's edges show besides each weight's name (default: values)")
     check.add_argument("--case", metavar="NAME", help="the case the diagram draws (default: the first)")
+    check.add_argument("--max-work", type=_work, default=None, metavar="UNITS",
+                       help=f"the run's work budget, in units of about a microsecond (default: {DEFAULT_MAX_WORK:,}, "
+                       "about 30 seconds); a run that needs more stops with an error naming the stage")
     check.add_argument("--debug", action="store_true", help="show a traceback on errors")
     commands.add_parser("list", help="list the shipped worked examples")
     return parser
+
+
+def _work(text: str) -> int:
+    """Parse --max-work: a positive whole number (underscores and commas allowed)."""
+    cleaned = text.replace("_", "").replace(",", "")
+    if not cleaned.isdigit() or len(cleaned) > 18 or int(cleaned) == 0:
+        raise argparse.ArgumentTypeError("expected a positive whole number of work units, such as 30000000")
+    return int(cleaned)
 
 
 def _list() -> str:
@@ -75,14 +89,12 @@ def _write(text: str, output: str | None) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     from .read.catalog import resolve
-    from .check import check, validate_claims
+    from .check import check
     from .read.loader import load_file
     from .output.jsonreport import to_json
     from .output.report import render
 
     examples = [load_file(resolve(name)) for name in args.examples]  # every file validated before any work
-    for example in examples:
-        validate_claims(example)
     # a progress bar only beside a report a person reads on this terminal: never with JSON or piped output
     progress = args.format != "json" and (args.output is not None or sys.stdout.isatty())
     results = [check(example, progress) for example in examples]
@@ -133,8 +145,9 @@ def main(argv: list[str] | None = None) -> int:
             _parser().print_usage(sys.stderr)
             sys.stderr.write("handcalc: error: name a worked example (handcalc list shows the shipped ones)\n")
             return 2
-        return _check(args)
-    except InputError as error:
+        with budget_scope(args.max_work):
+            return _check(args)
+    except (InputError, WorkLimitError) as error:
         if debug:
             raise
         sys.stderr.write(f"handcalc: error: {error}\n")
@@ -149,8 +162,18 @@ def main(argv: list[str] | None = None) -> int:
             raise
         sys.stderr.write(f"handcalc: error: {error.filename or ''}: {error.strerror}\n")
         return 2
-    except Exception as error:  # a bug in handcalc: one line, the traceback only with --debug
+    except Exception as error:  # anything else is a bug in handcalc: one line, the traceback only with --debug
         if debug:
             raise
-        sys.stderr.write(f"handcalc: internal error: {type(error).__name__}: {error} (--debug shows the traceback)\n")
-        return 2
+        sys.stderr.write(internal_error(error))
+        return INTERNAL_ERROR
+
+
+def internal_error(error: BaseException) -> str:
+    """Return the one line that reports a bug in handcalc (exit code 3), never dressed as bad input."""
+    from . import __version__
+
+    detail = str(error).splitlines()[0][:200] if str(error) else ""
+    return (f"handcalc: internal error: this is a bug in handcalc {__version__}, not a problem with your file "
+            f"({type(error).__name__}{': ' + detail if detail else ''}); run again with --debug to see the "
+            "traceback, and please report it\n")

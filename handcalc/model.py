@@ -7,12 +7,23 @@ Everything here is frozen and holds numbers as the decimal text the file gave;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-__all__ = ["Layer", "Network", "Case", "Claim", "WorkedExample"]
+from .functions import LOSSES
+
+__all__ = ["Layer", "Network", "Procedure", "Case", "Claim", "WorkedExample", "MODES", "HIDDEN_DELTAS", "FORWARD",
+           "MONITORS", "OUTPUTS"]
+
+MODES = ("batch", "online")
+HIDDEN_DELTAS = ("before_update", "after_update")
+FORWARD = ("every_update", "every_epoch", "once")
+MONITORS = tuple(LOSSES)  # a run may print any loss of the table (only some can drive updates)
+OUTPUTS = ("final_weights", "last_forward")
+
 
 
 @dataclass(frozen=True)
@@ -43,21 +54,43 @@ class Network:
     targets: tuple[str, ...]  # T1, T2
     errors: tuple[str, ...]  # E1, E2: one loss term per output neuron
     total_error: str  # E_total
+    functions: tuple[tuple[str, str], ...] = ()  # (name, activation): f(x) in an expression is that activation
+
+    @property
+    def function_table(self) -> dict[str, str]:
+        """Return the function names an expression may use for this network's activations ({"f": "sigmoid"})."""
+        return dict(self.functions)
 
     @property
     def sizes(self) -> tuple[int, ...]:
         """Return the layer sizes, inputs first."""
         return (len(self.inputs),) + tuple(layer.size for layer in self.layers)
 
-    @property
+    @cached_property
     def parameters(self) -> tuple[str, ...]:
-        """Return every parameter name once, weights then biases, layer by layer."""
+        """Return every parameter name once, weights then biases, layer by layer (built once)."""
         names: list[str] = []
         for layer in self.layers:
             for row in layer.weights:
                 names.extend(row)
             names.extend(layer.biases)
         return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """How a tutorial trains (a [cases.training] table): every option that changes the numbers."""
+
+    epochs: int
+    mode: str = "batch"
+    gradient_loss: str | None = None  # the loss whose gradient drives updates (default: the network's)
+    update_biases: bool = True
+    hidden_deltas: str = "before_update"
+    forward: str = "every_update"
+    monitor: str | None = None  # the loss the tutorial prints (default: the network's)
+    report_every: int = 0  # 0: about ten points over the run
+    outputs: str = "final_weights"  # outputs after training: from the final weights, or the loop's last forward pass
+    predict: tuple[tuple[Fraction, ...], ...] = ()  # new inputs, already scaled as the training inputs were
 
 
 @dataclass(frozen=True)
@@ -77,7 +110,7 @@ class Case:
     title: str = ""
     init: Mapping[str, Any] | None = None  # how the tutorial's code draws the weights, when it does
     network: Network | None = None  # this case's own network, when it differs from the example's
-    training: Any = None  # a `training.Procedure` when the text describes a training run on this case
+    training: Procedure | None = None  # the training run the text describes on this case, if any
 
     @property
     def reproducible(self) -> bool:

@@ -16,6 +16,9 @@ import sympy
 
 __all__ = [
     "NumberError",
+    "INFINITY_TEXTS",
+    "is_infinite_text",
+    "infinity_sign",
     "MAX_EXPONENT",
     "MAX_NUMBER_CHARS",
     "is_number_text",
@@ -37,16 +40,39 @@ MAX_NUMBER_CHARS = 100
 MAX_WRITTEN_DIGITS = 4_000
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:_\d+)*\.?\d*(?:_\d+)*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-_NOT_FINITE = ("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity")
+# The one list of ways a text writes infinity; each may carry a sign (+ or -) and any letter case.
+INFINITY_TEXTS = ("∞", "inf", "infinity")
 
 
 class NumberError(ValueError):
     """A text that should be a finite decimal number is not one."""
 
 
-def is_number_text(text: str) -> bool:
-    """Return True if `text` is a plain finite decimal number such as ".6" or "1e-3"."""
-    return len(text) <= MAX_NUMBER_CHARS and bool(_NUMBER.fullmatch(text.strip()))
+def _unsigned(text: str) -> tuple[int, str]:
+    """Split a stripped, lower-cased text into its sign (+1 or -1) and the rest."""
+    cleaned = text.strip().lower()
+    if cleaned.startswith(("+", "-")):
+        return (-1 if cleaned[0] == "-" else 1), cleaned[1:]
+    return 1, cleaned
+
+
+def is_infinite_text(text: str) -> bool:
+    """Return True if a stated value is written as infinity: ∞, inf, infinity, each maybe signed.
+
+    >>> [is_infinite_text(t) for t in ("∞", "-inf", "+Infinity", "1e400", "nan")]
+    [True, True, True, False, False]
+    """
+    return _unsigned(text)[1] in INFINITY_TEXTS
+
+
+def infinity_sign(text: str) -> int:
+    """Return +1 or -1: the sign of an infinity's text ("∞" and "+inf" are +1, "-∞" is -1)."""
+    return _unsigned(text)[0]
+
+
+def is_number_text(text: str, max_chars: int = MAX_NUMBER_CHARS) -> bool:
+    """Return True if `text` is a plain finite decimal number such as ".6" or "1e-3" (of at most `max_chars`)."""
+    return len(text) <= max_chars and bool(_NUMBER.fullmatch(text.strip()))
 
 
 def parse_fraction(text: str) -> Fraction:
@@ -56,7 +82,7 @@ def parse_fraction(text: str) -> Fraction:
     if len(text) > MAX_NUMBER_CHARS:
         raise NumberError(f"a number has at most {MAX_NUMBER_CHARS} characters, found {len(text)}")
     cleaned = text.strip()
-    if cleaned.lower() in _NOT_FINITE:
+    if is_infinite_text(cleaned) or _unsigned(cleaned)[1] == "nan":
         raise NumberError(f"{cleaned!r} is not a finite number")
     if not _NUMBER.fullmatch(cleaned):
         raise NumberError(f"{text!r} is not a decimal number")

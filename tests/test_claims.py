@@ -565,6 +565,49 @@ def test_infinite_loss_slip_shows_the_value_below_1():
     assert "1.0000000" not in v.slips[0]
 
 
+def _spellings() -> list[str]:
+    """Every way a text may write infinity: each spelling, unsigned or signed, in three letter cases."""
+    from handcalc.numbers import INFINITY_TEXTS
+
+    words = {case(word) for word in INFINITY_TEXTS for case in (str.lower, str.upper, str.title)}
+    return sorted(sign + word for word in words for sign in ("", "+", "-"))
+
+
+@pytest.mark.parametrize("stated", _spellings())
+def test_every_spelling_of_infinity_is_read_and_judged(stated):
+    # -log(0) is +infinity by hand (log 0 = -infinity), and -log(0.5) = log 2 is finite (0.693...)
+    claims = (f'\n[[claims]]\nid = "infinite"\nexpression = "-log(0)"\nstated = "{stated}"\n'
+              f'\n[[claims]]\nid = "finite"\nexpression = "-log(0.5)"\nstated = "{stated}"\n'
+              f'\n[[claims]]\nid = "quantity"\nquantity = "y1"\nstated = "{stated}"\n')
+    verdicts = by_id(run(identity_11("0.5") + claims))
+    positive = not stated.startswith("-")
+    assert verdicts["infinite"].verdict == ("correct" if positive else "wrong"), verdicts["infinite"]
+    assert verdicts["finite"].verdict == "wrong"
+    assert close(verdicts["finite"].computed, mpmath.log(2), 25)
+    assert verdicts["quantity"].verdict == "wrong" and verdicts["quantity"].computed == Fraction(1, 2)  # y1 = w1
+    if not positive:
+        assert verdicts["infinite"].slips and "minus sign" in verdicts["infinite"].slips[0]
+
+
+def test_check_refuses_a_claim_about_a_quantity_the_derivation_does_not_make():
+    # the loader refuses such a claim in a file; a claim changed in code meets the same rule in check()
+    import dataclasses
+
+    from handcalc.read.reader import InputError
+
+    example = load_text(NET_111 + value_claims(("a", "0.5987")))
+    assert check(example).verdicts[0].verdict == "correct"  # S(0.4) = 0.59868766...
+    for change in ({"quantity": "out_h9"}, {"quantity": None, "expression": "out_h1 + z9"}):
+        changed = dataclasses.replace(example, claims=(dataclasses.replace(example.claims[0], **change),))
+        with pytest.raises(InputError) as raised:
+            check(changed)
+        unknown = change.get("quantity") or "z9"
+        assert f"no quantity named {unknown!r} in case case1" in str(raised.value)
+    changed = dataclasses.replace(example, claims=(dataclasses.replace(example.claims[0], quantity="out_h2"),))
+    with pytest.raises(InputError, match="did you mean 'out_h1'"):
+        check(changed)
+
+
 # -- 8. compare, range, shape, array ------------------------------------------------------------------
 
 # A 2-1 identity network on three rows: y1 = 0.5*x1 - 0.25*x2

@@ -244,7 +244,7 @@ sizes = [2, 2, 1]
 bias = "none"
 
 [[network.layers]]
-activation = "softplus"
+activation = "softsign"
 
 [[network.layers]]
 activation = "sigmoid"
@@ -269,8 +269,8 @@ def test_unknown_activation(tmp_path, capsys) -> None:
     code, out, err = _run(capsys, str(path))
     assert code == 2
     assert out == ""
-    _assert_one_line_error(err, "bad_activation.toml", "activation", "softplus")
-    assert ":6:" in err  # the line of `activation = "softplus"`
+    _assert_one_line_error(err, "bad_activation.toml", "activation", "softsign")
+    assert ":6:" in err  # the line of `activation = "softsign"`
 
 
 def test_claim_about_an_unknown_quantity_does_not_exit_0(tmp_path, capsys) -> None:
@@ -397,3 +397,20 @@ def test_progress_bar_needs_a_long_run_and_a_terminal(monkeypatch) -> None:
     for epoch in range(long.epochs):
         advance(epoch)
     assert updates == [1] * long.epochs + ["closed"]
+
+
+def test_a_bug_is_exit_code_3_with_one_line_naming_the_version(capsys, monkeypatch) -> None:
+    import handcalc
+    import handcalc.check
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(handcalc.check, "check", broken)
+    code, out, err = _run(capsys, str(TUTORIAL1))
+    assert code == 3 and out == ""
+    _assert_one_line_error(err, "internal error", "bug in handcalc", handcalc.__version__, "--debug",
+                           "ZeroDivisionError")
+    with pytest.raises(ZeroDivisionError):
+        main([str(TUTORIAL1), "--debug"])
+

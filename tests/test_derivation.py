@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from handcalc.floats import vectorized
 from handcalc.check import check
-from handcalc.exact.derivation import derive
+from handcalc.exact.derivation import derive, symbol
 from handcalc.read.loader import load_file, load_text
 from handcalc.exact.values import evaluate, given_values
 
@@ -128,7 +128,7 @@ CHAIN_RULE_NETWORKS = {
 
 def _random_point(derivation, rng: random.Random, positive: bool) -> dict[sympy.Symbol, sympy.Rational]:
     low = 1 if positive else -1000
-    return {derivation.symbol(name): sympy.Rational(rng.randint(low, 1000), 1009) for name in derivation.given}
+    return {symbol(name): sympy.Rational(rng.randint(low, 1000), 1009) for name in derivation.given}
 
 
 def _relu_kinks(example, derivation, point) -> bool:
@@ -145,7 +145,7 @@ def test_chain_rule_equals_sympy_diff(name: str) -> None:
     network = example.network
     derivation = derive(network, len(example.cases[0].rows))
     total = derivation.expand(network.total_error)
-    given_symbols = {derivation.symbol(n) for n in derivation.given}
+    given_symbols = {symbol(n) for n in derivation.given}
     assert total.free_symbols <= given_symbols
     rng = random.Random(name)
     points = []
@@ -156,7 +156,7 @@ def test_chain_rule_equals_sympy_diff(name: str) -> None:
     for parameter in network.parameters:
         chain = derivation.expand(f"dE_d{parameter}")
         assert chain.free_symbols <= given_symbols, parameter
-        reference = sympy.diff(total, derivation.symbol(parameter))
+        reference = sympy.diff(total, symbol(parameter))
         for point in points:
             ours = sympy.N(chain.xreplace(point), 50)
             theirs = sympy.N(reference.xreplace(point), 50)
@@ -169,7 +169,7 @@ def test_chain_rule_equals_sympy_diff_symbolically_for_tanh() -> None:
     derivation = derive(example.network)
     total = derivation.expand("E_total")
     for parameter in example.network.parameters:
-        difference = derivation.expand(f"dE_d{parameter}") - sympy.diff(total, derivation.symbol(parameter))
+        difference = derivation.expand(f"dE_d{parameter}") - sympy.diff(total, symbol(parameter))
         assert sympy.simplify(difference.rewrite(sympy.exp)) == 0, parameter
 
 
@@ -185,8 +185,8 @@ def test_tutorial1_chain_products_have_the_tutorials_factors() -> None:
     assert steps["dE_dw4"].factors == ("dE_dout_h2", "dout_h2_dh2", "dh2_dw4")
     for name in ("dE_dw5", "dE_dw1"):
         step = steps[name]
-        assert step.expr == sympy.Mul(*(derivation.symbol(f) for f in step.factors))
-    s = derivation.symbol
+        assert step.expr == sympy.Mul(*(symbol(f) for f in step.factors))
+    s = symbol
     assert steps["dE_dout_h1"].expr == s("dE1_dout_h1") + s("dE2_dout_h1")
     assert steps["dE_dout_h1"].formula == "dE1_dout_h1 + dE2_dout_h1"
     # the local factors are the tutorial's: dy1/dw5 = out_h1, dh1/dw1 = x1, dy1/dout_h1 = w5

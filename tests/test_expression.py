@@ -200,7 +200,10 @@ INJECTIONS = [
     "exp(*a)",
     "exp(**a)",
     "exp",
-    "exp(1)(2)",
+    "exp(1)[2]",
+    "f'(1)",
+    "exp'(1)",
+    "{1} + 2",
     "(exp)(1)",
     "a.b",
     "eval(1)",
@@ -248,17 +251,28 @@ def test_evaluation_errors(text: str, message: str) -> None:
     ("1e400", "exponent", 0),
     ("", "empty", 0),
     ("   ", "empty", 0),
-    ("2 +", "end of expression", 3),
-    ("foo(1)", "unknown function 'foo'", 0),
+    ("2 +", "found the end of the expression", 3),
+    ("foo(1)", "unknown function 'foo': expected one of", 0),
     ("(1 + 2", "unclosed", 0),
     ("1 + 2)", "unmatched", 5),
-    ("1 2", "unexpected", 2),
-    ("2(3)", "unexpected", 1),
+    ("1 2", "expected an operator (+ - * / ^) or the end of the expression, found '2'", 2),
+    ("(2)3", "expected an operator", 3),
+    ("2 x", "expected an operator", 2),
+    ("(2 * )", "expected a number, a name, a function or '(', found ')'", 5),
+    ("(1 + 2}", "expected ')' to close the '(' at column 1, found '}'", 6),
+    ("e^{-x", "unclosed '{'", 2),
+    ("{1}", "braces { } group only an exponent", 0),
+    ("|x", "expected '|', found the end of the expression", 2),
+    ("|x|y|", "expected an operator", 3),
+    ("w5(1 - x)", "unknown function 'w5'", 0),
+    ("sigmoid'x", "a prime belongs only between a function's name and '('", 7),
+    ("\u207b", "unexpected character", 0),
     ("2 $ 3", "unexpected character", 2),
 ])
 def test_parse_errors(text: str, message: str, column: int | None) -> None:
-    with pytest.raises(ExpressionError, match=message) as caught:
+    with pytest.raises(ExpressionError) as caught:
         parse(text)
+    assert message in str(caught.value)
     if column is not None:
         assert caught.value.column == column
 

@@ -20,14 +20,15 @@ from hypothesis import strategies as st
 
 from handcalc.read import limits
 from handcalc.check import validate_claims
-from handcalc.read.claimspec import quantity_names
+from handcalc.naming import quantity_names
 from handcalc.exact.derivation import derive
 from handcalc.read.reader import InputError, KeyLines, Problem, join_key
 from handcalc.read.loader import load_bytes, load_file, load_text
 from handcalc.numbers import NumberError, parse_fraction, round_to_exponent, to_decimal_text
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = sorted((ROOT / "worked_examples").glob("*.toml")) + [ROOT / "tests" / "data" / "tanh_3_4_2.toml"]
+SHIPPED = sorted((ROOT / "worked_examples").glob("*.toml")) + [ROOT / "tests" / "data" / "tanh_3_4_2.toml",
+                                                               ROOT / "tests" / "data" / "softmax_2_3_3.toml"]
 SEEDS = sorted((ROOT / "fuzz" / "corpus" / "loader").glob("*"))
 
 

@@ -9,16 +9,22 @@ otherwise evaluated to `WORKING_DIGITS` significant digits, far more than the
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Mapping
+from typing import Callable, Mapping
 
 import sympy
+from mpmath.libmp import dps_to_prec
 
-from .derivation import LEARNING_RATE, Derivation
+from .derivation import Derivation
+from .formulas import ARGS, Apply, Sum, symbol
+from .interpreter import Number, add, compile_rule, multiply
+from ..naming import LEARNING_RATE, row_suffix
+from ..budget import charge
 from ..model import Case, Network
 
 __all__ = ["WORKING_DIGITS", "given_inputs", "given_values", "evaluate"]
 
 WORKING_DIGITS = 60
+EVALUATION_COST = 100  # work units (~microseconds) of evaluating one step (more for a step left to SymPy)
 
 
 def _rational(value: Fraction) -> sympy.Rational:
@@ -30,7 +36,7 @@ def given_inputs(network: Network, case: Case) -> dict[str, sympy.Rational]:
     rows = len(case.rows)
     values: dict[str, sympy.Rational] = {}
     for r, row in enumerate(case.rows):
-        suffix = "" if rows == 1 else f"_r{r + 1}"
+        suffix = row_suffix(r, rows)
         values.update({name + suffix: _rational(v) for name, v in zip(network.inputs, row)})
         if r < len(case.targets):
             values.update({name + suffix: _rational(v) for name, v in zip(network.targets, case.targets[r])})
@@ -44,7 +50,7 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
     rows = len(case.rows)
     values: dict[str, sympy.Rational] = {}
     for r, (row, targets) in enumerate(zip(case.rows, case.targets)):
-        suffix = "" if rows == 1 else f"_r{r + 1}"
+        suffix = row_suffix(r, rows)
         for name, value in zip(network.inputs, row):
             values[name + suffix] = _rational(value)
         for name, value in zip(network.targets, targets):
@@ -56,14 +62,50 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
 
 
 def evaluate(derivation: Derivation, given: Mapping[str, sympy.Expr],
-             digits: int = WORKING_DIGITS) -> dict[str, sympy.Expr]:
-    """Return every step's value, given values first, in derivation order."""
-    env: dict[sympy.Symbol, sympy.Expr] = {derivation.symbol(k): v for k, v in given.items()}
+             digits: int = WORKING_DIGITS, what: str = "the case") -> dict[str, sympy.Expr]:
+    """Return every step's value, given values first, in derivation order.
+
+    Each step is worked out with `interpreter`'s numbers (exact rationals, else
+    `digits`-digit floats rounded after each operation, as SymPy's own arithmetic
+    does); a step they cannot do exactly as SymPy would is left to SymPy.
+    `what` names the case for the work budget.
+    """
+    prec = dps_to_prec(digits)
     values: dict[str, sympy.Expr] = dict(given)
+    working: dict[str, Number] = {name: _working(value, digits) for name, value in given.items()}
+    rules: dict[sympy.Expr, Callable] = {}
+    rationals: dict[Fraction, sympy.Expr] = {}
     for step in derivation.steps:
-        value = step.expr.xreplace(env)
-        if not value.is_Rational:
-            value = sympy.Float(value.evalf(digits), digits)
-        env[derivation.symbol(step.name)] = value
+        charge(EVALUATION_COST, "exact evaluation", what)
+        formula, result = step.formula_of, None
+        if isinstance(formula, Sum):
+            result = add([working[term[0]] if len(term) == 1 else multiply([working[n] for n in term], prec)
+                          for term in formula.terms], prec)
+        elif isinstance(formula, Apply):
+            if formula.rule not in rules:
+                rules[formula.rule] = compile_rule(formula.rule, ARGS, prec)
+            result = rules[formula.rule]([working[name] for name in formula.operands])
+        if result is None:
+            value = formula.expr.xreplace({symbol(name): values[name] for name in formula.names})
+            if not value.is_Rational:
+                value = sympy.Float(value.evalf(digits), digits)
+            working[step.name] = _working(value, digits)
+        elif isinstance(result, Fraction):
+            if result not in rationals:
+                rationals[result] = sympy.Rational(result.numerator, result.denominator)
+            value = rationals[result]
+            working[step.name] = result
+        else:
+            value = sympy.Float._new(result, prec)
+            working[step.name] = result
         values[step.name] = value
     return values
+
+
+def _working(value: sympy.Expr, digits: int) -> Number:
+    """Return a SymPy number as a working number: a Fraction when rational, else an mpf tuple."""
+    if value.is_Rational:
+        return Fraction(int(value.p), int(value.q))
+    if not value.is_Float:
+        value = sympy.Float(value.evalf(digits), digits)
+    return value._mpf_

@@ -1,8 +1,9 @@
 """Exact arithmetic of a parsed expression, with every refusal an `ExpressionError`.
 
 `evaluate(parse("(2 * .6) + (9 * .3)"))` is the Rational 39/10.  Sums,
-products, quotients and integer powers stay exact; sigmoid, exp, log, tanh and
-non-integer powers become SymPy Floats of `digits` significant digits.  Limits
+products, quotients, integer powers, abs, relu and identity stay exact;
+sigmoid, exp, log, tanh, their derivatives and non-integer powers become SymPy
+Floats of `digits` significant digits.  Limits
 keep every value finite and small enough to compute: division by zero, the log
 of zero or of a negative number and an overflow are errors, never a number.
 """
@@ -14,7 +15,7 @@ from typing import Mapping
 
 import sympy
 
-from .expression import SYMPY_FUNCTIONS, Binary, Call, ExpressionError, Name, Node, Number, Unary
+from .expression import Binary, Call, ExpressionError, Name, Node, Number, Unary
 from ..numbers import NumberError, parse_fraction
 
 __all__ = ["evaluate", "MAX_FUNCTION_ARGUMENT", "MAX_POWER", "MAX_EXACT_BITS", "MAX_DIGITS"]
@@ -73,16 +74,27 @@ def _power(base: sympy.Expr, exponent: sympy.Expr, digits: int) -> sympy.Expr:
     return _finite(sympy.Pow(base, exponent, evaluate=False).evalf(digits))
 
 
-_EXACT_FUNCTIONS = {**SYMPY_FUNCTIONS, "sigmoid": lambda x: 1 / (1 + sympy.exp(-x))}
+def _sigmoid(x: sympy.Expr) -> sympy.Expr:
+    return 1 / (1 + sympy.exp(-x))
+
+
+# Each function of the language; an activation's derivative f'(z) is taken at its argument z.
+_EXACT_FUNCTIONS = {
+    "exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "abs": sympy.Abs,
+    "sigmoid": _sigmoid, "relu": lambda x: sympy.Max(0, x), "identity": lambda x: x,
+    "sigmoid'": lambda x: _sigmoid(x) * (1 - _sigmoid(x)), "tanh'": lambda x: 1 - sympy.tanh(x) ** 2,
+    "relu'": lambda x: sympy.Integer(1 if x > 0 else 0), "identity'": lambda x: sympy.Integer(1),
+}
+_BOUNDED = frozenset({"exp", "sigmoid", "tanh", "sigmoid'", "tanh'"})  # |x| <= MAX_FUNCTION_ARGUMENT
 
 
 def _function(func: str, x: sympy.Expr, digits: int) -> sympy.Expr:
-    """Return sigmoid, exp, log or tanh of x: exact if SymPy finds it so, else `digits` digits."""
+    """Return a function of x (see _EXACT_FUNCTIONS): exact if SymPy finds it so, else `digits` digits."""
     if func not in _EXACT_FUNCTIONS:
         raise ExpressionError(f"unknown function '{func}'")
     if func == "log" and not x > 0:
         raise ExpressionError("log of zero" if x.is_zero else "log of a negative number")
-    if func != "log" and abs(x) > MAX_FUNCTION_ARGUMENT:
+    if func in _BOUNDED and abs(x) > MAX_FUNCTION_ARGUMENT:
         raise ExpressionError(f"{func} argument is beyond \u00b1{MAX_FUNCTION_ARGUMENT}")
     result = _EXACT_FUNCTIONS[func](x)
     return _finite(result if result.is_Rational else result.evalf(digits))

@@ -4,163 +4,129 @@
 recursive-descent parser (no eval, no ast, no SymPy string parsing), keeping
 every number literal as written; `to_text` and `to_sympy` show it again
 (`handcalc.expr.arithmetic.evaluate` computes it exactly).  Every refusal is an
-`ExpressionError`.
+`ExpressionError` with the column and what was expected there.
+
+The grammar reads what texts print:
+
+    sum      := product (("+" | "-") product)*
+    product  := signed (("*" | "/") signed | <juxtaposed> power)*
+    signed   := ("+" | "-")* power
+    power    := (e | primary) ("^" (signed | "{" sum "}"))?       also written as superscripts: e⁻⁰·⁴
+    primary  := number | name | function "'"? "(" sum ")" | "(" sum ")" | "|" sum "|"
+
+Juxtaposition is multiplication when the right side opens with "(", "|", a
+function or e: `-2(1 - 0.731)`, `0.7311(1 - 0.7311)`, `1/2 (0.01 - 0.75)^2`,
+`σ(x)(1 - σ(x))`, `2e^-x` (not `2x`: a number next to a name is refused).
+Functions: exp, log (ln), abs (or |x|), and the activations sigmoid (S, σ),
+tanh, relu and identity, each with its derivative written with a prime
+(`σ'(x)`); `functions` adds names of a network's own activations (`f`, `g`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterator, Mapping, Union
+from typing import Mapping
 
 import sympy
 
 from handcalc.numbers import NumberError, parse_fraction
 
+from .nodes import (Binary, Call, ExpressionError, Name, Node, Number, Unary, names, numbers,
+                    to_text, walk)
+from .tokens import MAX_PAREN_DEPTH, Token, tokens
+
 __all__ = [
     "ExpressionError", "Number", "Name", "Unary", "Binary", "Call", "Node",
-    "parse", "to_sympy", "to_text", "names", "numbers", "SYMPY_FUNCTIONS",
-    "MAX_LENGTH", "MAX_PAREN_DEPTH", "MAX_DEPTH",
+    "parse", "to_sympy", "to_text", "names", "numbers", "walk",
+    "BUILTIN_FUNCTIONS", "ACTIVATION_FUNCTIONS", "MAX_LENGTH", "MAX_PAREN_DEPTH", "MAX_DEPTH",
 ]
 
 MAX_LENGTH = 500  # characters of expression text
-MAX_PAREN_DEPTH = 30  # nesting of parentheses
 MAX_DEPTH = 50  # depth of the tree
 
-
-class ExpressionError(ValueError):
-    """An expression text is not allowed, or its value cannot be computed."""
-
-    def __init__(self, message: str, column: int | None = None) -> None:
-        super().__init__(message)
-        self.column = column
+ACTIVATION_FUNCTIONS = ("sigmoid", "tanh", "relu", "identity")  # each has a derivative: "sigmoid'", ...
+BUILTIN_FUNCTIONS = {"S": "sigmoid", "\u03c3": "sigmoid", "sigmoid": "sigmoid", "tanh": "tanh",
+                     "relu": "relu", "ReLU": "relu", "exp": "exp", "log": "log", "ln": "log", "abs": "abs"}
+_BARE_NAMES = frozenset({"S"})  # a function name that may also name a quantity on its own
+_PRIMARY = "a number, a name, a function or '('"
 
 
-@dataclass(frozen=True)
-class Number:
-    """A number literal, kept exactly as written (".6", "1.000", "1e-3")."""
-    text: str
-
-
-@dataclass(frozen=True)
-class Name:
-    """A quantity named in the worked example, such as out_h1 or w5."""
-    id: str
-
-
-@dataclass(frozen=True)
-class Unary:
-    """A sign in front of an operand: op is "-" or "+"."""
-    op: str
-    operand: Node
-
-
-@dataclass(frozen=True)
-class Binary:
-    """An operation on two operands: op is "+", "-", "*", "/" or "^"."""
-    op: str
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True)
-class Call:
-    """A function of one argument: func is "sigmoid", "exp", "log" or "tanh"."""
-    func: str
-    arg: Node
-
-
-Node = Union[Number, Name, Unary, Binary, Call]
-
-_NORMALIZE = str.maketrans({"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u00b7": "*",
-                            "\u22c5": "*", "\u00f7": "/"})
-_TOKEN = re.compile(r"(?P<space>\s+)"
-                    r"|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
-                    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|\u03c3)"
-                    r"|(?P<op>\*\*|[-+*/^(),])")
-_FUNCTIONS = {"S": "sigmoid", "\u03c3": "sigmoid", "sigmoid": "sigmoid", "exp": "exp",
-              "log": "log", "ln": "log", "tanh": "tanh"}
-_RESERVED = frozenset(_FUNCTIONS) - {"S"}  # "S" alone may name a quantity
-_SIGMOID = sympy.Function("sigmoid")
-SYMPY_FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh}  # sigmoid stays an unevaluated name
-_Token = tuple[str, str, int]  # kind ("number", "name", "op"), text, column
-
-
-def _tokens(text: str) -> list[_Token]:
-    """Split normalized text into tokens, refusing stray characters and bad parentheses."""
-    tokens: list[_Token] = []
-    opened: list[int] = []
-    position = 0
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None:
-            raise ExpressionError(f"unexpected character {text[position]!r}", position)
-        value = "^" if match.group() == "**" else match.group()
-        if value == "(":
-            opened.append(position)
-            if len(opened) > MAX_PAREN_DEPTH:
-                raise ExpressionError(
-                    f"parentheses are nested deeper than {MAX_PAREN_DEPTH}", position)
-        elif value == ")" and not opened:
-            raise ExpressionError("unmatched ')'", position)
-        elif value == ")":
-            opened.pop()
-        if match.lastgroup != "space":
-            tokens.append((match.lastgroup or "", value, position))
-        position = match.end()
-    if opened:
-        raise ExpressionError("unclosed '('", opened[-1])
-    return tokens
+def _shown(token: Token) -> str:
+    return "the end of the expression" if token.kind == "end" else repr(token.written)
 
 
 class _Parser:
     """Recursive descent over the tokens; each rule returns (node, depth of its tree)."""
 
-    def __init__(self, text: str, tokens: list[_Token]) -> None:
-        self.text, self.tokens, self.index, self.powers = text, tokens, 0, 0
+    def __init__(self, text: str, found: list[Token], functions: Mapping[str, str]) -> None:
+        self.text, self.tokens, self.index = text, found, 0
+        self.functions = functions
+        self.powers = self.bars = 0  # exponents and |...| currently open
 
-    def peek(self, offset: int = 0) -> _Token:
-        """Return the token `offset` places ahead, or ("end", "", len(text))."""
+    def peek(self, offset: int = 0) -> Token:
+        """Return the token `offset` places ahead, or an "end" token."""
         index = self.index + offset
-        return self.tokens[index] if index < len(self.tokens) else ("end", "", len(self.text))
+        return self.tokens[index] if index < len(self.tokens) else Token("end", "", len(self.text), "")
+
+    def at(self, kind: str, value: str, offset: int = 0) -> bool:
+        """Return True if the token `offset` places ahead is (kind, value)."""
+        token = self.peek(offset)
+        return token.kind == kind and token.value == value
 
     def take(self, *ops: str) -> str | None:
         """Consume and return the next token if it is an operator in `ops`."""
-        kind, value, _ = self.peek()
-        if kind == "op" and value in ops:
+        token = self.peek()
+        if token.kind == "op" and token.value in ops:
             self.index += 1
-            return value
+            return token.value
         return None
 
-    def fail(self, message: str | None = None) -> ExpressionError:
-        """Return an error at the next token (by default: that token is unexpected)."""
-        kind, value, column = self.peek()
-        if message is None:
-            message = "unexpected end of expression" if kind == "end" else f"unexpected {value!r}"
-        return ExpressionError(message, column)
+    def expected(self, what: str) -> ExpressionError:
+        """Return an error at the next token: `what` was expected there."""
+        token = self.peek()
+        return ExpressionError(f"expected {what}, found {_shown(token)}", token.column)
 
     def deep(self, depth: int) -> int:
         """Refuse a tree deeper than MAX_DEPTH; return `depth`."""
         if depth > MAX_DEPTH:
-            raise self.fail(f"expression is nested deeper than {MAX_DEPTH} levels")
+            raise ExpressionError(f"expression is nested deeper than {MAX_DEPTH} levels", self.peek().column)
         return depth
 
     def whole(self) -> Node:
         """whole := sum <end>"""
-        node, _ = self.chain(("+", "-"))
-        if self.peek()[0] != "end":
-            raise self.fail()
+        node, _ = self.sum()
+        if self.peek().kind != "end":
+            raise self.expected("an operator (+ - * / ^) or the end of the expression")
         return node
 
-    def chain(self, ops: tuple[str, str]) -> tuple[Node, int]:
-        """sum := product (("+"|"-") product)*; product := signed (("*"|"/") signed)*"""
-        def operand() -> tuple[Node, int]:
-            return self.chain(("*", "/")) if ops == ("+", "-") else self.signed()
-        node, depth = operand()
-        while op := self.take(*ops):
-            right, right_depth = operand()
+    def sum(self) -> tuple[Node, int]:
+        """sum := product (("+"|"-") product)*"""
+        node, depth = self.product()
+        while op := self.take("+", "-"):
+            right, right_depth = self.product()
             node, depth = Binary(op, node, right), self.deep(max(depth, right_depth) + 1)
         return node, depth
+
+    def juxtaposed(self) -> bool:
+        """Return True if the next token opens a factor written without "*": (, |, a function or e."""
+        token = self.peek()
+        if token.kind == "op":
+            return token.value == "(" or (token.value == "|" and self.bars == 0)
+        if token.kind != "name":
+            return False
+        if token.value == "e":
+            return not self.at("op", "(", 1)
+        return self.at("op", "(", 1) or (self.at("op", "'", 1) and self.at("op", "(", 2))
+
+    def product(self) -> tuple[Node, int]:
+        """product := signed (("*"|"/") signed | <juxtaposed> power)*"""
+        node, depth = self.signed()
+        while True:
+            op = self.take("*", "/")
+            if op is None and not self.juxtaposed():
+                return node, depth
+            right, right_depth = self.signed() if op else self.power()
+            node, depth = Binary(op or "*", node, right), self.deep(max(depth, right_depth) + 1)
 
     def signed(self) -> tuple[Node, int]:
         """signed := ("+"|"-")* power"""
@@ -174,8 +140,8 @@ class _Parser:
         return node, depth
 
     def power(self) -> tuple[Node, int]:
-        """power := primary ("^" signed)?; e^x is exp(x) and a lone e is exp(1)."""
-        is_e = self.peek()[:2] == ("name", "e") and self.peek(1)[:2] != ("op", "(")
+        """power := primary ("^" exponent)?; e^x is exp(x) and a lone e is exp(1)."""
+        is_e = self.at("name", "e") and not self.at("op", "(", 1)
         if is_e:
             self.index += 1
             base, depth = Call("exp", Number("1")), 2
@@ -184,64 +150,99 @@ class _Parser:
         if not self.take("^"):
             return base, depth
         self.powers = self.deep(self.powers + 1)
-        exponent, exponent_depth = self.signed()
+        if self.take("{"):
+            exponent, exponent_depth = self.sum()
+            self.close("}")
+        elif self.at("op", "{"):
+            raise self.expected("an exponent")
+        else:
+            exponent, exponent_depth = self.signed()
         self.powers -= 1
         if is_e:
             return Call("exp", exponent), self.deep(exponent_depth + 1)
         return Binary("^", base, exponent), self.deep(max(depth, exponent_depth) + 1)
 
     def primary(self) -> tuple[Node, int]:
-        """primary := number | name | function "(" sum ")" | "(" sum ")" """
-        kind, value, column = self.peek()
-        if kind == "number":
+        """primary := number | name | function "'"? "(" sum ")" | "(" sum ")" | "|" sum "|" """
+        token = self.peek()
+        if token.kind == "number":
             try:
-                parse_fraction(value)
+                parse_fraction(token.value)
             except NumberError as exc:
-                raise ExpressionError(str(exc), column) from None
+                raise ExpressionError(str(exc), token.column) from None
             self.index += 1
-            return Number(value), 1
-        if kind == "name" and self.peek(1)[:2] == ("op", "("):
-            if value not in _FUNCTIONS:
-                raise ExpressionError(f"unknown function '{value}'", column)
-            self.index += 2
-            arg, depth = self.chain(("+", "-"))
-            if self.peek()[:2] == ("op", ","):
-                raise self.fail(f"{value}() takes exactly one argument")
-            self.close()
-            return Call(_FUNCTIONS[value], arg), self.deep(depth + 1)
-        if kind == "name":
-            if value in _RESERVED:
-                message = f"function '{value}' needs an argument in parentheses"
-                raise ExpressionError(message, column)
-            if value.startswith("__"):
-                raise ExpressionError(f"name '{value}' is not allowed", column)
-            self.index += 1
-            return Name(value), 1
+            return Number(token.value), 1
+        if token.kind == "name":
+            return self.named(token)
+        if self.take("|"):
+            self.bars = self.deep(self.bars + 1)
+            if self.bars > MAX_PAREN_DEPTH:
+                raise ExpressionError(f"absolute values are nested deeper than {MAX_PAREN_DEPTH}", token.column)
+            node, depth = self.sum()
+            self.close("|")
+            self.bars -= 1
+            return Call("abs", node), self.deep(depth + 1)
+        if token.kind == "op" and token.value == "{":
+            raise ExpressionError("braces { } group only an exponent, as in e^{-x}: use ( )", token.column)
         if not self.take("("):
-            raise self.fail()
-        node, depth = self.chain(("+", "-"))
-        self.close()
+            raise self.expected(_PRIMARY)
+        node, depth = self.sum()
+        self.close(")")
         return node, depth
 
-    def close(self) -> None:
-        """Consume ")" or refuse."""
-        if not self.take(")"):
-            raise self.fail()
+    def named(self, token: Token) -> tuple[Node, int]:
+        """A quantity's name, or a function applied to a parenthesized argument (f(x), f'(x))."""
+        primed = self.at("op", "'", 1)
+        if not self.at("op", "(", 2 if primed else 1):  # (the tokenizer lets a prime stand only before "(")
+            if token.value in BUILTIN_FUNCTIONS and token.value not in _BARE_NAMES:
+                raise ExpressionError(f"function '{token.value}' needs an argument in parentheses", token.column)
+            if token.value.startswith("__"):
+                raise ExpressionError(f"name '{token.value}' is not allowed", token.column)
+            self.index += 1
+            return Name(token.value), 1
+        func = self.functions.get(token.value) or BUILTIN_FUNCTIONS.get(token.value)
+        if func is None:
+            known = ", ".join(sorted(set(BUILTIN_FUNCTIONS) | set(self.functions)))
+            raise ExpressionError(f"unknown function '{token.value}': expected one of {known}", token.column)
+        if primed and func not in ACTIVATION_FUNCTIONS:
+            raise ExpressionError(f"{token.value}' is not defined: only an activation has a derivative "
+                                  f"written with a prime", token.column)
+        self.index += 3 if primed else 2
+        arg, depth = self.sum()
+        if self.at("op", ","):
+            raise ExpressionError(f"{token.value}() takes exactly one argument", self.peek().column)
+        self.close(")")
+        return Call(func + "'" if primed else func, arg), self.deep(depth + 1)
+
+    def close(self, bracket: str) -> None:
+        """Consume the closing `bracket` or refuse."""
+        if not self.take(bracket):
+            raise self.expected(f"{bracket!r}" if bracket != ")" else "')' or an operator")
 
 
-def parse(text: str) -> Node:
-    """Parse an arithmetic expression into a tree, refusing anything not allowed."""
+def parse(text: str, functions: Mapping[str, str] | None = None) -> Node:
+    """Parse an arithmetic expression into a tree, refusing anything not allowed.
+
+    `functions` maps extra function names to an activation in ACTIVATION_FUNCTIONS
+    (`{"f": "sigmoid"}` reads `f(x)` as sigmoid(x) and `f'(x)` as its derivative).
+    """
     if not isinstance(text, str):
         raise ExpressionError("an expression must be text")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression is longer than {MAX_LENGTH} characters")
-    normalized = text.translate(_NORMALIZE)
-    if not normalized.strip():
+    if not text.strip():
         raise ExpressionError("empty expression", 0)
+    table = dict(functions or {})
+    for name, func in table.items():
+        if func not in ACTIVATION_FUNCTIONS:
+            raise ExpressionError(f"function name '{name}' must stand for one of {', '.join(ACTIVATION_FUNCTIONS)}")
     try:
-        return _Parser(normalized, _tokens(normalized)).whole()
+        return _Parser(text, tokens(text), table).whole()
     except (RecursionError, MemoryError):
         raise ExpressionError("expression is too complex") from None
+
+
+SYMPY_FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "abs": sympy.Abs}
 
 
 def _display_number(text: str) -> sympy.Expr:
@@ -270,9 +271,9 @@ def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol] | None = None) -> s
         return _negate(operand) if node.op == "-" else operand
     if isinstance(node, Call):
         arg = to_sympy(node.arg, symbols)
-        if node.func == "sigmoid":
-            return _SIGMOID(arg)
-        return SYMPY_FUNCTIONS[node.func](arg, evaluate=False)
+        if node.func in SYMPY_FUNCTIONS:
+            return SYMPY_FUNCTIONS[node.func](arg, evaluate=False)
+        return sympy.Function(node.func)(arg)  # an activation stays an unevaluated name
     left, right = to_sympy(node.left, symbols), to_sympy(node.right, symbols)
     if node.op in ("+", "-"):
         return sympy.Add(left, right if node.op == "+" else _negate(right), evaluate=False)
@@ -283,59 +284,3 @@ def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol] | None = None) -> s
         if left == 1:
             return right
     return sympy.Mul(left, right, evaluate=False)
-
-
-_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "^": 4}
-
-
-def _precedence(node: Node) -> int:
-    """Return how tightly a node binds: 1 sum, 2 product, 3 sign, 4 power, 5 atom."""
-    if isinstance(node, Binary):
-        return _PRECEDENCE[node.op]
-    return 3 if isinstance(node, Unary) else 5
-
-
-def to_text(node: Node) -> str:
-    """Return canonical text for `node` with only the parentheses needed."""
-    def wrap(child: Node, needed: bool) -> str:
-        return f"({to_text(child)})" if needed else to_text(child)
-
-    if isinstance(node, Number):
-        return node.text
-    if isinstance(node, Name):
-        return node.id
-    if isinstance(node, Unary):
-        return node.op + wrap(node.operand, _precedence(node.operand) < 3)
-    if isinstance(node, Call):
-        return f"{node.func}({to_text(node.arg)})"
-    level = _PRECEDENCE[node.op]
-    if node.op == "^":
-        return wrap(node.left, _precedence(node.left) < 5) + "^" + wrap(
-            node.right, _precedence(node.right) < 3)
-    separator = f" {node.op} " if level == 1 else node.op
-    return wrap(node.left, _precedence(node.left) < level) + separator + wrap(
-        node.right, _precedence(node.right) <= level)
-
-
-def _walk(node: Node) -> Iterator[Node]:
-    """Yield every node, parents first, children left to right."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if isinstance(current, Unary):
-            stack.append(current.operand)
-        elif isinstance(current, Call):
-            stack.append(current.arg)
-        elif isinstance(current, Binary):
-            stack.extend((current.right, current.left))
-
-
-def names(node: Node) -> frozenset[str]:
-    """Return the ids of the quantities `node` uses."""
-    return frozenset(item.id for item in _walk(node) if isinstance(item, Name))
-
-
-def numbers(node: Node) -> tuple[Number, ...]:
-    """Return the number literals of `node` in left-to-right order."""
-    return tuple(item for item in _walk(node) if isinstance(item, Number))

@@ -8,6 +8,7 @@ from typing import Mapping
 import sympy
 
 from ..exact.derivation import Derivation
+from ..naming import row_suffix
 from ..numbers import to_decimal_text
 
 __all__ = ["CrossCheck", "float_notes", "NUMPY_TOLERANCE", "FINITE_DIFFERENCE_TOLERANCE", "relative_difference", "cross_check"]
@@ -80,8 +81,8 @@ def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float]
     return CrossCheck(numpy_worst, numpy_where, fd_worst, fd_where, compared, notes)
 
 
-_FROM_LOGITS = {"binary_cross_entropy": "the logit",
-                "cross_entropy": "the logits (max-shifted softmax, log-sum-exp)"}
+_FROM_LOGITS = {"binary_cross_entropy": ("binary cross-entropy", "the logit"),
+                "cross_entropy": ("cross-entropy", "the logits (max-shifted softmax, log-sum-exp)")}
 
 
 def float_notes(derivation: Derivation, exact: Mapping[str, sympy.Expr]) -> tuple[str, ...]:
@@ -94,14 +95,14 @@ def float_notes(derivation: Derivation, exact: Mapping[str, sympy.Expr]) -> tupl
         if not step.section.startswith("forward") or value in (0, 1) or not value.is_real:
             continue
         as_float = float(value)
-        base = step.name.split("_r")[0] if "_r" in step.name else step.name
+        base = step.name.removesuffix(row_suffix(step.row, derivation.rows)) if step.row is not None else step.name
         if as_float in (0.0, 1.0) and value != as_float:
             gap = abs(value - as_float)
             note = (f"Float64: {step.name} = {sympy.Float(value, 25)} is exactly {as_float} in float64 (the gap "
                     f"{sympy.Float(gap, 3)} is below float64's resolution)")
             if base in outputs and network.loss in _FROM_LOGITS:
-                note += (f"; a naive float64 {network.loss.replace('_', ' ')} takes log(0) = -inf there, while "
-                         f"the exact loss is finite; handcalc's NumPy path works from {_FROM_LOGITS[network.loss]} "
-                         "and stays finite")
+                loss, source = _FROM_LOGITS[network.loss]
+                note += (f"; a naive float64 {loss} takes log(0) = -inf there, while the exact loss is finite; "
+                         f"handcalc's NumPy path works from {source} and stays finite")
             notes.append(note)
     return tuple(notes)

@@ -18,35 +18,14 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ..model import Case, Layer, Network
+from ..functions import UnknownFunction, activation, loss, softmax_backward
+from ..model import Case, Layer, Network, Procedure
 
-__all__ = ["Procedure", "Replay", "MONITORS", "replay", "exact_replay", "EXACT_BUDGET"]
+__all__ = ["Replay", "replay", "exact_replay", "exact_epochs", "EXACT_BUDGET"]
 
-MODES = ("batch", "online")
-HIDDEN_DELTAS = ("before_update", "after_update")
-FORWARD = ("every_update", "every_epoch", "once")
-MONITORS = ("half_squared_error", "squared_error", "mean_squared_error", "binary_cross_entropy",
-            "cross_entropy", "mean_absolute_error")
-OUTPUTS = ("final_weights", "last_forward")
 EXACT_DIGITS = 40
 CURVE_POINTS = 200
 EXACT_BUDGET = 800  # epochs x rows x parameters the 40-digit replay may spend on one run
-
-
-@dataclass(frozen=True)
-class Procedure:
-    """How a tutorial trains: every option that changes the numbers."""
-
-    epochs: int
-    mode: str = "batch"
-    gradient_loss: str | None = None  # the loss whose gradient drives updates (default: the network's)
-    update_biases: bool = True
-    hidden_deltas: str = "before_update"
-    forward: str = "every_update"
-    monitor: str | None = None  # the loss the tutorial prints (default: the network's)
-    report_every: int = 0  # 0: about ten points over the run
-    outputs: str = "final_weights"  # outputs after training: from the final weights, or the loop's last forward pass
-    predict: tuple[tuple[Fraction, ...], ...] = ()  # new inputs, already scaled as the training inputs were
 
 
 @dataclass(frozen=True)
@@ -81,87 +60,43 @@ class _Ops:
     def array(self, rows: Any) -> np.ndarray:
         return np.array([[self.number(v) for v in row] for row in rows], dtype=object if self.exact else np.float64)
 
-    def activate(self, layer: Layer, z: np.ndarray) -> np.ndarray:
-        name, a = layer.activation, self.constant(layer)
-        if name == "sigmoid":
-            # In float64, 1/(1 + e^-z) is accurate to a few ulps everywhere; where e^-z
-            # overflows (z < -709) the result is the correct limit 0 (overflow warnings off).
-            return 1 / (1 + self.exp(-z))
-        if name == "tanh":
-            return self.tanh(z)
-        if name == "relu":
-            return np.where(z > 0, z, z * 0)
-        if name == "leaky_relu":
-            return np.where(z > 0, z, z * a)
-        if name == "softplus":  # ln(1 + e^z) = max(z, 0) + ln(1 + e^-|z|): no overflow
-            return np.where(z > 0, z, z * 0) + self.log(1 + self.exp(-abs(z)))
-        if name == "elu":
-            return np.where(z > 0, z, (self.exp(np.where(z > 0, z * 0, z)) - 1) * a)
-        if name == "softmax":  # shifted by each row's largest logit: no e^z overflows
-            shifted = self.exp(z - z.max(axis=1, keepdims=True))
-            return shifted / shifted.sum(axis=1, keepdims=True)
-        return z
+    def activate(self, name: str, z: np.ndarray, slope: Fraction | None = None) -> np.ndarray:
+        return activation(name).on_array(z, self, *self.constants(name, slope))
 
-    def constant(self, layer: Layer) -> Any:
-        """leaky_relu's slope or elu's alpha: declared, else the default (0.01, 1)."""
-        if layer.slope is not None:
-            return self.number(layer.slope)
-        return self.number(Fraction(1) if layer.activation == "elu" else Fraction(1, 100))
+    def constants(self, name: str, slope: Fraction | None) -> tuple:
+        """leaky_relu's slope or elu's alpha as a number of this arithmetic: declared, else the default."""
+        entry = activation(name)
+        if entry.default is None:
+            return ()
+        return (self.number(Fraction(entry.default) if slope is None else slope),)
 
     def backward(self, layer: Layer, z: np.ndarray, out: np.ndarray, de_dout: np.ndarray) -> np.ndarray:
-        """dE/dz from dE/dout (softmax through its Jacobian; a kink takes the left derivative)."""
-        name = layer.activation
-        if name == "softmax":
-            return out * (de_dout - (de_dout * out).sum(axis=1, keepdims=True))
-        if name == "sigmoid":
-            slope = out * (1 - out)
-        elif name == "tanh":
-            slope = 1 - out * out
-        elif name == "relu":
-            slope = np.where(z > 0, z * 0 + 1, z * 0)
-        elif name == "leaky_relu":
-            slope = np.where(z > 0, z * 0 + 1, z * 0 + self.constant(layer))
-        elif name == "softplus":
-            slope = 1 / (1 + self.exp(-z))
-        elif name == "elu":
-            slope = np.where(z > 0, z * 0 + 1, out + self.constant(layer))
-        else:
-            slope = z * 0 + 1
-        return de_dout * slope
+        """dE/dz from dE/dout: elementwise, or through softmax's Jacobian."""
+        entry = activation(layer.activation)
+        if not entry.elementwise:
+            return softmax_backward(out, de_dout)
+        return de_dout * entry.derivative_on_array(z, out, *self.constants(layer.activation, layer.slope))
 
     def loss(self, name: str, out: np.ndarray, t: np.ndarray, z: np.ndarray | None = None) -> Any:
-        """The monitored loss of outputs `out` (logits `z`, for cross-entropy by log-sum-exp)."""
-        n = t.size
-        if name == "half_squared_error":
-            return ((t - out) ** 2).sum() / 2
-        if name == "squared_error":
-            return ((t - out) ** 2).sum()
-        if name == "mean_squared_error":
-            return ((t - out) ** 2).sum() / n
-        if name == "mean_absolute_error":
-            return abs(t - out).sum() / n
-        if name == "cross_entropy":
-            if z is None:
-                return -(t * self.log(out)).sum() / t.shape[0]
-            top = z.max(axis=1, keepdims=True)  # ln out = z - top - ln sum e^(z - top)
-            log_out = z - top - self.log(self.exp(z - top).sum(axis=1, keepdims=True))
-            return -(t * log_out).sum() / t.shape[0]
-        return -(t * self.log(out) + (1 - t) * self.log(1 - out)).sum() / n
+        """The summed loss of outputs `out`; from the logits `z` where the loss has a stable form there."""
+        entry = loss(name)
+        if z is not None and entry.on_logits is not None:
+            return entry.on_logits(z, t, entry.count(t), self)
+        return entry.on_array(out, t, entry.count(t), self)
 
     @staticmethod
-    def loss_gradient(name: str, out: np.ndarray, t: np.ndarray, n: int, output: str) -> tuple[np.ndarray, bool]:
-        """dE/dout, or dE/dz directly (second item True) for cross-entropy on a sigmoid or softmax."""
-        if name == "half_squared_error":
-            return out - t, False
-        if name == "squared_error":
-            return 2 * (out - t), False
-        if name == "mean_squared_error":
-            return 2 * (out - t) / n, False
-        if name == "cross_entropy":  # on a softmax: dE/dz = (out - T)/rows, as each T sums to 1
-            return (out - t) / t.shape[0], True
-        if output == "sigmoid":
-            return (out - t) / n, True
-        return -(t / out - (1 - t) / (1 - out)) / n, False
+    def loss_gradient(name: str, out: np.ndarray, t: np.ndarray, n: int, sigmoid_output: bool,
+                      softmax_output: bool = False) -> tuple[np.ndarray, bool]:
+        """dE/dout, or dE/dz directly (second item True) where the loss has a shortcut on a sigmoid or softmax."""
+        entry = loss(name)
+        n = t.shape[0] if entry.per_row else n
+        if sigmoid_output and entry.sigmoid_delta is not None:
+            return entry.sigmoid_delta(out, t, n), True
+        if softmax_output and entry.softmax_delta is not None:
+            return entry.softmax_delta(out, t, n), True
+        if entry.gradient_on_array is None:
+            raise UnknownFunction(f"the loss {name!r} is only monitored: it has no gradient to train with")
+        return entry.gradient_on_array(out, t, n), False
 
 
 def _parameters(network: Network, case: Case, ops: _Ops) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -177,7 +112,7 @@ def _forward(network: Network, weights: list[np.ndarray], biases: list[np.ndarra
     pres, posts, a = [], [], x
     for layer, w, b in zip(network.layers, weights, biases):
         z = a @ w.T + b if layer.biases else a @ w.T
-        a = ops.activate(layer, z)
+        a = ops.activate(layer.activation, z, layer.slope)
         pres.append(z)
         posts.append(a)
     return pres, posts
@@ -189,7 +124,7 @@ def _step(network: Network, proc: Procedure, weights: list[np.ndarray], biases: 
     """One update from the rows of x (their forward values given), in place."""
     layers = network.layers
     gradient, is_delta = ops.loss_gradient(proc.gradient_loss or network.loss, posts[-1], t, n,
-                                           layers[-1].activation)
+                                           layers[-1].activation == "sigmoid", layers[-1].activation == "softmax")
     delta = gradient if is_delta else ops.backward(layers[-1], pres[-1], posts[-1], gradient)
     updates = []
     for index in range(len(layers) - 1, -1, -1):

@@ -2,7 +2,7 @@
 
 One of the two cross-checks of the exact symbolic values, so it is written
 independently of the SymPy layer: the activations and losses are re-implemented
-here in NumPy (following the conventions of `handcalc.exact.functions`, never calling
+here in NumPy (following the conventions of `handcalc.functions`, never calling
 it), and the whole batch goes through each layer as one matrix product.
 
 Conventions: layer l has W of shape (size_l, fan_in) with `layer.weights[j][i]`
@@ -18,6 +18,7 @@ from typing import Mapping
 import numpy as np
 
 from ..model import Case, Layer, Network
+from ..naming import gradient, in_row, row_suffix, updated
 
 __all__ = ["run", "loss", "finite_differences", "finite_difference_gradients", "matrices"]
 
@@ -207,24 +208,24 @@ def run(network: Network, case: Case) -> dict[str, float]:
     result: dict[str, float] = {}
     rows = x.shape[0]
     for r in range(rows):
-        s = "" if rows == 1 else f"_r{r + 1}"
+        s = row_suffix(r, rows)
         for layer, z, out, delta in zip(network.layers, pres, posts[1:], deltas):
             for j in range(layer.size):
                 result[layer.pre[j] + s] = float(z[r, j])
                 result[layer.post[j] + s] = float(out[r, j])
-                result[f"dE_d{layer.pre[j]}{s}"] = float(delta[r, j])
+                result[gradient(layer.pre[j] + s)] = float(delta[r, j])
         for k, name in enumerate(network.errors):
             result[name + s] = float(terms[r, k])
     result[network.total_error] = float(np.sum(terms))
     eta = float(case.learning_rate)
     for name in network.parameters:
-        result[f"dE_d{name}"] = gradients[name]
-        result[f"new_{name}"] = values[name] - eta * gradients[name]
+        result[gradient(name)] = gradients[name]
+        result[updated(name)] = values[name] - eta * gradients[name]
     return result
 
 
 def finite_differences(network: Network, case: Case) -> tuple[dict[str, float], dict[str, str]]:
-    """Central differences of the loss w.r.t. each parameter, keyed f"dE_d{p}", and the relu kinks.
+    """Central differences of the loss w.r.t. each parameter, keyed by gradient name (dE_dw5), and the kinks.
 
     The kinks map each gradient whose two points lie on either side of a relu's kink at 0 to
     that neuron: there the loss has no derivative, the exact path takes relu'(0) = 0 (as the
@@ -242,15 +243,15 @@ def finite_differences(network: Network, case: Case) -> tuple[dict[str, float], 
         plus, minus = p + h, p - h
         f_plus, pres_plus = _loss_and_pres(network, case, {**values, name: plus})
         f_minus, pres_minus = _loss_and_pres(network, case, {**values, name: minus})
-        gradients[f"dE_d{name}"] = (f_plus - f_minus) / (plus - minus)
+        gradients[gradient(name)] = (f_plus - f_minus) / (plus - minus)
         neuron = _kink(network, pres_minus, pres_plus, len(case.rows))
         if neuron:
-            kinks[f"dE_d{name}"] = neuron
+            kinks[gradient(name)] = neuron
     return gradients, kinks
 
 
 def finite_difference_gradients(network: Network, case: Case) -> dict[str, float]:
-    """Central differences of `loss` w.r.t. each parameter, keyed f"dE_d{p}"."""
+    """Central differences of `loss` w.r.t. each parameter, keyed by gradient name (dE_dw5)."""
     return finite_differences(network, case)[0]
 
 
@@ -267,5 +268,5 @@ def _kink(network: Network, below: list[np.ndarray], above: list[np.ndarray], ro
         changed = np.argwhere((low > 0) != (high > 0))
         if changed.size:
             r, j = changed[0]
-            return layer.pre[j] + ("" if rows == 1 else f"_r{r + 1}")
+            return in_row(layer.pre[j], r, rows)
     return None

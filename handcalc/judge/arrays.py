@@ -15,6 +15,7 @@ import sympy
 
 from ..exact.derivation import Derivation
 from ..model import Case, Claim, Network
+from ..naming import row_suffixes
 from ..numbers import to_decimal_text
 from .verdicts import Verdict, rounded_text, within_stated_digits
 
@@ -36,7 +37,7 @@ def array_values(name: str, case: Case, derivation: Derivation | None,
     network = derivation.network
     if name in ("outputs", "out"):
         rows = len(case.rows)
-        suffixes = [""] if rows == 1 else [f"_r{r + 1}" for r in range(rows)]
+        suffixes = row_suffixes(rows)
         return [[values[post + s] for post in network.layers[-1].post] for s in suffixes]
     match = re.fullmatch(r"W(\d+)", name)
     if match and 1 <= int(match.group(1)) <= len(network.layers):

@@ -16,14 +16,15 @@ from typing import Mapping
 import sympy
 
 from ..expr import expression as ex
-from ..exact.derivation import Derivation
+from ..exact.derivation import Derivation, symbol
 from ..model import Case, Claim, Network
 from .training import TrainingResult, judge_training
 from ..exact.values import given_inputs
-from ..numbers import parse_rational, to_decimal_text
-from .operands import operand_map, row_suffix
-from .slips import expression_candidates, extended_value, find_slips, value_candidates
-from .verdicts import Verdict, is_infinite_text, truncates_to, within_stated_digits
+from ..numbers import infinity_sign, is_infinite_text, parse_rational, to_decimal_text
+from .operands import operand_map
+from ..naming import row_of
+from .slips import SlipSearch, expression_candidates, extended_value, find_slips, value_candidates
+from .verdicts import Verdict, truncates_to, within_stated_digits
 from . import arrays
 
 __all__ = ["judge_case"]
@@ -149,7 +150,7 @@ class _Judge:
                        f"documented seed {seed}: {replayed.explanation} (would be {replayed.verdict})")
 
     def judge_value(self, claim: Claim) -> Verdict:
-        node = ex.parse(claim.expression) if claim.expression else None
+        node = ex.parse(claim.expression, self.network.function_table) if claim.expression else None
         operands = self.judge_operands(claim, node) if node is not None and claim.quantity else []
         as_written = extended_value(node, self.values) if node is not None else None
         exact = self.values.get(claim.quantity) if claim.quantity else as_written
@@ -159,6 +160,8 @@ class _Judge:
             return Verdict(claim, None, "wrong", f"{claim.expression} is undefined (it takes a log of 0 or divides by 0)")
         infinite = is_infinite_text(claim.stated)
         if not infinite and exact not in (sympy.oo, -sympy.oo) and within_stated_digits(claim.stated, exact):
+            return Verdict(claim, exact, "correct", None, as_written)
+        if infinite and exact in (sympy.oo, -sympy.oo) and infinity_sign(claim.stated) == (1 if exact > 0 else -1):
             return Verdict(claim, exact, "correct", None, as_written)
         written_ok = as_written is not None and _consistent(claim.stated, as_written)
         if infinite and exact not in (sympy.oo, -sympy.oo):
@@ -199,13 +202,17 @@ class _Judge:
             explanation += f"; it also builds on the wrong claim{'s' if len(inherited) > 1 else ''} {', '.join(inherited)}"
         if node is not None and claim.quantity and as_written is not None:
             explanation += f"; the arithmetic as written gives {_short(as_written)}"
-        slips: tuple[str, ...] = ()
+        search = SlipSearch(())
         if node is not None:
-            slips = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(), claim.stated))
+            search = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(), claim.stated),
+                                claim=claim.id)
         elif claim.quantity and self.derivation:
-            slips = find_slips(claim.stated, self._value_candidates(claim, exact))
+            search = find_slips(claim.stated, self._value_candidates(claim, exact), claim=claim.id)
+        slips = search.slips
         if slips:
             explanation += f"; likely slip: {slips[0]}"
+        elif search.stopped:
+            explanation += f"; {search.stopped}"
         return Verdict(claim, exact, "wrong", explanation, as_written, (), slips)
 
     def _infinite(self, claim: Claim, exact: sympy.Expr, node: ex.Node | None,
@@ -243,14 +250,14 @@ class _Judge:
         others.update({q: v for q, (v, _) in self.stated.items()})
 
         def compute(env: Mapping[str, sympy.Expr]) -> sympy.Expr | None:
-            result = step.expr.xreplace({self.derivation.symbol(k): v for k, v in env.items()})
+            result = step.expr.xreplace({symbol(k): v for k, v in env.items()})
             return result if result.is_Rational else result.evalf(60)
 
         pre_value = pre_name = sigmoid_argument = None
         for layer in self.derivation.network.layers:
             for pre, post in zip(layer.pre, layer.post):
-                suffix = row_suffix(claim.quantity, post)
-                if claim.quantity == post + suffix:
+                suffix = row_of(claim.quantity, post)
+                if suffix is not None:
                     pre_name, pre_value = pre + suffix, self.values[pre + suffix]
                     if layer.activation == "sigmoid":
                         sigmoid_argument = pre_value
@@ -284,7 +291,7 @@ class _Judge:
         return Verdict(claim, left, "wrong", f"{text} is not in {interval}")
 
     def _expression_value(self, text: str) -> sympy.Expr:
-        value = extended_value(ex.parse(text), self.values)
+        value = extended_value(ex.parse(text, self.network.function_table), self.values)
         if value is None:
             raise ex.ExpressionError(f"{text} cannot be computed")
         return value
@@ -300,7 +307,7 @@ class _Judge:
         names = {claim.quantity} if claim.quantity else set()
         for text in (claim.expression, claim.right):
             if text:
-                names |= ex.names(ex.parse(text))
+                names |= ex.names(ex.parse(text, self.network.function_table))
         return not names <= set(self.given)
 
     def missing(self, claim: Claim) -> Verdict | None:

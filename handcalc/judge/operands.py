@@ -9,6 +9,7 @@ closest to the quantities' exact values wins.
 
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 import sympy
@@ -16,23 +17,19 @@ import sympy
 from ..expr import expression as ex
 from ..exact.derivation import Derivation
 from ..model import Claim
+from ..naming import row_of
 from ..numbers import parse_rational
 
-__all__ = ["operand_map", "row_suffix", "MAX_PAIRINGS"]
+__all__ = ["operand_map", "MAX_PAIRINGS"]
 
 MAX_PAIRINGS = 64  # pairings tried per expression: enough for any sum a text writes by hand
 
 _CALLS = {"sigmoid": "sigmoid", "tanh": "tanh"}  # activations a text may write as a function call
 
 
-def row_suffix(name: str, base: str) -> str:
-    """Return the row suffix ("_r2") that `name` adds to `base`, or ""."""
-    rest = name[len(base):]
-    return rest if name.startswith(base) and (rest == "" or rest.startswith("_r")) else ""
-
-
 def _formulas(name: str, derivation: Derivation | None) -> list[ex.Node]:
-    """A quantity's formula as trees: as derived, and S(z) for a sigmoid (tanh(z) for tanh)."""
+    """A quantity's formula as trees: as derived, S(z) for a sigmoid (tanh(z) for tanh), and
+    S'(z) for the sigmoid's derivative dout/dz (f'(z) for any activation)."""
     step = derivation.by_name.get(name) if derivation else None
     if step is None:
         return []
@@ -43,9 +40,12 @@ def _formulas(name: str, derivation: Derivation | None) -> list[ex.Node]:
         pass  # a formula outside the expression language (max(0, z)) is matched by its call form only
     for layer in derivation.network.layers:
         for pre, post in zip(layer.pre, layer.post):
-            suffix = row_suffix(name, post)
-            if name == post + suffix and layer.activation in _CALLS:
+            suffix = row_of(name, post)
+            if suffix is not None and layer.activation in _CALLS:
                 forms.append(ex.Call(_CALLS[layer.activation], ex.Name(pre + suffix)))
+            local = re.fullmatch(rf"d{re.escape(post)}(_r[0-9]+)?_d{re.escape(pre)}(_r[0-9]+)?", name)
+            if local and local.group(1) == local.group(2):
+                forms.append(ex.Call(layer.activation + "'", ex.Name(pre + (local.group(1) or ""))))
     return forms
 
 

@@ -8,44 +8,66 @@ Nothing is guessed: when no candidate fits, the answer is empty.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, NamedTuple
 
 import sympy
 
+from .. import budget
 from ..expr import expression as ex
 from ..expr.arithmetic import evaluate
-from ..numbers import last_digit_exponent, round_to_exponent
+from .verdicts import within_stated_digits
+from ..numbers import infinity_sign, is_infinite_text, is_number_text, last_digit_exponent, round_to_exponent
 
-__all__ = ["find_slips", "expression_candidates", "value_candidates", "extended_value", "INFINITE"]
+__all__ = ["SlipSearch", "find_slips", "expression_candidates", "value_candidates", "extended_value"]
 
-INFINITE = sympy.oo
 Candidate = tuple[str, sympy.Expr]
 MAX_SLIPS = 3
+MAX_CANDIDATES = 5_000  # slip candidates tried for one claim
+CANDIDATE_COST = 300  # work units (~microseconds) of building and evaluating one candidate
 
 
-def _matches(stated: str, value: sympy.Expr, is_infinite: bool) -> bool:
-    from .verdicts import within_stated_digits
-
-    if is_infinite or value in (sympy.oo, -sympy.oo):
-        return bool(is_infinite and value in (sympy.oo, -sympy.oo)
-                    and (value > 0) == (not stated.strip().startswith("-")))
+def _matches(stated: str, value: sympy.Expr) -> bool:
+    """Return True if a candidate value reproduces the stated text (an infinity only by one of its sign)."""
+    if is_infinite_text(stated) or value in (sympy.oo, -sympy.oo):
+        return bool(is_infinite_text(stated) and value in (sympy.oo, -sympy.oo)
+                    and (1 if value > 0 else -1) == infinity_sign(stated))
+    if not (value.is_real and value.is_finite):  # a slip that divides by 0 or logs a negative number
+        return False
     return within_stated_digits(stated, value)
 
 
-def find_slips(stated: str, candidates: Iterator[Candidate], is_infinite: bool = False) -> tuple[str, ...]:
-    """Return the descriptions of the candidates that reproduce `stated` (at most a few)."""
+class SlipSearch(NamedTuple):
+    """The slips found for a claim, and a note when the search stopped at its budget."""
+
+    slips: tuple[str, ...]
+    stopped: str | None = None
+
+
+def find_slips(stated: str, candidates: Iterator[Candidate], claim: str = "") -> SlipSearch:
+    """Return the descriptions of the candidates that reproduce `stated` (at most a few).
+
+    Each candidate is paid for from the run's work budget, at most MAX_CANDIDATES
+    per claim; a search that stops early says so, and the verdict stands without
+    the slips it did not try.
+    """
     found: list[str] = []
-    for description, value in candidates:
+    tried = 0
+    while True:
+        if tried >= MAX_CANDIDATES or not budget.afford(CANDIDATE_COST):
+            return SlipSearch(tuple(found), f"slip search for claim {claim!r} stopped at its budget: {tried:,} "
+                                            "candidates tried; the verdict stands without a named slip")
+        try:
+            description, value = next(candidates)
+        except StopIteration:
+            break
+        tried += 1
         if value is None or description in found:
             continue
-        try:
-            if _matches(stated, value, is_infinite):
-                found.append(description)
-        except (TypeError, ValueError):
-            continue
+        if _matches(stated, value):
+            found.append(description)
         if len(found) >= MAX_SLIPS:
             break
-    return tuple(found)
+    return SlipSearch(tuple(found))
 
 
 def _digit_variants(text: str, dropped_first: bool = False) -> Iterator[tuple[str, str]]:
@@ -64,10 +86,8 @@ def result_digit_candidates(value: sympy.Expr, stated: str) -> Iterator[Candidat
     for extra in (0, 1):
         right = round_to_exponent(value, exponent - extra)
         for kind, text in _digit_variants(right, dropped_first=True):
-            try:
+            if is_number_text(text, max_chars=len(text)):  # not when the digit dropped was an exponent's last
                 yield f"{kind} in the result: {right} written as {stated}", sympy.Rational(text)
-            except (TypeError, ValueError):
-                continue
 
 
 def _rebuild(node: ex.Node, change: Callable[[ex.Node], Iterator[tuple[str, ex.Node]]]) -> Iterator[tuple[str, ex.Node]]:

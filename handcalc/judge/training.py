@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from ..model import Case, Claim
+from ..model import Case, Claim, Procedure
 from ..numbers import parse_rational, to_decimal_text
-from ..floats.replay import Procedure, Replay
+from ..floats.replay import Replay
 from .verdicts import Verdict, rounded_text, within_stated_digits
 
 __all__ = ["TrainingResult", "judge_training", "claim_epochs"]

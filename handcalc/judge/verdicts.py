@@ -13,10 +13,9 @@ import sympy
 from ..model import Claim
 from ..numbers import last_digit_exponent, parse_rational, round_to_exponent
 
-__all__ = ["Verdict", "VERDICTS", "within_stated_digits", "rounded_text", "truncates_to", "is_infinite_text"]
+__all__ = ["Verdict", "VERDICTS", "within_stated_digits", "rounded_text", "truncates_to"]
 
 VERDICTS = ("correct", "rounding", "propagated", "wrong", "unchecked")
-_INFINITY = ("∞", "inf", "infinity", "+∞", "+inf")
 
 
 @dataclass(frozen=True)
@@ -30,11 +29,6 @@ class Verdict:
     as_written: sympy.Expr | None = None  # the arithmetic of the written expression, when there is one
     roots: tuple[str, ...] = ()  # for `propagated`: the root claims' ids
     slips: tuple[str, ...] = ()  # for `wrong`: slips that reproduce the stated number
-
-
-def is_infinite_text(text: str) -> bool:
-    """Return True if a stated value is written as infinity (∞, inf, -∞ ...)."""
-    return text.strip().lower().lstrip("-") in _INFINITY
 
 
 def _exact(value: sympy.Expr) -> sympy.Rational:

@@ -1,4 +1,4 @@
-"""The JSON report: the stable contract of DESIGN.md for tools and CI."""
+"""The JSON report: the stable contract for tools and CI (README, "JSON for tools and CI")."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def _values_json(result: Result) -> dict[str, str]:
 
 
 def to_json(result: Result) -> dict[str, Any]:
-    """Return the report as the JSON contract of DESIGN.md (a dict ready for json.dumps)."""
+    """Return the report as the JSON contract (README, "JSON for tools and CI") (a dict ready for json.dumps)."""
     checks = [c.cross_check for c in result.cases if c.cross_check is not None]
     claims = []
     for verdict in result.verdicts:

@@ -14,11 +14,13 @@ from typing import Any, Mapping, Union
 
 import sympy
 
+from ..budget import charge
 from ..check import CaseResult, Result
 from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
-from ..exact.derivation import simplified_name, LEARNING_RATE, Step
-from ..model import Case, Network
+from ..exact.derivation import Step
+from ..naming import LEARNING_RATE, simplified
 from ..exact.values import WORKING_DIGITS
+from ..model import Case, Network
 from ..numbers import to_decimal_text
 from ..judge.verdicts import Verdict
 
@@ -29,6 +31,8 @@ HEADERS = ("quantity", "formula", "numbers substituted", "value", "stated", "ver
 CLAIM_HEADERS = ("claim", "stated", "computed", "verdict", "explanation", "where")
 SUBSTITUTED_DIGITS = 10
 VALUE_DIGITS = 12
+NUMBER_COST = 30  # work units (~microseconds) of writing a number, besides one per digit
+ROW_COST = 1000  # work units of typesetting one step's formula and substitution (HTML and LaTeX take the longest)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ Block = Union[Heading, Paragraph, Table, Equation]
 
 def number_text(value: sympy.Expr, digits: int) -> str:
     """Decimal text; more digits where rounding would make a value look like a whole number it is not."""
+    charge(NUMBER_COST + digits, "printing", "the report's numbers")
     text = to_decimal_text(value, digits)
     while digits < 40 and value.is_Float and sympy.Rational(text) == int(sympy.Rational(text)) \
             and sympy.Rational(text) != value and float(value) != 0:
@@ -94,15 +99,11 @@ def _substitution_numbers(case: CaseResult) -> dict[str, str]:
     """Numbers to put in a formula: the file's own text for given values, else 10 digits."""
     numbers: dict[str, str] = {}
     given = set(case.derivation.given)
-    texts = _given_texts(case)
+    texts = case.case.texts
     for name, value in case.values.items():
         text = texts[name] if name in given else number_text(value, SUBSTITUTED_DIGITS)
         numbers[name] = f"({text})" if text.startswith("-") else text
     return numbers
-
-
-def _given_texts(case: CaseResult) -> dict[str, str]:
-    return dict(case.case.texts)
 
 
 def _ordered(steps: list[Step]) -> list[Step]:
@@ -113,12 +114,12 @@ def _ordered(steps: list[Step]) -> list[Step]:
     def visit(step: Step) -> None:
         if step.name in shown:
             return
-        for symbol in sorted(step.expr.free_symbols, key=lambda s: step.template.find("{" + s.name + "}")):
-            if symbol.name in by_name:
-                visit(by_name[symbol.name])
+        for name in sorted(step.inputs, key=lambda n: step.template.find("{" + n + "}")):
+            if name in by_name:
+                visit(by_name[name])
         shown[step.name] = step
-        if simplified_name(step.name) in by_name:  # softmax + cross-entropy: the short form right after the long
-            visit(by_name[simplified_name(step.name)])
+        if simplified(step.name) in by_name:  # softmax + cross-entropy: the short form right after the long
+            visit(by_name[simplified(step.name)])
 
     for step in steps:
         if step.name.startswith("dE_d") and step.row is None:
@@ -143,6 +144,7 @@ def case_tables(case: CaseResult) -> list[Table]:
             steps = _ordered(steps)
         rows = []
         for step in steps:
+            charge(ROW_COST, "the report", f"case {case.case.name}")
             stated = claims.get(step.name, [])
             digits = max([VALUE_DIGITS] + [len(v.claim.stated) for v in stated])
             rows.append(Row(

@@ -1,9 +1,9 @@
-"""[[claims]] tables -> validated `Claim`s, and the names a claim can use.
+"""Stage 1, read: [[claims]] tables -> validated `Claim`s, and the checks on names.
 
-`quantity_names` lists every quantity a case has, named exactly as
-`derivation.derive` names them (a test holds the two together), so a claim
-about an unknown quantity, an expression naming one, or a name the file
-gives twice is reported at load time with its key path and line.
+`handcalc.naming.quantity_names` lists every quantity a case has, named as
+`derivation.derive` names them, so a claim about an unknown quantity, an
+expression naming one, or a name the file gives twice (or two quantities
+would share) is reported at load time with its key path and line.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from typing import Any, Mapping
 
 from ..expr import expression as ex
 from . import limits
-from ..exact.derivation import LEARNING_RATE, simplified_name
 from .reader import Reader, join_key, kind_of, shown, suggest
 from ..model import Claim, Network
+from ..naming import LEARNING_RATE, quantity_names
+from ..numbers import is_infinite_text
 
-__all__ = ["read_claims", "quantity_names", "declared_names", "name_clashes", "CLAIM_KINDS", "CLAIM_KEYS",
-           "ARRAY_NAMES", "RESERVED"]
+__all__ = ["read_claims", "declared_names", "name_clashes", "CLAIM_KINDS", "CLAIM_KEYS",
+           "ARRAY_NAMES", "RESERVED", "text_line"]
 
 CLAIM_KINDS = ("value", "compare", "range", "shape", "array", "training")
 CLAIM_KEYS = ("kind", "id", "case", "where", "stage", "quantity", "expression", "operands", "stated", "relation",
@@ -33,49 +34,6 @@ ARRAY_NAMES = ("inputs", "X", "targets", "y", "outputs", "out")  # and W1, W2, .
 SHAPE = re.compile(r"\(?\s*\d{1,9}\s*(?:x|×|,)\s*\d{1,9}\s*\)?", re.ASCII)
 CLAIM_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}", re.ASCII)
 RESERVED = frozenset({LEARNING_RATE})  # a name no quantity may take
-INFINITY_TEXTS = ("∞", "inf", "infinity", "-∞", "-inf", "-infinity", "+∞", "+inf", "+infinity")
-
-
-def quantity_names(network: Network, rows: int, derived: bool = True) -> list[tuple[str, str]]:
-    """Return (name, what it is) for every quantity of `network` on `rows` rows, as `derive` names them.
-
-    `what` is "" for a name the file gives (or its default); derived quantities
-    are included only when `derived` (a case with weights and targets).
-    """
-    count, suffixes = len(network.layers), [""] if rows == 1 else [f"_r{r + 1}" for r in range(rows)]
-    row = (lambda s, name: "" if not s else f"row {s[2:]}'s {name}")  # noqa: E731
-    out = [(x + s, row(s, x)) for s in suffixes for x in network.inputs]
-    out += [(t + s, row(s, t)) for s in suffixes for t in network.targets]
-    out += [(p, "") for p in network.parameters] + [(LEARNING_RATE, "the learning rate")]
-    if not derived:
-        return out
-    for s in suffixes:
-        for layer in network.layers:
-            out += [(name + s, row(s, name)) for pair in zip(layer.pre, layer.post) for name in pair]
-        out += [(e + s, row(s, e)) for e in network.errors]
-    out.append((network.total_error, ""))
-    d = (lambda top, bottom: (f"d{top}_d{bottom}", f"the derivative d{top}/d{bottom}"))  # noqa: E731
-    for s in suffixes:
-        for index in range(count - 1, -1, -1):
-            layer = network.layers[index]
-            for j, (pre, post) in enumerate(zip(layer.pre, layer.post)):
-                out_s, z = post + s, pre + s
-                if index < count - 1:
-                    following = network.layers[index + 1]
-                    for k, next_pre in enumerate(following.pre):
-                        out.append(d(next_pre + s, out_s))
-                        out.append(d(network.errors[k] + s, out_s) if index + 1 == count - 1 else
-                                   (f"dE_d{out_s}_via_{next_pre}{s}", f"dE/d{out_s} via {next_pre}{s}"))
-                if layer.activation == "softmax":  # the Jacobian's column j: dout_i/dz_j for every i
-                    out += [d("E", out_s)] + [d(other + s, z) for other in layer.post] + [d("E", z)]
-                    if index == count - 1 and network.loss == "cross_entropy":
-                        out.append((simplified_name(f"dE_d{z}"), f"dE/d{z} simplified to (out - T)/rows"))
-                else:
-                    out += [d("E", out_s), d(out_s, z), d("E", z)]
-                out += [d(z, parameter) for parameter in layer.weights[j] + layer.biases[j:j + 1]]
-    out += [d("E", p) for p in network.parameters]
-    out += [(f"new_{p}", f"the updated {p}") for p in network.parameters]
-    return out
 
 
 def declared_names(reader: Reader, declared: list[tuple[str, str, bool, bool]]) -> dict[str, str] | None:
@@ -128,7 +86,7 @@ def name_clashes(reader: Reader, network: Network, keys: dict[str, str], rows: i
 
 
 def _expression(reader: Reader, spec: dict[str, Any], name: str, key: str, known: set[str] | None,
-                case: str | None) -> str | None:
+                case: str | None, network: Network | None) -> str | None:
     """Return an expression's text once it parses and names only known quantities; else record why."""
     text = reader.text(spec, name, key)
     if not text:
@@ -136,7 +94,7 @@ def _expression(reader: Reader, spec: dict[str, Any], name: str, key: str, known
             reader.problem(join_key(key, name), "is empty: expected an expression")
         return None
     try:
-        node = ex.parse(text)
+        node = ex.parse(text, network.function_table if network else None)
     except ex.ExpressionError as error:
         at = f" at column {error.column + 1}" if error.column is not None else ""
         reader.problem(join_key(key, name), f"{error}{at} of {shown(text)}")
@@ -149,8 +107,8 @@ def _expression(reader: Reader, spec: dict[str, Any], name: str, key: str, known
 
 
 def _stated(reader: Reader, value: Any, key: str) -> str:
-    """A stated number keeps its text; infinity may be written ∞ or inf."""
-    if isinstance(value, str) and value.strip().lower() in INFINITY_TEXTS:
+    """A stated number keeps its text; infinity may be written ∞, inf or infinity, signed or not."""
+    if isinstance(value, str) and is_infinite_text(value):
         return value.strip()
     if value is None:
         reader.problem(key, "is missing: expected the number the text states")
@@ -252,15 +210,15 @@ def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, tuple[N
                            f"{suggest(quantity, known)}")
     for name in ("expression", "right"):
         if name in spec:
-            fields[name] = _expression(reader, spec, name, key, known, case)
+            fields[name] = _expression(reader, spec, name, key, known, case, network)
     if fields.get("operands") is not None and fields.get("expression"):
-        literals = len(ex.numbers(ex.parse(fields["expression"])))
+        literals = len(ex.numbers(ex.parse(fields["expression"], network.function_table if network else None)))
         if len(fields["operands"]) != literals:
             reader.problem(f"{key}.operands", f"expected {literals} names (\"\" for none), one per number "
                            f"written in the expression, found {len(fields['operands'])}")
     if "epoch" in spec:
         fields["epoch"] = reader.whole(spec["epoch"], f"{key}.epoch", 0, limits.MAX_EPOCHS, "an epoch")
-    where = _line(reader, spec, "where", key, "")
+    where = text_line(reader, spec, "where", key, "")
     stage = reader.choice(spec.get("stage", "hand"), f"{key}.stage", STAGES, "stage") or "hand"
     reproducible = reader.flag(spec, "reproducible", key, True)
     default_id = {"value": fields.get("quantity") or "arithmetic", "compare": "compare",
@@ -272,7 +230,7 @@ def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, tuple[N
     return Claim(str(claim_id), kind, stated, where, case or "", stage=stage, reproducible=reproducible, **fields)
 
 
-def _line(reader: Reader, spec: dict[str, Any], name: str, key: str, default: str) -> str:
+def text_line(reader: Reader, spec: dict[str, Any], name: str, key: str, default: str) -> str:
     """Return a one-line text (no control characters), or the default after recording why not."""
     text = reader.text(spec, name, key, default)
     if any(ord(ch) < 32 and ch != "\t" or 0x7F <= ord(ch) < 0xA0 for ch in text):
@@ -309,5 +267,3 @@ def read_claims(reader: Reader, data: Any,
         claims.append(claim)
     return tuple(claims)
 
-
-text_line = _line  # the loader checks titles and names with the same rule

@@ -19,7 +19,7 @@ from ..numbers import MAX_EXPONENT, MAX_NUMBER_CHARS
 
 __all__ = ["Limit", "LIMITS", "MAX_FILE_BYTES", "MAX_KEY_PARTS", "MAX_LAYERS", "MAX_WIDTH", "MAX_PARAMETERS",
            "MAX_CASES", "MAX_ROWS", "MAX_DERIVATION", "MAX_CLAIMS", "MAX_EPOCHS", "MAX_TRAINING_WORK",
-           "MAX_ARRAY_NUMBERS", "derivation_size", "training_work", "check_sizes", "check_derivation",
+           "MAX_ARRAY_NUMBERS", "derivation_size", "training_work", "replay_work", "tied_places", "check_sizes", "check_derivation",
            "check_training"]
 
 if TYPE_CHECKING:
@@ -62,7 +62,8 @@ LIMITS: tuple[Limit, ...] = (
     Limit("MAX_ARRAY_NUMBERS", MAX_ARRAY_NUMBERS, "numbers stated in one array claim"),
     Limit("MAX_EPOCHS", MAX_EPOCHS, "epochs of a training run, and any epoch a claim names"),
     Limit("MAX_TRAINING_WORK", MAX_TRAINING_WORK, "training replays' cost, summed over the file: updates x (1000 x "
-          "layers + parameters) + epochs x rows x parameters; updates = epochs x rows (online) or epochs (batch)"),
+          "layers + parameters + 100 x places of a tied parameter) + epochs x rows x parameters; updates = epochs x rows "
+          "(online) or epochs (batch)"),
     Limit("MAX_NAME_LENGTH", MAX_NAME_LENGTH, "characters in a name"),
     Limit("MAX_NUMBER_CHARS", MAX_NUMBER_CHARS, "characters in a written number"),
     Limit("MAX_EXPONENT", MAX_EXPONENT, "size of the exponent of a written number (1e300 is allowed, 1e400 is not)"),
@@ -82,15 +83,37 @@ def derivation_size(rows: int, parameters: int, neurons: int) -> int:
     return rows * (parameters + neurons)
 
 
-def training_work(epochs: int, rows: int, parameters: int, layers: int, online: bool) -> int:
+TIED_PLACE_WORK = 100  # `training_work` units of moving one place of a tied (shared) parameter in Python
+
+
+def training_work(epochs: int, rows: int, parameters: int, layers: int, online: bool, tied_places: int = 0) -> int:
     """Return the measure of a training replay's cost that MAX_TRAINING_WORK bounds.
 
     Each update costs about the same Python overhead per layer (~1000 units,
     some 10-20 microseconds) plus NumPy arithmetic on every parameter; each
-    epoch also touches every row.  One unit is roughly 10-20 nanoseconds.
+    epoch also touches every row.  When a moving parameter sits in several
+    places (a shared bias, a tied weight) each update also walks every place
+    in Python (`tied_places`, about a microsecond each).  One unit is roughly
+    10-20 nanoseconds.
     """
     updates = epochs * (rows if online else 1)
-    return updates * (1000 * layers + parameters) + epochs * rows * parameters
+    return updates * (1000 * layers + parameters + TIED_PLACE_WORK * tied_places) + epochs * rows * parameters
+
+
+def tied_places(network: Any, update_biases: bool) -> int:
+    """Return the places a tied update walks (every weight and moving bias), or 0 when nothing is tied."""
+    places = [name for layer in network.layers for row in layer.weights for name in row]
+    if update_biases:
+        places += [name for layer in network.layers for name in layer.biases]
+    return len(places) if len(places) != len(set(places)) else 0
+
+
+def replay_work(network: Any, case: Case, claims: Iterable[Claim]) -> int:
+    """Return `training_work` of a case's training run, the epochs its claims name included."""
+    mine = [c for c in claims if c.case == case.name]
+    epochs = max([case.training.epochs] + [c.epoch or 0 for c in mine] + [c.from_epoch for c in mine])
+    return training_work(epochs, len(case.rows), len(network.parameters), len(network.layers),
+                         case.training.mode == "online", tied_places(network, case.training.update_biases))
 
 
 def check_sizes(reader: Reader, sizes: Any, key: str) -> list[int] | None:
@@ -142,8 +165,7 @@ def check_training(reader: Reader, example_cases: Iterable[Case], networks: Mapp
             continue
         epochs = max([case.training.epochs] + [c.epoch or 0 for c in claims if c.case == case.name]
                      + [c.from_epoch for c in claims if c.case == case.name])
-        work = training_work(epochs, len(case.rows), len(network.parameters), len(network.layers),
-                             case.training.mode == "online")
+        work = replay_work(network, case, claims)
         total += work
         if total > MAX_TRAINING_WORK:
             earlier = f"; with the runs before it {total:,}" if total > work else ""

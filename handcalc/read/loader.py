@@ -18,30 +18,74 @@ from types import MappingProxyType
 from typing import Any
 
 from . import limits
-from .claimspec import declared_names, name_clashes, quantity_names, read_claims, text_line
-from ..exact.derivation import LEARNING_RATE
+from .claimspec import declared_names, name_clashes, read_claims, text_line
 from .reader import IDENTIFIER, InputError, KeyLines, Problem, Reader, join_key, kind_of, shown, suggest
-from ..model import Case, Layer, Network, WorkedExample
-from ..exact.functions import ACTIVATIONS, BIAS_MODES, LOSSES
+from ..model import FORWARD, HIDDEN_DELTAS, MODES, MONITORS, OUTPUTS, Case, Layer, Network, Procedure, WorkedExample
+from .. import naming
+from ..naming import LEARNING_RATE, quantity_names
+from ..functions import ACTIVATIONS, BIAS_MODES, LOSSES, network_losses, unit_interval_activations
+from .notation import read_function_names
 from .initial import INIT_METHODS, LAYOUTS, draw, is_seeded
 from ..numbers import exact_rows, is_number_text, parse_fraction, to_decimal_text
-from ..floats.replay import FORWARD, HIDDEN_DELTAS, MODES, MONITORS, OUTPUTS, Procedure
 
 __all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER"]
 
 TOP_KEYS = ("example", "network", "parameters", "cases", "claims")
 EXAMPLE_KEYS = ("name", "title", "source")
-NETWORK_KEYS = ("sizes", "activation", "slope", "loss", "bias", "inputs", "targets", "errors", "total_error", "layers")
+NETWORK_KEYS = ("sizes", "activation", "slope", "loss", "bias", "inputs", "targets", "errors", "total_error", "layers",
+                "function_names")
 LAYER_KEYS = ("pre", "post", "activation", "slope", "weights", "biases")
 CASE_KEYS = ("name", "title", "inputs", "targets", "learning_rate", "input_scale", "target_scale", "parameters",
              "init", "network", "training")
 INIT_KEYS = ("method", "seed", "replay_seed", "layout")
 TRAINING_KEYS = ("epochs", "mode", "gradient", "update_biases", "hidden_deltas", "forward", "monitor",
                  "report_every", "outputs", "predict")
-BCE = "binary_cross_entropy"
 
 
 # --- the network ---------------------------------------------------------------------------
+
+def _unit_outputs(reader: Reader, loss: Any, output_activation: str, key: str) -> None:
+    """Record a loss that needs outputs in (0, 1) on an output layer whose activation does not give them.
+
+    Categorical cross-entropy needs more: probabilities summing to 1, which only softmax gives.
+    """
+    if loss not in LOSSES or not LOSSES[loss].needs_unit_interval or output_activation not in ACTIVATIONS:
+        return
+    needed = LOSSES[loss].output
+    if needed is not None:
+        if output_activation != needed:
+            reader.problem(key, f"{loss} needs outputs that are probabilities summing to 1: the output layer's "
+                           f"activation must be {needed}, found {output_activation}")
+        return
+    if ACTIVATIONS[output_activation].unit_interval:
+        return
+    reader.problem(key, f"{loss} needs outputs in (0, 1): the output layer's activation must be "
+                   f"{' or '.join(unit_interval_activations())}, found {output_activation}")
+
+
+def _slope(reader: Reader, spec: dict[str, Any], network: dict[str, Any], key: str, prefix: str,
+           activation: str) -> Fraction | None:
+    """Return a layer's declared activation constant (its own `slope`, else the network's); None: the default."""
+    where, raw = (f"{key}.slope", spec["slope"]) if "slope" in spec else (f"{prefix}.slope", network.get("slope"))
+    if raw is None:
+        return None
+    if ACTIVATIONS[activation].default is None:
+        if "slope" in spec:
+            reader.problem(where, f"a slope is given but {activation} takes none (leaky_relu and elu do)")
+        return None
+    return parse_fraction(reader.number(raw, where))
+
+
+def _probability_targets(reader: Reader, losses: set[str], targets: tuple[tuple[Fraction, ...], ...],
+                         key: str) -> None:
+    """Categorical cross-entropy: each target row must be a probability vector, summing to exactly 1."""
+    if not any(name in LOSSES and LOSSES[name].per_row for name in losses):
+        return
+    for r, row in enumerate(targets):
+        if sum(row) != 1:
+            reader.problem(f"{key}[{r}]", f"cross_entropy needs each target row to be a probability vector "
+                           f"summing to 1 (one-hot or not), found sum {to_decimal_text(sum(row), 12)}")
+
 
 def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None, dict[str, str]]:
     """Return the network a [network] table describes (None when it cannot be built) and each name's key path."""
@@ -58,11 +102,11 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
                         for i, name in enumerate(given))
         return given
 
-    inputs = names(data, "inputs", [f"x{i + 1}" for i in range(sizes[0])], prefix, sizes[0])
+    inputs = names(data, "inputs", naming.default_inputs(sizes[0]), prefix, sizes[0])
     activation = reader.choice(data.get("activation", "sigmoid"), f"{prefix}.activation", ACTIVATIONS,
                                "activation") or "sigmoid"
     bias_mode = reader.choice(data.get("bias", "shared"), f"{prefix}.bias", BIAS_MODES, "bias mode") or "none"
-    loss = reader.choice(data.get("loss", "half_squared_error"), f"{prefix}.loss", LOSSES,
+    loss = reader.choice(data.get("loss", "half_squared_error"), f"{prefix}.loss", network_losses(),
                          "loss") or "half_squared_error"
     specs = data.get("layers", [{} for _ in sizes[1:]])
     if not isinstance(specs, list) or len(specs) != len(sizes) - 1:
@@ -74,10 +118,8 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
     for index, (size, spec) in enumerate(zip(sizes[1:], specs)):
         key, fan_in = f"{prefix}.layers[{index}]", sizes[index]
         spec = reader.table(spec, key, known=LAYER_KEYS)
-        # default names: h1.. for one hidden layer, h1_1.. for several, y1.. for the output
-        letter = "y" if index == len(sizes) - 2 else "h" if len(sizes) == 3 else f"h{index + 1}_"
-        pre = names(spec, "pre", [f"{letter}{j + 1}" for j in range(size)], key, size)
-        post = names(spec, "post", [f"out_{name}" for name in pre], key, size)
+        pre = names(spec, "pre", naming.default_pre(index, len(sizes) - 1, size), key, size)
+        post = names(spec, "post", naming.default_post(pre), key, size)
         layer_activation = reader.choice(spec.get("activation", activation), f"{key}.activation", ACTIVATIONS,
                                          "activation") or activation
         slope = _slope(reader, spec, data, key, prefix, layer_activation)
@@ -93,71 +135,34 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
                 declared.extend((w, f"{key}.weights[{j}][{i}]", True, True)
                                 for j, row in enumerate(weights) for i, w in enumerate(row))
         else:
-            weights = [tuple(f"w{number + j * fan_in + i + 1}" for i in range(fan_in)) for j in range(size)]
+            weights = naming.default_weights(number, fan_in, size)
             declared.extend((w, f"{key}.weights", True, False) for row in weights for w in row)
             number += size * fan_in
         biases: tuple[str, ...] = ()
         if bias_mode == "shared":
-            biases = names(spec, "biases", [f"b{index + 1}"], key, 1, True) * size
+            biases = names(spec, "biases", naming.default_biases(index, size, False), key, 1, True) * size
         elif bias_mode == "per_neuron":
-            default = [f"b{index + 1}_{j + 1}" for j in range(size)]
-            biases = names(spec, "biases", default, key, size, True)
+            biases = names(spec, "biases", naming.default_biases(index, size, True), key, size, True)
         elif "biases" in spec:
             reader.problem(f"{key}.biases", f"biases given but {prefix}.bias is 'none'")
         if len(pre) == len(post) == len(weights) == size and all(len(row) == fan_in for row in weights) \
                 and len(biases) in (0, size) and (len(biases) == size) == (bias_mode != "none"):
             layers.append(Layer(pre, post, layer_activation, tuple(weights), biases, slope))
     outputs = sizes[-1]
-    targets = names(data, "targets", [f"T{k + 1}" for k in range(outputs)], prefix, outputs)
-    errors = names(data, "errors", [f"E{k + 1}" for k in range(outputs)], prefix, outputs)
-    total = reader.identifier(data.get("total_error", "E_total"), f"{prefix}.total_error")
+    targets = names(data, "targets", naming.default_targets(outputs), prefix, outputs)
+    errors = names(data, "errors", naming.default_errors(outputs), prefix, outputs)
+    total = reader.identifier(data.get("total_error", naming.TOTAL_ERROR), f"{prefix}.total_error")
     declared.append((total, f"{prefix}.total_error", False, "total_error" in data))
     if len(layers) == len(sizes) - 1:
-        _check_output(reader, loss, layers[-1].activation, f"{prefix}.loss")
+        _unit_outputs(reader, loss, layers[-1].activation, f"{prefix}.loss")
     if len(layers) != len(sizes) - 1 or len(inputs) != sizes[0] or len(targets) != outputs or len(errors) != outputs:
         return None, {}
-    network = Network(inputs, tuple(layers), loss, bias_mode, targets, errors, total)
+    functions = read_function_names(reader, data.get("function_names"), layers, prefix)
+    network = Network(inputs, tuple(layers), loss, bias_mode, targets, errors, total, functions)
     keys = declared_names(reader, declared)
     if keys is None or not name_clashes(reader, network, keys, 1, prefix):
         return None, {}
     return network, keys
-
-
-def _slope(reader: Reader, spec: dict[str, Any], network: dict[str, Any], key: str, prefix: str,
-           activation: str) -> Fraction | None:
-    """Return a layer's declared activation constant (its own `slope`, else the network's), None for the default."""
-    where, raw = (f"{key}.slope", spec["slope"]) if "slope" in spec else (f"{prefix}.slope", network.get("slope"))
-    if raw is None:
-        return None
-    if ACTIVATIONS[activation].default is None:
-        if "slope" in spec:
-            reader.problem(where, f"a slope is given but {activation} takes none (leaky_relu and elu do)")
-        return None
-    return parse_fraction(reader.number(raw, where))
-
-
-def _check_output(reader: Reader, loss: str, activation: str, key: str) -> None:
-    """Record a problem when a loss needs another output activation (cross-entropies need probabilities)."""
-    needed = LOSSES[loss].output if loss in LOSSES else None
-    if needed and activation != needed:
-        what = "outputs in (0, 1)" if needed == "sigmoid" else "outputs that are probabilities summing to 1"
-        reader.problem(key, f"{loss} needs {what}: the output layer's activation must be {needed}, "
-                       f"found {activation}")
-
-
-def _check_targets(reader: Reader, losses: set[str], targets: tuple[tuple[Fraction, ...], ...],
-                   raw: tuple[tuple[str, ...], ...], key: str) -> None:
-    """Cross-entropy targets: each in [0, 1]; categorical ones also a probability vector per row (sum exactly 1)."""
-    bounded = sorted(name for name in losses if name in LOSSES and LOSSES[name].needs_unit_interval)
-    if not bounded:
-        return
-    for r, row in enumerate(targets):
-        for c, value in enumerate(row):
-            if not 0 <= value <= 1:
-                reader.problem(f"{key}[{r}][{c}]", f"{bounded[0]} needs targets in [0, 1], found {raw[r][c]}")
-        if "cross_entropy" in losses and sum(row) != 1:
-            reader.problem(f"{key}[{r}]", f"cross_entropy needs each target row to be a probability vector "
-                           f"summing to 1 (one-hot or not), found sum {to_decimal_text(sum(row), 12)}")
 
 
 # --- cases -----------------------------------------------------------------------------------
@@ -189,14 +194,13 @@ def _read_training(reader: Reader, raw: Any, key: str, divisors: list[Fraction] 
     spec = reader.table(raw, key, known=TRAINING_KEYS)
     epochs = reader.whole(spec.get("epochs"), f"{key}.epochs", 1, limits.MAX_EPOCHS, "a number of epochs")
     choices = {"mode": MODES, "hidden_deltas": HIDDEN_DELTAS, "forward": FORWARD, "outputs": OUTPUTS,
-               "gradient": tuple(LOSSES), "monitor": MONITORS}
+               "gradient": network_losses(), "monitor": MONITORS}
     options: dict[str, Any] = {}
     for name, allowed in choices.items():
         if name in spec and reader.choice(spec[name], f"{key}.{name}", allowed, name.replace("_", " ")):
             options["gradient_loss" if name == "gradient" else name] = spec[name]
     for name in ("gradient", "monitor"):
-        if isinstance(spec.get(name), str):
-            _check_output(reader, spec[name], network.layers[-1].activation, f"{key}.{name}")
+        _unit_outputs(reader, spec.get(name), network.layers[-1].activation, f"{key}.{name}")
     if "update_biases" in spec:
         options["update_biases"] = reader.flag(spec, "update_biases", key, True)
     every = reader.whole(spec.get("report_every", 0), f"{key}.report_every", 0, limits.MAX_EPOCHS,
@@ -250,18 +254,25 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
     if parse_fraction(rate) <= 0 and reader.count == counted:
         reader.problem(f"{key}.learning_rate", f"expected a positive number, found {rate}")
     losses = {network.loss} | ({training.gradient_loss, training.monitor} if training else set())
-    _check_targets(reader, {name for name in losses if name}, targets, raw_targets, f"{key}.targets")
-    texts = {p: t for p, t in parameters.items() if p in network.parameters}
+    for loss_name in sorted(n for n in losses if n in LOSSES and LOSSES[n].needs_unit_interval):
+        for r, row in enumerate(targets):
+            for c, value in enumerate(row):
+                if not 0 <= value <= 1:
+                    reader.problem(f"{key}.targets[{r}][{c}]", f"{loss_name} needs targets in [0, 1], "
+                                   f"found {raw_targets[r][c]}")
+    _probability_targets(reader, {n for n in losses if n}, targets, f"{key}.targets")
+    names = frozenset(network.parameters)  # once: a membership test per parameter stays linear
+    texts = {p: t for p, t in parameters.items() if p in names}
     overrides = reader.table(spec.get("parameters"), f"{key}.parameters", required=False)
     for pname, value in overrides.items():
         if reader.full:
             break
         texts[pname] = reader.number(value, join_key(f"{key}.parameters", pname))
-        if pname not in network.parameters:
+        if pname not in names:
             reader.problem(join_key(f"{key}.parameters", pname), f"{shown(pname)} is not a parameter of the "
                            f"network{suggest(pname, network.parameters)}")
     init = _read_init(reader, spec["init"], f"{key}.init") if "init" in spec else None
-    values = {p: parse_fraction(t) for p, t in texts.items() if p in network.parameters}
+    values = {p: parse_fraction(t) for p, t in texts.items() if p in names}
     if init is not None and (is_seeded(init) or "replay_seed" in init) and reader.count == before:
         drawn, drawn_texts = draw(network, init)
         values.update({p: v for p, v in drawn.items() if p not in texts})
@@ -278,14 +289,13 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
         return None, network
     if len(rows) > 1 and not name_clashes(reader, network, keys, len(rows), key, derived):
         return None, network
-    several = len(rows) > 1
     for r, (raw, exact) in enumerate(zip(raw_rows, rows)):
         for input_name, text, value in zip(network.inputs, raw, exact):
-            texts[input_name + (f"_r{r + 1}" if several else "")] = \
+            texts[naming.in_row(input_name, r, len(rows))] = \
                 text if spec.get("input_scale") is None else to_decimal_text(value, 10)
     for r, (raw, exact) in enumerate(zip(raw_targets, targets)):
         for target_name, text, value in zip(network.targets, raw, exact):
-            texts[target_name + (f"_r{r + 1}" if several else "")] = \
+            texts[naming.in_row(target_name, r, len(rows))] = \
                 text if spec.get("target_scale") is None else to_decimal_text(value, 10)
     texts[LEARNING_RATE] = rate
     title = text_line(reader, spec, "title", key, "")
