@@ -3,8 +3,9 @@
     import handcalc
     report = handcalc.load("tutorial1").report()
     report.values["new_w5"], report.claims, report.factors("dE_dw5")
+    handcalc.scan("post.md")   # the arithmetic a tutorial's own text states, judged
 
-The public API is `load`, `Example` and `Report`; importing the package stays
+The public API is `load`, `scan`, `Example`, `Report` and `ScanReport`; importing the package stays
 light, and SymPy and NumPy load only when an example is checked.
 """
 
@@ -13,11 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["load", "Example", "Report", "__version__"]
+__all__ = ["load", "scan", "Example", "Report", "ScanReport", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("load", "Example", "Report"):
+    if name in ("load", "scan", "Example", "Report", "ScanReport"):
         from . import api
 
         return getattr(api, name)

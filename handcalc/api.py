@@ -25,7 +25,7 @@ from .exact.derivation import Derivation
 from .model import WorkedExample
 from .judge.verdicts import Verdict
 
-__all__ = ["load", "Example", "Report"]
+__all__ = ["load", "scan", "Example", "Report", "ScanReport"]
 
 
 class Example:
@@ -203,6 +203,94 @@ class Picture:
     def __repr__(self) -> str:
         kind = "SVG" if self.svg is not None else "PNG figure"
         return f"<handcalc.Picture: {kind}>"
+
+
+class ScanReport:
+    """The statements a tutorial's text makes, each with its verdict (`handcalc.scan`)."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result  # a handcalc.textscan.scanner.ScanResult
+
+    @property
+    def statements(self) -> tuple:
+        """Return every statement found, in order, each with `line`, `column`, `text` and `verdict`."""
+        return self.result.statements
+
+    @property
+    def values(self) -> tuple:
+        """Return the named values picked up from the text (w5 = 0.40), with their lines."""
+        return self.result.values
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Return how many statements got each verdict."""
+        return self.result.summary
+
+    @property
+    def exit_code(self) -> int:
+        """Return the command line's exit code for this scan (0 or 1)."""
+        return self.result.exit_code
+
+    def to(self, fmt: str) -> str:
+        """Return the scan report as text, markdown, latex, html or json."""
+        from .textscan.report import render, to_json
+
+        if fmt == "json":
+            return json.dumps(to_json(self.result), indent=2, ensure_ascii=False) + "\n"
+        return render(self.result, fmt)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON report as a dict."""
+        from .textscan.report import to_json
+
+        return to_json(self.result)
+
+    def annotate(self, path: str | Path | None = None) -> str:
+        """Return the annotated HTML page of the text (and write it to `path` if given)."""
+        from .textscan.annotate import annotate
+
+        page = annotate(self.result)
+        if path is not None:
+            Path(path).write_text(page, encoding="utf-8")
+        return page
+
+    def draft(self) -> str:
+        """Return a worked-example file (TOML) drafted from the statements, to complete and check."""
+        from .textscan.draft import draft
+
+        return draft(self.result)
+
+    def _repr_html_(self) -> str:
+        from .output.render import render_document
+        from .textscan.report import build
+
+        return render_document(build(self.result), "html", fragment=True)
+
+    def _repr_markdown_(self) -> str:
+        from .output.render import render_document
+        from .textscan.report import build
+
+        return render_document(build(self.result), "markdown", fragment=True)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n} {k}" for k, n in self.summary.items() if n) or "no statements"
+        return f"<handcalc.ScanReport {self.result.name}: {counts}>"
+
+
+def scan(text_or_path: str | Path, input_format: str | None = None, code: bool = False) -> ScanReport:
+    """Check the arithmetic a tutorial's text states: a path (Path, or a str naming a file) or the text itself."""
+    from .textscan import read_text
+    from .textscan.scanner import scan_source
+    from .textscan.source import format_of
+
+    is_path = isinstance(text_or_path, Path) or (
+        "\n" not in text_or_path and len(text_or_path) < 4096 and Path(text_or_path).is_file())
+    if is_path:
+        source, name = read_text(str(text_or_path))
+        fmt = format_of(name, input_format)
+    else:
+        source, name, fmt = text_or_path, "text", input_format or "text"
+    return ScanReport(scan_source(source, name, fmt, code))
 
 
 def load(name_or_path: str | Path) -> Example:

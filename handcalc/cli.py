@@ -1,4 +1,4 @@
-"""Command line: handcalc EXAMPLE | handcalc check EXAMPLE... | handcalc list."""
+"""Command line: handcalc EXAMPLE | handcalc check EXAMPLE... | handcalc scan TEXT | handcalc list."""
 
 from __future__ import annotations
 
@@ -50,7 +50,48 @@ def _parser() -> argparse.ArgumentParser:
                        "about 30 seconds); a run that needs more stops with an error naming the stage")
     check.add_argument("--debug", action="store_true", help="show a traceback on errors")
     commands.add_parser("list", help="list the shipped worked examples")
+    _scan_parser(commands)
     return parser
+
+
+def _scan_parser(commands: "argparse._SubParsersAction") -> None:
+    scan = commands.add_parser("scan", help="check the arithmetic a tutorial's own text states (no worked-example file)")
+    scan.add_argument("text", metavar="TEXT", help="a plain-text, Markdown or HTML file, or - for standard input")
+    scan.add_argument("--input-format", choices=("text", "markdown", "html"),
+                      help="how to read TEXT (default: from its extension: .md, .html, else plain text)")
+    scan.add_argument("--format", choices=FORMAT_CHOICES, default="text", help="output format (default: text)")
+    scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    scan.add_argument("--code", action="store_true", help="also read the comments inside code blocks (code is never run)")
+    scan.add_argument("--annotate", metavar="OUT.html", help="write a self-contained copy of the text with every "
+                      "checked number marked by its verdict")
+    scan.add_argument("--draft", metavar="OUT.toml", help="write a worked-example file drafted from the statements")
+    scan.add_argument("--max-work", type=_work, default=None, metavar="UNITS",
+                      help=f"the run's work budget (default: {DEFAULT_MAX_WORK:,}, about 30 seconds)")
+    scan.add_argument("--debug", action="store_true", help="show a traceback on errors")
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from .textscan import read_text
+    from .textscan.report import render, to_json
+    from .textscan.scanner import scan_source
+    from .textscan.source import format_of
+
+    source, name = read_text(args.text)
+    result = scan_source(source, name, format_of(args.text, args.input_format), args.code)
+    if args.format == "json":
+        text = json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render(result, args.format)
+    _write(text, args.output)
+    if args.annotate:
+        from .textscan.annotate import annotate
+
+        _write(annotate(result), args.annotate)
+    if args.draft:
+        from .textscan.draft import draft
+
+        _write(draft(result), args.draft)
+    return result.exit_code
 
 
 def _work(text: str) -> int:
@@ -130,7 +171,7 @@ def _pictures(result: "Result", args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and not argv[0].startswith("-") and argv[0] not in ("check", "list"):
+    if argv and not argv[0].startswith("-") and argv[0] not in ("check", "list", "scan"):
         argv.insert(0, "check")
     debug = "--debug" in argv
     try:
@@ -146,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write("handcalc: error: name a worked example (handcalc list shows the shipped ones)\n")
             return 2
         with budget_scope(args.max_work):
-            return _check(args)
+            return _scan(args) if args.command == "scan" else _check(args)
     except (InputError, WorkLimitError) as error:
         if debug:
             raise

@@ -1,0 +1,256 @@
+"""Scan, step 3: judge every statement of a text, following numbers from line to line.
+
+Each statement is computed twice.  As written: every number as the text
+writes it, every name with the number the text stated for it.  Exactly: every
+number that restates an earlier result (the same digits, or those digits
+rounded or truncated: `.9994` for `0.999499799`), and every name an earlier
+statement assigned, replaced by that statement's exact value.  Then, as for the
+claims of a worked example (`handcalc.judge`), in this order:
+
+1. the stated number is the exact value rounded to its digits: `correct`;
+2. it is what the arithmetic as written gives, and the written numbers that
+   differ from the exact ones go back to wrong statements: `propagated`,
+   naming those roots; or only to rounded ones: `rounding`;
+3. it is the exact value truncated: `rounding`;
+4. a symbol has no value in the text: `unchecked`, saying which;
+5. otherwise `wrong`, with the right value and the slips (`handcalc.judge.slips`)
+   that reproduce the stated number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+import sympy
+
+from ..expr import expression as ex
+from ..judge.slips import SlipSearch, expression_candidates, extended_value, find_slips
+from ..judge.verdicts import Verdict, truncates_to, within_stated_digits
+from ..model import Claim
+from ..numbers import last_digit_exponent, parse_rational, round_to_exponent, to_decimal_text
+from .statements import Found, Member
+
+__all__ = ["Binding", "Checked", "Judge"]
+
+REFERENCE_WINDOW = 200  # earlier results an operand may restate (most recent first)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A name's value in the text: given plainly (w5 = 0.40) or assigned by a statement."""
+
+    name: str
+    text: str
+    written: sympy.Expr
+    exact: sympy.Expr
+    line: int
+    statement: str | None = None  # the id of the statement that assigned it
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One statement of the text with its verdict and where it stands."""
+
+    id: str
+    line: int
+    column: int
+    text: str  # the chain as written
+    name: str | None
+    expression: str | None  # the member judged, in explicit form
+    verdict: Verdict
+    references: tuple[str, ...] = ()  # ids of the earlier statements whose numbers it uses
+
+    @property
+    def exact(self) -> sympy.Expr | None:
+        """Return the statement's exact value, when known."""
+        return self.verdict.computed
+
+
+def _short(value: sympy.Expr | None, digits: int = 12) -> str:
+    if value is None:
+        return "undefined"
+    if value in (sympy.oo, -sympy.oo):
+        return "∞" if value > 0 else "-∞"
+    return to_decimal_text(value, digits)
+
+
+def _significant(text: str) -> int:
+    return len(text.lower().split("e")[0].replace(".", "").replace("-", "").lstrip("0"))
+
+
+def _consistent(stated: str, value: sympy.Expr | None) -> bool:
+    return value is not None and value not in (sympy.oo, -sympy.oo) and (
+        within_stated_digits(stated, value) or truncates_to(value, stated))
+
+
+class Judge:
+    """Judges a text's statements in order, remembering names and results for later ones."""
+
+    def __init__(self, numbers: Mapping[int, tuple[str, ...]] | None = None) -> None:
+        self.bindings: dict[str, Binding] = {}
+        self.results: list[Checked] = []
+        self.by_value: dict[sympy.Rational, Checked] = {}
+        self.numbers = numbers or {}  # line -> numbers written on it, for the slip search
+
+    # -- what a number or a name stands for ------------------------------------------------
+
+    def _restates(self, text: str) -> Checked | None:
+        """The most recent earlier result that a written operand restates, if any."""
+        if "." not in text or _significant(text) < 2 or len(text) > 40:
+            return None
+        value = parse_rational(text)
+        same = self.by_value.get(value)
+        if same is not None:
+            return same
+        if _significant(text) < 3:
+            return None
+        exponent = last_digit_exponent(text)
+        for result in reversed(self.results[-REFERENCE_WINDOW:]):
+            stated = result.verdict.claim.stated
+            if last_digit_exponent(stated) < exponent and (
+                    parse_rational(round_to_exponent(parse_rational(stated), exponent)) == value
+                    or truncates_to(parse_rational(stated), text)):
+                return result
+        return None
+
+    def _exact_tree(self, node: ex.Node, env: dict[str, sympy.Expr], used: list[tuple[str, Checked]]) -> ex.Node:
+        """The tree with each restated number replaced by a name bound to its result's exact value."""
+        negative = isinstance(node, ex.Unary) and node.op == "-" and isinstance(node.operand, ex.Number)
+        if isinstance(node, ex.Number) or negative:
+            text = "-" + node.operand.text if negative else node.text
+            result = self._restates(text)
+            if result is None or result.exact is None:
+                return node if not negative else replace(node, operand=self._exact_tree(node.operand, env, used))
+            key = f"_restated_{len(env)}"
+            env[key] = result.exact
+            used.append((text, result))
+            return ex.Name(key)
+        if isinstance(node, ex.Name) and node.id in self.bindings:
+            binding = self.bindings[node.id]
+            if binding.statement is not None:
+                used.append((node.id, self._result(binding.statement)))
+            return node
+        if isinstance(node, ex.Unary):
+            return replace(node, operand=self._exact_tree(node.operand, env, used))
+        if isinstance(node, ex.Call):
+            return replace(node, arg=self._exact_tree(node.arg, env, used))
+        if isinstance(node, ex.Binary):
+            return replace(node, left=self._exact_tree(node.left, env, used),
+                           right=self._exact_tree(node.right, env, used))
+        return node
+
+    def _result(self, id_: str) -> Checked:
+        return next(r for r in reversed(self.results) if r.id == id_)
+
+    # -- judging ---------------------------------------------------------------------------
+
+    def judge(self, found: Found, id_: str, line: int, column: int, text: str) -> Checked:
+        """Judge one statement and remember its result (and the name it assigns)."""
+        members = [m for m in found.members if not (m is found.members[0] and found.name)]
+        written_env = {n: b.written for n, b in self.bindings.items()}
+        computable = [m for m in members if ex.names(m.node) <= written_env.keys()]
+        claim = Claim(id_, "value", found.stated, f"line {line}: {text}", "text", quantity=found.name,
+                      expression=ex.to_text(computable[-1].node) if computable else None)
+        if not computable:
+            missing = sorted(set().union(*(ex.names(m.node) for m in members)) - written_env.keys())
+            verdict = Verdict(claim, None, "unchecked", f"no value in the text for {', '.join(missing)}")
+            return self._remember(found, Checked(id_, line, column, text, found.name, None, verdict))
+        used: list[tuple[str, Checked]] = []
+        exact_env = {n: b.exact for n, b in self.bindings.items()}
+        first, last = computable[0], computable[-1]
+        exact = extended_value(self._exact_tree(first.node, exact_env, used), exact_env)
+        if last is not first:
+            self._exact_tree(last.node, dict(exact_env), used)
+        as_written = extended_value(last.node, written_env)
+        verdict = self._verdict(claim, found, first, last, exact, as_written, used, written_env)
+        references = tuple(dict.fromkeys(r.id for _, r in used))
+        return self._remember(found, Checked(id_, line, column, text, found.name, ex.to_text(last.node), verdict, references))
+
+    def _verdict(self, claim: Claim, found: Found, first: Member, last: Member, exact: sympy.Expr | None,
+                 as_written: sympy.Expr | None, used: list[tuple[str, Checked]],
+                 written_env: Mapping[str, sympy.Expr]) -> Verdict:
+        stated, what = found.stated, found.name or last.text
+        if exact is None:
+            return Verdict(claim, None, "wrong", f"{first.text} is undefined (it divides by 0 or takes a log of 0)")
+        if exact in (sympy.oo, -sympy.oo) or within_stated_digits(stated, exact):
+            return Verdict(claim, exact, "correct" if exact not in (sympy.oo, -sympy.oo) else "wrong", None, as_written)
+        off = [(text, r) for text, r in used if r.verdict.verdict != "correct" or r.exact != parse_rational(
+            r.verdict.claim.stated)]
+        roots = self._roots([r for _, r in off])
+        numbers = ", ".join(f"{t} (line {r.line})" for t, r in dict((t, r) for t, r in off).items())
+        if _consistent(stated, as_written) and off:
+            how = f"{stated} is right as arithmetic, but it uses the text's own"
+            if roots:
+                plural = "s" if len(roots) > 1 else ""
+                return Verdict(claim, exact, "propagated", f"{what} is {_short(exact)}; {how} {numbers}; the error "
+                               f"goes back to the wrong statement{plural} {', '.join(roots)}", as_written, roots)
+            return Verdict(claim, exact, "rounding", f"{what} is {_short(exact)}; {how} rounded {numbers}", as_written)
+        if truncates_to(exact, stated):
+            return Verdict(claim, exact, "rounding", f"{what} is {_short(exact)}: {stated} is that value truncated, "
+                           "not rounded", as_written)
+        return self._wrong(claim, found, last, exact, as_written, roots, written_env)
+
+    def _wrong(self, claim: Claim, found: Found, last: Member, exact: sympy.Expr, as_written: sympy.Expr | None,
+               roots: tuple[str, ...], written_env: Mapping[str, sympy.Expr]) -> Verdict:
+        what = found.name or last.text
+        explanation = f"{what} is {_short(exact, 15)}, not {found.stated}"
+        if roots:
+            explanation += f"; it also builds on the wrong statement{'s' if len(roots) > 1 else ''} {', '.join(roots)}"
+        if as_written is not None and _consistent(found.stated, as_written):
+            explanation += f"; {last.text} gives {found.stated}, but the numbers substituted do not match " \
+                           f"{found.members[int(bool(found.name))].text}"
+        elif as_written is not None and as_written != exact:
+            explanation += f"; the arithmetic as written gives {_short(as_written)}"
+        line = int(claim.where.split(":")[0].removeprefix("line "))
+        search = SlipSearch(())
+        for reach in (3, 30):  # numbers on the lines nearest first: a slip takes what is at hand
+            nearby = self._nearby(line, reach)
+            search = find_slips(found.stated, expression_candidates(last.node, written_env, nearby, found.stated),
+                                claim=claim.id)
+            if search.slips or search.stopped:
+                break
+        slips = search.slips
+        if slips:
+            explanation += f"; likely slip: {slips[0]}"
+        elif search.stopped:
+            explanation += f"; {search.stopped}"
+        return Verdict(claim, exact, "wrong", explanation, as_written, (), slips)
+
+    def _nearby(self, line: int, reach: int, most: int = 24) -> dict[str, str]:
+        """Numbers written within `reach` lines of a line, nearest first: what a slip could have taken."""
+        found: dict[str, str] = {}
+        for number_line in sorted(self.numbers, key=lambda n: abs(n - line)):
+            if abs(number_line - line) > reach:
+                break
+            for text in self.numbers[number_line]:
+                if text not in found and len(found) < most:
+                    found[text] = f"the number on line {number_line}"
+        return found
+
+    @staticmethod
+    def _roots(results: list[Checked]) -> tuple[str, ...]:
+        roots: list[str] = []
+        for result in results:
+            if result.verdict.verdict == "wrong":
+                roots.append(result.id)
+            elif result.verdict.verdict == "propagated":
+                roots.extend(result.verdict.roots)
+        return tuple(dict.fromkeys(roots))
+
+    def _remember(self, found: Found, checked: Checked) -> Checked:
+        self.results.append(checked)
+        if checked.exact is not None:
+            self.by_value[parse_rational(found.stated)] = checked
+        if found.name:
+            written = parse_rational(found.stated)
+            exact = checked.exact if checked.exact is not None else written
+            self.bindings[found.name] = Binding(found.name, found.stated, written, exact, checked.line, checked.id)
+        return checked
+
+    def value(self, found: Found, line: int) -> Binding:
+        """Remember a value the text gives plainly (w5 = 0.40)."""
+        value = parse_rational(found.stated)
+        binding = Binding(found.name or "", found.stated, value, value, line)
+        self.bindings[binding.name] = binding
+        return binding

@@ -1,0 +1,144 @@
+"""Scan, step 2: one line of text -> the statements and named values it states.
+
+A statement is a chain of equalities or approximations (=, ≈, →) whose last
+member is a number: `(2 * .6) + (9 * .3) = 7.5`, `h1 = x1*w1 + x2*w2 + b1 =
+0.05*0.15 + 0.10*0.20 + 0.35 = 0.3775`.  The line is cut at its relation signs;
+the piece before the first sign gives its longest arithmetic tail (`the sum h1`
+gives `h1`), every piece between signs must be arithmetic as a whole, and the
+piece after the last sign must begin with a plain number that no operator
+continues.  `name = number` alone is a named value (`w5 = 0.40`), not a
+statement; dates, versions, list numbers, ranges and units never have that
+shape (`1,000` and `5%` are refused as stated numbers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..expr import expression as ex
+from .notation import normalize
+
+__all__ = ["Member", "Found", "find", "RELATION"]
+
+RELATION = re.compile(r"(?<![<>!=:])(?:=|≈|≃|→|\\approx|\\to)(?![=>])")
+_STATED = re.compile(r"\s*([-+\u2212]?\s?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)")
+# what may not follow a stated number: an operator continuing it, a unit glued to it (5kg, 5%), 1,000, 1.2.3
+_CONTINUES = re.compile(r"\s*[-+*/^×·⋅÷\u2212\u2013]\s*[\w.(]|[\w%°$€£]|,\d|\.\d|\s*\^")
+_TAIL_STOP = re.compile(r"[^\w\s.+\-*/^()|σ\\×·⋅÷−–∙∗⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ˣⁿᶻ]")
+_MAX_PIECE = 500  # characters of one member (the expression language's own limit)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of a chain: the text as written, its explicit form, and its tree."""
+
+    text: str
+    expression: str
+    node: ex.Node
+    start: int  # offset in the line
+
+
+@dataclass(frozen=True)
+class Found:
+    """A chain ending in a stated number: a statement, or (one bare name) a named value."""
+
+    members: tuple[Member, ...]
+    stated: str  # the number as written
+    stated_start: int
+    start: int  # offset of the chain's first member in the line
+
+    @property
+    def name(self) -> str | None:
+        """Return the name the chain assigns (h1 in h1 = ...), if its first member is a bare name."""
+        first = self.members[0].node
+        return first.id if isinstance(first, ex.Name) else None
+
+    @property
+    def is_value(self) -> bool:
+        """Return True for `name = number`: a value the text gives, not arithmetic to check."""
+        return len(self.members) == 1 and self.name is not None
+
+    @property
+    def is_statement(self) -> bool:
+        """Return True when some member computes something (an operator or a function)."""
+        return any(not isinstance(m.node, (ex.Number, ex.Name)) for m in self.members)
+
+
+def _parse(text: str, known: Iterable[str]) -> tuple[str, ex.Node] | None:
+    if not text.strip() or len(text) > _MAX_PIECE:
+        return None
+    explicit = normalize(text, known)
+    if explicit is None:
+        return None
+    try:
+        return explicit, ex.parse(explicit)
+    except ex.ExpressionError:
+        return None
+
+
+def _prose_word(node: ex.Node, before: str) -> bool:
+    """A lone lower-case English word after another word is prose (`neural network =`), not a name."""
+    return (isinstance(node, ex.Name) and node.id.isalpha() and node.id.islower() and len(node.id) >= 4
+            and bool(re.search(r"\w\s*$", before)))
+
+
+def _tail(piece: str, offset: int, known: Iterable[str]) -> Member | None:
+    """The longest end of `piece` that is arithmetic, starting at a word boundary."""
+    stops = list(_TAIL_STOP.finditer(piece))
+    begin = stops[-1].end() if stops else 0
+    begin = max(begin, len(piece) - _MAX_PIECE)
+    for start in range(begin, len(piece)):
+        if piece[start].isspace() or (start > begin and not piece[start - 1].isspace()
+                                      and (piece[start - 1].isalnum() or piece[start - 1] in "._")):
+            continue
+        parsed = _parse(piece[start:], known)
+        if parsed is not None:
+            if _prose_word(parsed[1], piece[:start]):
+                return None
+            return Member(piece[start:].strip(), parsed[0], parsed[1], offset + start)
+    return None
+
+
+def _stated(piece: str) -> tuple[str, int] | None:
+    """The plain number a piece begins with, when nothing continues it into an expression."""
+    match = _STATED.match(piece)
+    if match is None or _CONTINUES.match(piece, match.end()):
+        return None
+    return match.group(1).replace("\u2212", "-").replace(" ", ""), match.start(1)
+
+
+def _chains(line: str, known: Iterable[str]) -> list[tuple[list[Member], str, int]]:
+    """Cut the line at its relation signs into chains of members, each closed by a stated number."""
+    cuts = [(m.start(), m.end()) for m in RELATION.finditer(line)]
+    if not cuts:
+        return []
+    bounds = [0] + [p for cut in cuts for p in cut] + [len(line)]
+    pieces = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+    chains: list[tuple[list[Member], str, int]] = []
+    first = _tail(line[: pieces[0][1]], 0, known)
+    current: list[Member] = [first] if first else []
+    for index, (start, end) in enumerate(pieces[1:], start=1):
+        piece = line[start:end]
+        whole = _parse(piece, known) if index < len(pieces) - 1 else None
+        if whole is not None and not isinstance(whole[1], ex.Number):
+            current.append(Member(piece.strip(), whole[0], whole[1], start + len(piece) - len(piece.lstrip())))
+            continue
+        stated = _stated(piece)
+        if current and stated is not None:
+            chains.append((current, stated[0], start + stated[1]))
+            if whole is not None:  # a bare number in the middle closes one chain and opens the next
+                current = [Member(piece.strip(), whole[0], whole[1], start + stated[1])]
+                continue
+        tail = _tail(piece, start, known) if index < len(pieces) - 1 else None
+        current = [tail] if tail else []
+    return chains
+
+
+def find(line: str, known: Iterable[str] = ()) -> list[Found]:
+    """Return the chains of a line that end in a stated number, in order."""
+    if not RELATION.search(line):
+        return []
+    known = frozenset(known)
+    return [Found(tuple(members), stated, at, members[0].start) for members, stated, at in _chains(line, known)]

@@ -1,0 +1,254 @@
+"""handcalc scan: statements found in texts written for these tests, and their verdicts.
+
+Each text in tests/data/texts/ was written by hand with its numbers worked out
+beforehand; the expected statements and verdicts below were decided from that
+working (repeated here with math/fractions), never from handcalc's output.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from handcalc.cli import main
+from handcalc.textscan.scanner import scan_source
+from handcalc.textscan.source import format_of
+
+TEXTS = Path(__file__).parent / "data" / "texts"
+
+
+def _scan(name: str, **options):
+    path = TEXTS / name
+    return scan_source(path.read_text(encoding="utf-8"), str(path), format_of(str(path)), **options)
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def _verdicts(result) -> list[tuple[int, str, str]]:
+    return [(s.line, s.verdict.claim.stated, s.verdict.verdict) for s in result.statements]
+
+
+def test_forward_pass_with_one_wrong_sum_and_its_consequences() -> None:
+    # worked out by hand: h2 = 0.1*0.5 + 0.6*0.2 = 0.17, the text says 0.19 (0.6 read as w5's 0.7);
+    # everything after uses 0.19 and is right as arithmetic, so it is propagated from line 12.
+    assert Fraction("0.1") * Fraction("0.5") + Fraction("0.6") * Fraction("0.2") == Fraction("0.17")
+    assert Fraction("0.1") * Fraction("0.5") + Fraction("0.7") * Fraction("0.2") == Fraction("0.19")
+    assert round(_sigmoid(0.26), 4) == 0.5646 and round(_sigmoid(0.19), 4) == 0.5474
+    assert round(0.5646 * 0.7 + 0.5474 * 0.2, 4) == 0.5047 and round(_sigmoid(0.5047), 4) == 0.6236
+    exact_output = _sigmoid(_sigmoid(0.26) * 0.7 + _sigmoid(0.17) * 0.2)
+    assert round(exact_output, 4) == 0.6233  # the right output, which the text misses
+    result = _scan("forward_wrong.md")
+    assert _verdicts(result) == [(10, "0.26", "correct"), (12, "0.19", "wrong"), (16, "0.5646", "correct"),
+                                 (17, "0.5474", "propagated"), (22, "0.5047", "propagated"),
+                                 (25, "0.6236", "propagated")]
+    wrong = result.statements[1]
+    assert wrong.name == "h2" and any(s.startswith("0.6 read as 0.7") for s in wrong.verdict.slips)
+    assert all(s.verdict.roots == ("L12",) for s in result.statements if s.verdict.verdict == "propagated")
+    assert Fraction(str(result.statements[5].verdict.computed.evalf(20))) == pytest.approx(Fraction(exact_output), rel=1e-12)
+    assert [(b.name, b.text) for b in result.values] == [("i1", "0.5"), ("i2", "0.2"), ("w1", "0.4"), ("w2", "0.3"),
+                                                         ("w3", "0.1"), ("w4", "0.6"), ("w5", "0.7"), ("w6", "0.2")]
+    assert (result.statements[0].line, result.statements[0].column) == (10, 1)
+    assert result.exit_code == 1
+
+
+def test_a_text_computing_with_its_own_rounded_numbers_raises_no_false_alarm() -> None:
+    a = _sigmoid(0.8)
+    assert round(a, 5) == 0.68997 and round(a, 4) == 0.69
+    assert round(0.5 * (1 - a) ** 2, 5) == 0.04806  # exact: the text's 0.04805 comes from its rounded 0.6900
+    assert round(-(1 - a) * a * (1 - a), 6) == -0.066317  # exact: the text's -0.066309 from -0.31 and 0.2139
+    assert round(a * (1 - a), 4) == 0.2139 and round(-(1 - a), 2) == -0.31
+    result = _scan("rounded_throughout.txt")
+    assert _verdicts(result) == [(5, "0.8", "correct"), (6, "0.68997", "correct"), (9, "0.04805", "rounding"),
+                                 (11, "-0.31", "correct"), (12, "0.2139", "correct"), (14, "-0.066309", "rounding"),
+                                 (15, "0.0053047", "correct")]
+    assert result.exit_code == 0
+    assert [(b.name, b.text) for b in result.values] == [("x", "0.8"), ("w", "1.5"), ("b", "-0.4")]
+
+
+@pytest.mark.parametrize("code", [False, True])
+def test_a_page_of_numbers_that_are_not_statements(code: bool) -> None:
+    result = _scan("not_statements.html", code=code)
+    assert result.statements == () and result.values == ()
+
+
+# each planted slip: (line, stated, how the stated number was made, descriptions that name that slip)
+SLIPS = [
+    (4, "0.34", 0.25 * 0.4 + 0.3 * 0.8, ("0.6 read as 0.8",)),
+    (6, "1.48", 0.74 * 2, ("digits transposed in 0.47",)),
+    (8, "0.96", 0.12 * 8, ("a digit dropped in 0.125: 0.12",)),
+    (10, "1.8", 0.4 * 2 + 1, ("a minus sign lost in -0.4",)),
+    (12, "0.8", 1.5 - 0.7, ("+ taken as -",)),
+    (14, "1.1353", 1 + math.exp(-2), ("the sigmoid's denominator",)),
+    (16, "0.1824", 1 / (1 + math.exp(1.5)), ("e^(1.5) used for e^-(1.5)",)),
+    (18, "1.6487", math.exp(0.5), ("e^x and e^-x confused",)),
+    (20, "2.1645", 0.333 * 6.5, ("rounded to 3 decimals too early",)),
+    (22, "0.25", (0.8 - 0.3) ** 2, ("a factor 1/2 missing", "0.5 read as 1")),
+    (24, "0.08", (0.9 - 0.5) ** 2 / 2, ("an extra factor 1/2",)),
+    (26, "1.52", float(f"{1.2 * 1.31:.3f}".replace("7", "")), ("a digit dropped in the result: 1.572",)),
+    (28, "0.4966", math.exp(-0.7), ("e^-(0.7) taken for the sigmoid",)),
+]
+
+
+def test_each_slip_kind_planted_once_is_named() -> None:
+    result = _scan("slips.txt")
+    assert [(s.line, s.verdict.claim.stated) for s in result.statements] == [(line, stated) for line, stated, _, _ in SLIPS]
+    for statement, (line, stated, made, names) in zip(result.statements, SLIPS):
+        assert round(made, len(stated.split(".")[1])) == float(stated), (line, made)  # the slip makes the number
+        assert statement.verdict.verdict == "wrong", statement
+        assert any(name in slip for slip in statement.verdict.slips for name in names), (line, statement.verdict.slips)
+
+
+def test_text_json_and_exit_codes(capsys, tmp_path) -> None:
+    assert main(["scan", str(TEXTS / "forward_wrong.md"), "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    first = document["statements"][1]
+    assert (first["line"], first["column"], first["stated"], first["value"], first["verdict"]) == (
+        12, 1, "0.19", "0.17", "wrong")
+    assert first["text"] == "h2 = w3*i1 + w4*i2 = 0.1*0.5 + 0.6*0.2 = 0.19" and first["expression"] == "0.1*0.5 + 0.6*0.2"
+    assert document["summary"] == {"correct": 2, "rounding": 0, "propagated": 3, "wrong": 1, "unchecked": 0}
+    assert main(["scan", str(TEXTS / "rounded_throughout.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "7 statements: 5 correct, 2 rounding, 0 propagated, 0 wrong." in out
+    for fmt, marker in (("markdown", "| L14 "), ("latex", "\\begin{longtable}"), ("html", '<td class="rounding">')):
+        assert main(["scan", str(TEXTS / "rounded_throughout.txt"), "--format", fmt]) == 0
+        assert marker in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["scan", "no/such/file.md"], "No such file"),
+    (["scan", "TEXTS", "--input-format", "rtf"], "invalid choice"),
+])
+def test_bad_usage_is_exit_2(capsys, argv, message) -> None:
+    argv = [str(TEXTS) if a == "TEXTS" else a for a in argv]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_limits_end_in_one_clear_error(capsys, tmp_path, monkeypatch) -> None:
+    many = tmp_path / "many.txt"
+    many.write_text("".join(f"{i} + 1 = {i + 1}\n" for i in range(1001)), encoding="utf-8")
+    assert main(["scan", str(many)]) == 2
+    assert "more than MAX_STATEMENTS = 1,000 statements" in capsys.readouterr().err
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 1_000_001)
+    assert main(["scan", str(big)]) == 2
+    assert "MAX_SCAN_BYTES" in capsys.readouterr().err
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"1 + 1 = 2\xff\n")
+    assert main(["scan", str(binary)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+    from handcalc.read.reader import InputError
+
+    with pytest.raises(InputError, match="MAX_SCAN_SECONDS"):
+        scan_source("1 + 1 = 2\n", seconds=-1)
+
+
+def test_code_is_skipped_unless_asked_and_then_only_its_comments() -> None:
+    text = ("Some code:\n\n```python\nx = 0.2 * 3   # 0.2*3 = 0.6\ny = x + 1 = 5\nprint(2 + 2 == 4)\n```\n\n"
+            "```\n2 * 0.3 = 0.6\n```\n")
+    plain = scan_source(text, "t.md", "markdown")
+    assert [(s.line, s.text) for s in plain.statements] == [(10, "2 * 0.3 = 0.6")]  # a block of arithmetic is read
+    with_code = scan_source(text, "t.md", "markdown", code=True)
+    assert [(s.line, s.text, s.verdict.verdict) for s in with_code.statements] == [
+        (4, "0.2*3 = 0.6", "correct"), (10, "2 * 0.3 = 0.6", "correct")]
+
+
+def test_stdin_and_input_format(capsys, monkeypatch) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("The sum 0.1 + 0.2 = 0.4 is wrong.\n".encode())))
+    assert main(["scan", "-", "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert [(s["line"], s["column"], s["verdict"], s["value"]) for s in document["statements"]] == [(1, 9, "wrong", "0.3")]
+
+
+def test_python_api_and_notebook_display(tmp_path) -> None:
+    import handcalc
+
+    report = handcalc.scan(TEXTS / "forward_wrong.md")
+    assert report.summary["wrong"] == 1 and report.exit_code == 1
+    assert "<td class=\"wrong\">wrong</td>" in report._repr_html_()
+    assert "| L12 " in report._repr_markdown_()
+    inline = handcalc.scan("First 0.5*0.5 = 0.25, then 0.25 + 1 = 1.35.")
+    assert [(s.text, s.verdict.verdict) for s in inline.statements] == [("0.5*0.5 = 0.25", "correct"),
+                                                                        ("0.25 + 1 = 1.35", "wrong")]
+    assert json.loads(inline.to("json"))["statements"][1]["value"] == "1.25"
+
+
+def test_annotated_page_marks_every_number_and_loads_nothing(tmp_path, capsys) -> None:
+    import re
+
+    out = tmp_path / "page.html"
+    assert main(["scan", str(TEXTS / "forward_wrong.md"), "--annotate", str(out)]) == 1
+    page = out.read_text(encoding="utf-8")
+    marks = re.findall(r'<mark class="hc hc-(\w+)" id="hc-(L\d+)"[^>]*>([^<]*)<span class="hc-symbol"[^>]*>(.)</span>',
+                       page)
+    assert marks == [("correct", "L10", "0.26", "✓"), ("wrong", "L12", "0.19", "✗"), ("correct", "L16", "0.5646", "✓"),
+                     ("propagated", "L17", "0.5474", "↳"), ("propagated", "L22", "0.5047", "↳"),
+                     ("propagated", "L25", "0.6236", "↳")]
+    assert page.count('<a class="hc-root" href="#hc-L12">') == 3  # each propagated number links to its root
+    assert "6 statements: 2 correct, 0 rounding, 3 propagated, 1 wrong." in page
+    assert not re.search(r"<script|<link|<img|<iframe|\bsrc=|https?://|@import|url\(", page, re.I)
+    html_out = tmp_path / "notes.html"
+    assert main(["scan", str(TEXTS / "not_statements.html"), "--annotate", str(html_out)]) == 0
+    cleaned = html_out.read_text(encoding="utf-8")
+    assert "Release notes, version 2.0.1" in cleaned and "document.title" not in cleaned
+    assert not re.search(r"<script|<img|\bsrc=|https?://", cleaned, re.I)
+    text_out = tmp_path / "rounded.html"
+    assert main(["scan", str(TEXTS / "rounded_throughout.txt"), "--annotate", str(text_out)]) == 0
+    assert text_out.read_text(encoding="utf-8").count('<mark class="hc hc-rounding" id=') == 2
+    capsys.readouterr()
+
+
+def test_draft_runs_once_filled_in(tmp_path, capsys) -> None:
+    drafted = tmp_path / "draft.toml"
+    assert main(["scan", str(TEXTS / "forward_wrong.md"), "--draft", str(drafted)]) == 1
+    text = drafted.read_text(encoding="utf-8")
+    assert 'w4 = "0.6"' in text and "# quantity = \"h2\"" in text and "FILL IN" in text
+    assert main(["check", str(drafted)]) == 2  # not yet: the network's sizes are missing
+    capsys.readouterr()
+    filled = text.replace("sizes = []", "sizes = [2, 2, 1]").replace('bias = "shared"', 'bias = "none"')
+    filled = filled.replace('inputs = [[]]', 'inputs = [["0.5", "0.2"]]').replace('targets = [[]]', 'targets = [["1"]]')
+    drafted.write_text(filled, encoding="utf-8")
+    assert main(["check", str(drafted), "--format", "json"]) == 1
+    claims = json.loads(capsys.readouterr().out)["claims"]
+    # the draft's claims are the text's arithmetic as written: only h2's sum is wrong as written
+    assert [(c["stated"], c["verdict"]) for c in claims if "[" not in c["id"]] == [
+        ("0.26", "correct"), ("0.19", "wrong"), ("0.5646", "correct"), ("0.5474", "correct"), ("0.5047", "correct"),
+        ("0.6236", "correct")]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("h1 = x1w1 + x2w2 = 0.1*0.2 + 0.3*0.4 = 0.14", [(["h1", "x1 * w1 + x2 * w2", "0.1 * 0.2 + 0.3 * 0.4"], "0.14")]),
+    ("so Out y1 (1 - Out y1) = 0.5*0.5 = 0.25", [(["out_y1 * ( 1 - out_y1 )", "0.5 * 0.5"], "0.25")]),
+    ("e⁻² ≈ 0.1353", [(["e ^ ( - 2 )"], "0.1353")]),
+    ("the loss is |0.2 - 0.7| = 0.5.", [(["| 0.2 - 0.7 |"], "0.5")]),
+    ("2 × 0.6 − 0.2 → 1.0", [(["2 * 0.6 - 0.2"], "1.0")]),
+    ("a = 1 + 2 = 3, and b = 2*2 = 4.", [(["a", "1 + 2"], "3"), (["b", "2 * 2"], "4")]),
+    ("Run it 1,000 or 10,000 times; step 1 = forward pass; x = 1,000; y = 5% more; v = 1.2.3", []),
+    ("derivative for the neural network = 0.5 + 0.5 = 1", [(["0.5 + 0.5"], "1")]),
+])
+def test_statements_found_in_a_line(line, expected) -> None:
+    from handcalc.textscan.statements import find
+
+    found = find(line, {"x1", "x2", "w1", "w2"})
+    assert [([m.expression for m in f.members], f.stated) for f in found] == expected
+
+
+def test_readme_scan_excerpt_is_real_output(capsys, monkeypatch) -> None:
+    import re
+
+    monkeypatch.chdir(Path(__file__).parent.parent)  # the README names the text by its path in the repository
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Checking a tutorial's own text"):]
+    excerpt = re.findall(r"```\n(.*?)```", section, re.S)[0]
+    main(["scan", "tests/data/texts/forward_wrong.md"])
+    out = capsys.readouterr().out
+    assert [line for line in excerpt.splitlines() if line.strip() and line not in out] == []
