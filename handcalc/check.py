@@ -14,11 +14,13 @@ from .floats.crosscheck import CrossCheck, cross_check, float_notes
 from .exact.derivation import Derivation, derive
 from .model import Case, Claim, Network, Procedure, WorkedExample
 from .judge.training import TrainingResult
+from .exact.derivatives import Quantities
+from .naming import is_quantity
 from .exact.values import evaluate, given_inputs, given_values
 from .judge.claims import judge_case
 from .judge.verdicts import VERDICTS, Verdict
 
-__all__ = ["CaseResult", "Result", "check", "check_case", "validate_claims"]
+__all__ = ["CaseResult", "Result", "check", "check_case", "case_values", "validate_claims"]
 
 PROGRESS_THRESHOLD = 2_000_000  # epochs x rows beyond which a terminal gets a progress bar
 DIFFERENCE_COST = 800  # work units (~microseconds) of the two forward passes of one finite difference, per row
@@ -87,6 +89,18 @@ def _train(network: Network, case: Case, claims: tuple[Claim, ...], progress: bo
     return TrainingResult(procedure, run, epochs, drift)
 
 
+def case_values(example: WorkedExample, case: Case) -> Quantities:
+    """Return a case's exact values: the given ones, every derived step (forward only without targets),
+    the file's aliases, and any derivative dA_dB on request."""
+    network = example.network_of(case)
+    if not case.has_parameters or not (case.targets or case.reproducible):
+        # weights an unseeded draw replaces are not the case's: without targets there is nothing else to show
+        return Quantities(given_inputs(network, case), None, example.aliases)
+    derivation = derive(network, len(case.rows), bool(case.targets))
+    values = evaluate(derivation, given_values(derivation, case), what=f"case {case.name}")
+    return Quantities(values, derivation, example.aliases)
+
+
 def check_case(example: WorkedExample, case: Case, progress: bool = False) -> CaseResult:
     """Return the derivation, exact values, cross-checks, training replay and verdicts of one case.
 
@@ -97,15 +111,17 @@ def check_case(example: WorkedExample, case: Case, progress: bool = False) -> Ca
     network = example.network_of(case)
     claims = tuple(claim for claim in example.claims if claim.case == case.name)
     training = _train(network, case, claims, progress)
-    if not case.has_parameters or not case.targets:
-        values = given_inputs(network, case)
+    values = case_values(example, case)
+    derivation = values.derivation
+    if derivation is None:
         return CaseResult(case, None, values, None, judge_case(claims, network, case, None, values), training)
-    derivation = derive(network, len(case.rows))
-    values = evaluate(derivation, given_values(derivation, case), what=f"case {case.name}")
-    budget.charge(DIFFERENCE_COST * len(network.parameters) * len(case.rows), "the finite-difference cross-check",
-                  f"case {case.name}")
-    differences, kinks = vectorized.finite_differences(network, case)
-    checks = cross_check(values, vectorized.run(network, case), differences, float_notes(derivation, values), kinks)
+    checks = None
+    if case.targets:  # the cross-checks compare gradients: a case worked forward only has none
+        budget.charge(DIFFERENCE_COST * len(network.parameters) * len(case.rows),
+                      "the finite-difference cross-check", f"case {case.name}")
+        differences, kinks = vectorized.finite_differences(network, case)
+        checks = cross_check(values.base, vectorized.run(network, case), differences,
+                             float_notes(derivation, values.base), kinks)
     verdicts = judge_case(claims, network, case, derivation, values, training)
     return CaseResult(case, derivation, values, checks, verdicts, training)
 
@@ -138,20 +154,17 @@ def validate_claims(example: WorkedExample) -> None:
     from .expr import expression as ex
     from .read.reader import InputError, Problem, suggest
     from .read.loader import claim_line
+    from .naming import quantity_names
 
     problems = []
     for case in example.cases:
         network = example.network_of(case)
-        known = set(given_inputs(network, case))
-        if case.has_parameters and case.targets:
-            derivation = derive(network, len(case.rows))
-            known |= set(derivation.given) | set(derivation.by_name)
-        else:
-            known |= set(network.parameters) | set(case.parameters)
+        # every name the network declares: a claim on one the case cannot compute is judged unchecked, saying why
+        known = {name for name, _ in quantity_names(network, len(case.rows))}
         for index, claim in enumerate(example.claims):
             if claim.case != case.name:
                 continue
-            if claim.quantity and claim.quantity not in known:
+            if claim.quantity and not is_quantity(claim.quantity, known, example.aliases, network.total_error):
                 problems.append(Problem(str(example.path), f"claims[{index}].quantity",
                                         f"no quantity named {claim.quantity!r} in case {case.name}"
                                         f"{suggest(claim.quantity, sorted(known))}", claim_line(example.path, index)))
@@ -160,7 +173,8 @@ def validate_claims(example: WorkedExample) -> None:
                 if not text:
                     continue
                 try:
-                    unknown = sorted(ex.names(ex.parse(text, network.function_table)) - known)
+                    unknown = sorted(name for name in ex.names(ex.parse(text, network.function_table))
+                                     if not is_quantity(name, known, example.aliases, network.total_error))
                 except ex.ExpressionError as error:
                     problems.append(Problem(str(example.path), f"claims[{index}].{field}", str(error),
                                             claim_line(example.path, index)))

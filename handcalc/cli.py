@@ -50,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
                        "about 30 seconds); a run that needs more stops with an error naming the stage")
     check.add_argument("--debug", action="store_true", help="show a traceback on errors")
     commands.add_parser("list", help="list the shipped worked examples")
+    names = commands.add_parser("names", help="every quantity a worked example defines, with its value")
+    names.add_argument("example", metavar="FILE", help="a worked-example file's path or a shipped example's name")
+    names.add_argument("names", nargs="*", metavar="NAME",
+                       help="show these quantities (any dA_dB too) with their factors instead of the whole list")
+    names.add_argument("--case", metavar="NAME", help="only this case (default: every case)")
+    names.add_argument("--max-work", type=_work, default=None, metavar="UNITS", help="the run's work budget")
+    names.add_argument("--debug", action="store_true", help="show a traceback on errors")
     _scan_parser(commands)
     return parser
 
@@ -152,6 +159,27 @@ def _check(args: argparse.Namespace) -> int:
     return max(result.exit_code for result in results)
 
 
+def _names(args: argparse.Namespace) -> int:
+    """Print every quantity of each case (or the NAMEs asked for, with their factors)."""
+    from .check import case_values
+    from .read.catalog import resolve
+    from .read.loader import load_file
+    from .output.names import list_names, show_names
+
+    example = load_file(resolve(args.example))
+    cases = [case for case in example.cases if args.case in (None, case.name)]
+    if not cases:
+        raise InputError(f"--case {args.case}: no such case (the cases are "
+                         f"{', '.join(case.name for case in example.cases)})")
+    parts = []
+    for case in cases:
+        values = case_values(example, case)
+        parts.append(show_names(case.name, values, args.names) if args.names
+                     else list_names(case.name, case.title, values))
+    sys.stdout.write("\n".join(parts))
+    return 0
+
+
 def _pictures(result: "Result", args: argparse.Namespace) -> None:
     """Write the loss plot and the network diagram the options ask for."""
     if args.plot:
@@ -171,7 +199,7 @@ def _pictures(result: "Result", args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and not argv[0].startswith("-") and argv[0] not in ("check", "list", "scan"):
+    if argv and not argv[0].startswith("-") and argv[0] not in ("check", "list", "scan", "names"):
         argv.insert(0, "check")
     debug = "--debug" in argv
     try:
@@ -187,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write("handcalc: error: name a worked example (handcalc list shows the shipped ones)\n")
             return 2
         with budget_scope(args.max_work):
+            if args.command == "names":
+                return _names(args)
             return _scan(args) if args.command == "scan" else _check(args)
     except (InputError, WorkLimitError) as error:
         if debug:

@@ -175,6 +175,7 @@ class WorkedExample:
     network: Network
     cases: tuple[Case, ...]
     claims: tuple[Claim, ...]
+    aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # delta_o1 -> dE_dnet_o1
 
     def network_of(self, case: Case) -> Network:
         """Return the network a case runs on: its own, or the example's."""

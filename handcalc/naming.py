@@ -8,7 +8,8 @@ cannot drift apart.  The rules:
 - a quantity of one input row carries the row suffix on a batch: `h1_r2` is h1
   of row 2 (nothing on a single row);
 - a partial derivative d top / d bottom is `dtop_dbottom`: `dout_y1_dy1`,
-  `dy1_dw5`; the loss's is `dE_dbottom`: `dE_dw5`, `dE_dh1`;
+  `dy1_dw5`; the loss's is `dE_dbottom`: `dE_dw5`, `dE_dh1`; any two names of a
+  case make such a name (`dout_y1_dout_h1`), read back by `split_derivative`;
 - dE/dout of a hidden neuron is the sum of its paths, one per neuron of the
   next layer: `dE1_dout_h1` (via the loss term E1, when the next layer is the
   output layer) or `dE_dout_h1_via_h2_1` (deeper);
@@ -27,13 +28,14 @@ same record `derivation.derive` names its steps from.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 if TYPE_CHECKING:
     from .model import Network
 
 __all__ = ["LEARNING_RATE", "TOTAL_ERROR", "LOSS", "row_suffix", "row_suffixes", "in_row", "row_of",
-           "derivative", "gradient", "updated", "simplified", "NeuronNames", "neuron_names", "quantity_names",
+           "derivative", "split_derivative", "is_quantity", "gradient", "updated", "simplified", "NeuronNames",
+           "neuron_names", "quantity_names",
            "default_inputs", "default_targets", "default_errors", "default_pre", "default_post",
            "default_weights", "default_biases"]
 
@@ -74,6 +76,34 @@ def row_of(name: str, base: str) -> str | None:
 def derivative(top: str, bottom: str) -> str:
     """Return the name of d top / d bottom: derivative("out_y1", "y1") == "dout_y1_dy1"."""
     return f"d{top}_d{bottom}"
+
+
+def split_derivative(name: str, known: Iterable[str], total_error: str) -> tuple[str, str] | None:
+    """Return (top, bottom) when `name` reads dtop_dbottom for two known names (E: the total error), else None.
+
+    Names may hold underscores, so every "_d" is tried; "dout_y1_dout_h1" is
+    ("out_y1", "out_h1").  The first split in which both halves are names wins.
+    """
+    if not name.startswith("d") or "_d" not in name:
+        return None
+    start = 1
+    while True:
+        cut = name.find("_d", start)
+        if cut < 0:
+            return None
+        top, bottom = name[1:cut], name[cut + 2:]
+        if top == LOSS and LOSS not in known:
+            top = total_error
+        if top and bottom and top != bottom and top in known and bottom in known:
+            return top, bottom
+        start = cut + 1
+
+
+def is_quantity(name: str, known: Iterable[str], aliases: Mapping[str, str], total_error: str) -> bool:
+    """Return True when a claim may name `name`: a known name, an alias of one, or dtop_dbottom of two."""
+    known = known if isinstance(known, (set, frozenset, dict)) else set(known)
+    target = aliases.get(name, name) if name not in known else name
+    return target in known or split_derivative(target, known, total_error) is not None
 
 
 def gradient(quantity: str) -> str:

@@ -34,6 +34,7 @@ def test_quick_start_matches_ci() -> None:
     ("### A piece of `handcalc tutorial1`", ["tutorial1"]),
     ("A piece of `handcalc tutorial2`", ["tutorial2"]),
     ("### Markdown, LaTeX, HTML", ["tutorial1", "--format", "markdown"]),
+    ("### Any derivative a text names", ["names", "tutorial1", "dout_y1_dout_h1", "--case", "first_row"]),
 ])
 def test_readme_excerpts_are_real_output(capsys, heading, argv) -> None:
     excerpt = _blocks(README[README.index(heading):])[0]

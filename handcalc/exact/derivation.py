@@ -142,8 +142,12 @@ def _layer_label(index: int, count: int) -> str:
 
 
 @lru_cache(maxsize=32)
-def derive(network: Network, rows: int = 1) -> Derivation:
-    """Return the symbolic derivation of `network` on `rows` input rows (cached: networks are frozen)."""
+def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
+    """Return the symbolic derivation of `network` on `rows` input rows (cached: networks are frozen).
+
+    Without `targets` (a case worked forward only) it stops after the forward
+    pass: there is no loss, so no gradient and no update.
+    """
     b = _Builder(network, rows)
     loss = loss_named(network.loss)
     count = len(network.layers)
@@ -151,7 +155,8 @@ def derive(network: Network, rows: int = 1) -> Derivation:
     # terms averaged over, for the mean losses: outputs x rows, or rows (categorical cross-entropy)
     n = rows if loss.per_row else len(outputs.pre) * rows
     given = [in_row(x, r, rows) for r in range(rows) for x in network.inputs]
-    given += [in_row(t, r, rows) for r in range(rows) for t in network.targets]
+    if targets:
+        given += [in_row(t, r, rows) for r in range(rows) for t in network.targets]
     given += list(network.parameters) + [LEARNING_RATE]
     b.names.update(given)
 
@@ -163,10 +168,14 @@ def derive(network: Network, rows: int = 1) -> Derivation:
         for index, layer in enumerate(network.layers):
             _forward_layer(b, layer, f"forward pass, {_layer_label(index, count)}", inputs, r)
             inputs = [f"{post}{s}" for post in layer.post]
+        if not targets:
+            continue
         for error, target, out in zip(network.errors, network.targets, outputs.post):
             b.add(error + s, "error", Apply(loss_shape(loss.term, n), (target + s, out + s)),
                   _per_term(loss.formula, n).format(t=f"{{{target}{s}}}", out=f"{{{out}{s}}}", n=n), row=r)
             error_terms.append(error + s)
+    if not targets:
+        return Derivation(network, rows, tuple(b.steps), tuple(given))
     b.add(network.total_error, "error", Sum(tuple((name,) for name in error_terms)),
           " + ".join(f"{{{e}}}" for e in error_terms))
 

@@ -49,11 +49,11 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
     network = derivation.network
     rows = len(case.rows)
     values: dict[str, sympy.Rational] = {}
-    for r, (row, targets) in enumerate(zip(case.rows, case.targets)):
+    for r, row in enumerate(case.rows):
         suffix = row_suffix(r, rows)
         for name, value in zip(network.inputs, row):
             values[name + suffix] = _rational(value)
-        for name, value in zip(network.targets, targets):
+        for name, value in zip(network.targets, case.targets[r] if r < len(case.targets) else ()):
             values[name + suffix] = _rational(value)
     for name in network.parameters:
         values[name] = _rational(case.parameters[name])

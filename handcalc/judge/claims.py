@@ -137,7 +137,8 @@ class _Judge:
     def remember(self, verdict: Verdict) -> None:
         claim = verdict.claim
         if claim.quantity and not is_infinite_text(claim.stated):
-            self.stated[claim.quantity] = (parse_rational(claim.stated), verdict)
+            name = self.values.resolve(claim.quantity) if hasattr(self.values, "resolve") else claim.quantity
+            self.stated[name] = (parse_rational(claim.stated), verdict)
         self.verdicts.append(verdict)
 
     def _with_replay_seed(self, unchecked: Verdict) -> Verdict:
@@ -155,7 +156,7 @@ class _Judge:
         as_written = extended_value(node, self.values) if node is not None else None
         exact = self.values.get(claim.quantity) if claim.quantity else as_written
         if claim.quantity and exact is None:
-            return Verdict(claim, None, "unchecked", f"{claim.quantity} is not computed in case {claim.case}")
+            return Verdict(claim, None, "unchecked", self.why_not_computed(claim.quantity))
         if exact is None:
             return Verdict(claim, None, "wrong", f"{claim.expression} is undefined (it takes a log of 0 or divides by 0)")
         infinite = is_infinite_text(claim.stated)
@@ -320,8 +321,22 @@ class _Judge:
             return Verdict(claim, None, "unchecked", f"depends on weights the tutorial's code draws without a "
                            f"seed{method}: not reproducible, so not judged")
         if self.derivation is None and not claim.by_replay:
-            return Verdict(claim, None, "unchecked", f"case {self.case.name} has no weights or no targets to compute it with")
+            return Verdict(claim, None, "unchecked", self.why_not_computed())
         return None
+
+    def why_not_computed(self, name: str | None = None) -> str:
+        """Say which of weights and targets a case lacks for a quantity it does not compute."""
+        case, what = self.case.name, f"{name} is not computed" if name else "it cannot be computed"
+        if not self.case.has_parameters:
+            init = self.case.init
+            if init is not None:
+                return f"case {case}'s weights are to be drawn ({init.get('method')}) but the draw could not be " \
+                       f"applied, so {what}"
+            return f"case {case} gives no values for its weights, so {what}"
+        if not self.case.targets:
+            return f"case {case} has no targets: it is worked forward only, so its loss and gradients are " \
+                   f"not computed and {what}"
+        return f"{what} in case {case}"
 
     def judge(self, claim: Claim) -> Verdict:
         missing = self.missing(claim)

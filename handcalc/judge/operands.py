@@ -27,12 +27,16 @@ MAX_PAIRINGS = 64  # pairings tried per expression: enough for any sum a text wr
 _CALLS = {"sigmoid": "sigmoid", "tanh": "tanh"}  # activations a text may write as a function call
 
 
-def _formulas(name: str, derivation: Derivation | None) -> list[ex.Node]:
-    """A quantity's formula as trees: as derived, S(z) for a sigmoid (tanh(z) for tanh), and
-    S'(z) for the sigmoid's derivative dout/dz (f'(z) for any activation)."""
+def _formulas(name: str, derivation: Derivation | None, values: Mapping[str, sympy.Expr]) -> list[ex.Node]:
+    """A quantity's formula as trees: as derived (a derivative dA_dB: its chain of factors), S(z) for a
+    sigmoid (tanh(z) for tanh), and S'(z) for the sigmoid's derivative dout/dz (f'(z) for any activation)."""
+    name = values.resolve(name) if hasattr(values, "resolve") else name  # an alias stands for its quantity
     step = derivation.by_name.get(name) if derivation else None
     if step is None:
-        return []
+        found = values.derivative(name) if hasattr(values, "derivative") else None
+        if found is None or found.path_count != len(found.paths) or not found.paths:
+            return []
+        return [ex.parse(found.formula)]
     forms = []
     try:
         forms.append(ex.parse(step.formula))
@@ -65,7 +69,7 @@ def operand_map(claim: Claim, node: ex.Node, derivation: Derivation | None,
         return [(n, q) for n, q in zip(ex.numbers(node), claim.operands) if q]
     best: list[tuple[ex.Number, str]] = []
     best_cost = None
-    for form in _formulas(claim.quantity or "", derivation):
+    for form in _formulas(claim.quantity or "", derivation, values):
         for pairs in _pairings(node, form):
             cost = sum(_distance(number, quantity, values) for number, quantity in pairs)
             if best_cost is None or cost < best_cost:

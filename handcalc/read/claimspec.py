@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..expr import expression as ex
 from . import limits
 from .reader import Reader, join_key, kind_of, shown, suggest
 from ..model import Claim, Network
-from ..naming import LEARNING_RATE, quantity_names
+from ..naming import LEARNING_RATE, TOTAL_ERROR, is_quantity, quantity_names
 from ..numbers import is_infinite_text
 
 __all__ = ["read_claims", "declared_names", "name_clashes", "CLAIM_KINDS", "CLAIM_KEYS",
@@ -85,8 +86,14 @@ def name_clashes(reader: Reader, network: Network, keys: dict[str, str], rows: i
     return ok
 
 
+def _named(name: str, known: set[str], network: Network | None, aliases: Mapping[str, str]) -> bool:
+    """Return True when a claim may name `name` in a case: a quantity, an alias, or a derivative dA_dB."""
+    return is_quantity(name, known, aliases, network.total_error if network else TOTAL_ERROR)
+
+
 def _expression(reader: Reader, spec: dict[str, Any], name: str, key: str, known: set[str] | None,
-                case: str | None, network: Network | None) -> str | None:
+                case: str | None, network: Network | None = None,
+                aliases: Mapping[str, str] = MappingProxyType({})) -> str | None:
     """Return an expression's text once it parses and names only known quantities; else record why."""
     text = reader.text(spec, name, key)
     if not text:
@@ -99,7 +106,7 @@ def _expression(reader: Reader, spec: dict[str, Any], name: str, key: str, known
         at = f" at column {error.column + 1}" if error.column is not None else ""
         reader.problem(join_key(key, name), f"{error}{at} of {shown(text)}")
         return None
-    unknown = sorted(ex.names(node) - known) if known is not None else []
+    unknown = sorted(n for n in ex.names(node) if not _named(n, known, network, aliases)) if known is not None else []
     if unknown:
         reader.problem(join_key(key, name), f"no quantity named {unknown[0]!r} in case {case}"
                        f"{suggest(unknown[0], known or ())}")
@@ -190,7 +197,7 @@ def _kind_fields(reader: Reader, spec: dict[str, Any], kind: str, key: str, know
 
 
 def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, tuple[Network | None, set[str] | None, int]],
-                default_case: str) -> Claim | None:
+                default_case: str, aliases: Mapping[str, str]) -> Claim | None:
     """Return one claim, or None once a problem makes it unusable."""
     spec = reader.table(spec, key, known=CLAIM_KEYS)
     kind = reader.choice(spec.get("kind", "value"), f"{key}.kind", CLAIM_KINDS, "claim kind")
@@ -205,12 +212,12 @@ def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, tuple[N
     fields, stated = _kind_fields(reader, spec, kind, key, known, network)
     if "quantity" in spec:
         quantity = fields["quantity"] = reader.identifier(spec["quantity"], f"{key}.quantity")
-        if known is not None and quantity != "_invalid" and quantity not in known:
+        if known is not None and quantity != "_invalid" and not _named(quantity, known, network, aliases):
             reader.problem(f"{key}.quantity", f"no quantity named {quantity!r} in case {case}"
                            f"{suggest(quantity, known)}")
     for name in ("expression", "right"):
         if name in spec:
-            fields[name] = _expression(reader, spec, name, key, known, case, network)
+            fields[name] = _expression(reader, spec, name, key, known, case, network, aliases)
     if fields.get("operands") is not None and fields.get("expression"):
         literals = len(ex.numbers(ex.parse(fields["expression"], network.function_table if network else None)))
         if len(fields["operands"]) != literals:
@@ -239,8 +246,8 @@ def text_line(reader: Reader, spec: dict[str, Any], name: str, key: str, default
     return text
 
 
-def read_claims(reader: Reader, data: Any,
-                cases: Mapping[str, tuple[Network | None, set[str] | None, int]]) -> tuple[Claim, ...]:
+def read_claims(reader: Reader, data: Any, cases: Mapping[str, tuple[Network | None, set[str] | None, int]],
+                aliases: Mapping[str, str] = MappingProxyType({})) -> tuple[Claim, ...]:
     """Return the claims of a [[claims]] array.
 
     `cases` maps each case name to its network, the quantities a claim may name
@@ -258,7 +265,7 @@ def read_claims(reader: Reader, data: Any,
     claims, seen = [], {}
     default_case = next(iter(cases), "")
     for index, spec in enumerate(data):
-        claim = _read_claim(reader, spec, f"claims[{index}]", cases, default_case)
+        claim = _read_claim(reader, spec, f"claims[{index}]", cases, default_case, aliases)
         if claim is None:
             continue
         seen[claim.id] = seen.get(claim.id, 0) + 1

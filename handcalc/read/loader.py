@@ -22,7 +22,7 @@ from .claimspec import declared_names, name_clashes, read_claims, text_line
 from .reader import IDENTIFIER, InputError, KeyLines, Problem, Reader, join_key, kind_of, shown, suggest
 from ..model import FORWARD, HIDDEN_DELTAS, MODES, MONITORS, OUTPUTS, Case, Layer, Network, Procedure, WorkedExample
 from .. import naming
-from ..naming import LEARNING_RATE, quantity_names
+from ..naming import LEARNING_RATE, is_quantity, quantity_names
 from ..functions import ACTIVATIONS, BIAS_MODES, LOSSES, network_losses, unit_interval_activations
 from .notation import read_function_names
 from .initial import INIT_METHODS, LAYOUTS, draw, is_seeded
@@ -30,7 +30,7 @@ from ..numbers import exact_rows, is_number_text, parse_fraction, to_decimal_tex
 
 __all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER"]
 
-TOP_KEYS = ("example", "network", "parameters", "cases", "claims")
+TOP_KEYS = ("example", "network", "parameters", "cases", "aliases", "claims")
 EXAMPLE_KEYS = ("name", "title", "source")
 NETWORK_KEYS = ("sizes", "activation", "slope", "loss", "bias", "inputs", "targets", "errors", "total_error", "layers",
                 "function_names")
@@ -333,8 +333,7 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
             known.update(case_network.parameters)
         quantities = None
         if case is not None and case_network is not None:
-            quantities = {q for q, _ in quantity_names(case_network, len(case.rows), case.has_parameters and
-                                                       bool(case.targets))}
+            quantities = {q for q, _ in quantity_names(case_network, len(case.rows))}
             cases.append(case)
         named.setdefault(name, (case_network, quantities, index))
     for pname in parameters:
@@ -342,6 +341,26 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
             reader.problem(join_key("parameters", pname), f"{shown(pname)} is not a parameter of the network"
                            f"{suggest(pname, known)}")
     return tuple(cases), named
+
+
+def _read_aliases(reader: Reader, raw: Any, named: CaseNames) -> dict[str, str]:
+    """Return the [aliases] table: a tutorial's own name (delta_o1) for a quantity (dE_dnet_o1) of some case."""
+    aliases: dict[str, str] = {}
+    for alias, target in reader.table(raw, "aliases", required=False).items():
+        key = join_key("aliases", alias)
+        alias = reader.identifier(alias, key)
+        target = reader.identifier(target, key)
+        if "_invalid" in (alias, target):
+            continue
+        cases = [(network, known) for network, known, _ in named.values() if network is not None and known]
+        if any(alias in known for _, known in cases):
+            reader.problem(key, f"{alias!r} already names a quantity: an alias needs a name of its own")
+        elif cases and not any(is_quantity(target, known, {}, network.total_error) for network, known in cases):
+            every = set().union(*(known for _, known in cases))
+            reader.problem(key, f"no quantity named {target!r} in any case{suggest(target, every)}")
+        else:
+            aliases[alias] = target
+    return aliases
 
 
 # --- the file --------------------------------------------------------------------------------
@@ -399,13 +418,15 @@ def load_text(text: str, path: str = "<text>", name: str | None = None) -> Worke
     for pname, value in raw.items():
         parameters[pname] = reader.number(value, join_key("parameters", pname))
     cases, named = _read_cases(reader, data.get("cases"), network, keys, parameters)
-    claims = read_claims(reader, data.get("claims"), named)
+    aliases = _read_aliases(reader, data.get("aliases"), named) if "aliases" in data else {}
+    claims = read_claims(reader, data.get("claims"), named, aliases)
     limits.check_training(reader, cases, named, claims)
     texts = {field: text_line(reader, meta, field, "example", "") for field in EXAMPLE_KEYS}
     if reader.problems:
         raise reader.fail()
     return WorkedExample(name=texts["name"] or name or Path(path).stem, title=texts["title"],
-                         source=texts["source"], path=Path(path), network=network, cases=cases, claims=claims)
+                         source=texts["source"], path=Path(path), network=network, cases=cases, claims=claims,
+                         aliases=MappingProxyType(aliases))
 
 
 def claim_line(path: Path, index: int) -> int | None:
