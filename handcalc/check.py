@@ -169,7 +169,7 @@ def validate_claims(example: WorkedExample) -> None:
                                         f"no quantity named {claim.quantity!r} in case {case.name}"
                                         f"{suggest(claim.quantity, sorted(known))}", claim_line(example.path, index)))
             for field in ("expression", "right"):
-                text = getattr(claim, field)
+                text = getattr(claim, field, None)  # the kinds that write expressions have these fields
                 if not text:
                     continue
                 try:

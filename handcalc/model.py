@@ -11,11 +11,12 @@ from functools import cached_property
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import ClassVar, Mapping
 
 from .functions import LOSSES
 
-__all__ = ["Layer", "Network", "Procedure", "Case", "Claim", "WorkedExample", "MODES", "HIDDEN_DELTAS", "FORWARD",
+__all__ = ["Layer", "Network", "Procedure", "Init", "Case", "Claim", "ValueClaim", "CompareClaim", "RangeClaim",
+           "ShapeClaim", "ArrayClaim", "TrainingClaim", "CLAIM_KINDS", "WorkedExample", "INIT_METHODS", "LAYOUTS", "MODES", "HIDDEN_DELTAS", "FORWARD",
            "MONITORS", "OUTPUTS"]
 
 MODES = ("batch", "online")
@@ -93,6 +94,30 @@ class Procedure:
     predict: tuple[tuple[Fraction, ...], ...] = ()  # new inputs, already scaled as the training inputs were
 
 
+INIT_METHODS = ("uniform_pm1", "randn")  # 2*random(shape) - 1, and randn(*shape)
+LAYOUTS = ("inputs_by_neurons", "neurons_by_inputs")  # np.random.xxx((fan_in, size)) or ((size, fan_in))
+
+
+@dataclass(frozen=True)
+class Init:
+    """How a tutorial's code draws the initial weights (an [cases.init] table)."""
+
+    method: str  # one of INIT_METHODS
+    seed: int | None = None  # the seed the tutorial's code sets; None when it sets none
+    replay_seed: int | None = None  # a documented seed to replay an unseeded draw with (never a verdict)
+    layout: str = LAYOUTS[0]
+
+    @property
+    def seeded(self) -> bool:
+        """Return True when the tutorial's draw names a seed, and so can be reproduced."""
+        return self.seed is not None
+
+    @property
+    def draw_seed(self) -> int | None:
+        """Return the seed a replay draws with: the tutorial's, else the documented replay seed, else None."""
+        return self.seed if self.seed is not None else self.replay_seed
+
+
 @dataclass(frozen=True)
 class Case:
     """One set of inputs, targets, learning rate and parameter values, all exact.
@@ -108,14 +133,14 @@ class Case:
     parameters: Mapping[str, Fraction]
     texts: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     title: str = ""
-    init: Mapping[str, Any] | None = None  # how the tutorial's code draws the weights, when it does
+    init: Init | None = None  # how the tutorial's code draws the weights, when it does
     network: Network | None = None  # this case's own network, when it differs from the example's
     training: Procedure | None = None  # the training run the text describes on this case, if any
 
     @property
     def reproducible(self) -> bool:
         """Return False when the weights come from a draw the tutorial did not seed."""
-        return self.init is None or isinstance(self.init.get("seed"), int)
+        return self.init is None or self.init.seeded
 
     @property
     def has_parameters(self) -> bool:
@@ -123,45 +148,126 @@ class Case:
         return bool(self.parameters)
 
 
-@dataclass(frozen=True)
-class Claim:
-    """A number or statement the text makes, judged against one case.
+# --- claims: one record per kind -------------------------------------------------------------
+#
+# What is common to every claim lives in `Claim`; each kind adds its own fields.
+# `quantity`, `expression` and `array` read None on a kind that has no such field,
+# so "what is this claim about" needs no switch on the kind.  Behaviour that
+# differs by kind is dispatched on the record's class (`functools.singledispatch`
+# in handcalc.judge.claims and handcalc.output.report), never on a kind string;
+# `kind` is the name the file and the JSON report use.
 
-    kind "value": `stated` is a number about `quantity` and/or the arithmetic
-    `expression` as written; "compare": `expression` `relation` `right`;
-    "range": `expression` lies between `low` and `high` (`bounds` "()", "[]",
-    "[)" or "(]"); "shape": `array` has the shape `stated` ("3x2");
-    "array": `array` holds the numbers `values`.
-    """
+@dataclass(frozen=True, kw_only=True)
+class Claim:
+    """A number or statement the text makes, judged against one case."""
+
+    kind: ClassVar[str] = ""
+    quantity: ClassVar[str | None] = None
+    expression: ClassVar[str | None] = None
+    array: ClassVar[str | None] = None
 
     id: str
-    kind: str
-    stated: str  # exactly as the text writes it
-    where: str  # where it stands: section, or the formula line as written
-    case: str
-    quantity: str | None = None
-    expression: str | None = None
-    operands: tuple[str, ...] = ()  # the quantity each number of `expression` stands for ("" for none)
-    relation: str | None = None
-    right: str | None = None
-    low: str | None = None
-    high: str | None = None
-    bounds: str = "()"
-    array: str | None = None
-    transpose: bool = False
-    values: tuple[tuple[str, ...], ...] = ()
+    stated: str = ""  # exactly as the text writes it ("" for a kind that states no number)
+    where: str = ""  # where it stands: section, or the formula line as written
+    case: str = ""
     stage: str = "hand"  # "hand", or "after_training" for claims a training replay decides
-    check: str | None = None  # kind "training": loss_decreases, loss_at, outputs_near_targets
-    epoch: int | None = None  # after how many epochs (default: the run's epochs)
-    from_epoch: int = 0  # loss_decreases: from this epoch ...
-    tolerance: str | None = None  # outputs_near_targets: largest |output - target| allowed
-    holds: bool = True  # kind "training": False when the text says the check does not pass ("never converges")
+    epoch: int | None = None  # after how many epochs of training (default: the run's epochs)
     reproducible: bool = True  # False when the text's numbers come from an unseeded random draw
 
     @property
     def by_replay(self) -> bool:
         """Return True when a training replay decides the claim (a training check or an after-training number)."""
-        return self.kind == "training" or self.stage == "after_training"
+        return self.stage == "after_training"
+
+    def texts(self) -> tuple[str, ...]:
+        """Return the expressions the claim writes (each names quantities of the case)."""
+        return ()
+
+    def epochs(self) -> tuple[int, ...]:
+        """Return the epochs of training the claim asks about."""
+        return () if self.epoch is None else (self.epoch,)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValueClaim(Claim):
+    """`stated` is a number about `quantity` and/or the arithmetic `expression` as written."""
+
+    kind: ClassVar[str] = "value"
+    quantity: str | None = None
+    expression: str | None = None
+    operands: tuple[str, ...] = ()  # the quantity each number of `expression` stands for ("" for none)
+
+    def texts(self) -> tuple[str, ...]:
+        return (self.expression,) if self.expression else ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompareClaim(Claim):
+    """`expression` `relation` `right`: 2*x1 > y1."""
+
+    kind: ClassVar[str] = "compare"
+    expression: str | None = None
+    relation: str = "=="
+    right: str = ""
+
+    def texts(self) -> tuple[str, ...]:
+        return tuple(text for text in (self.expression, self.right) if text)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RangeClaim(Claim):
+    """`expression` (or `quantity`) lies between `low` and `high`, `bounds` "()", "[]", "[)" or "(]"."""
+
+    kind: ClassVar[str] = "range"
+    quantity: str | None = None
+    expression: str | None = None
+    low: str | None = None  # None: no lower bound
+    high: str | None = None
+    bounds: str = "()"
+
+    def texts(self) -> tuple[str, ...]:
+        return (self.expression,) if self.expression else ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShapeClaim(Claim):
+    """`array` (transposed if `transpose`) has the shape `stated`: "3x2"."""
+
+    kind: ClassVar[str] = "shape"
+    array: str | None = None
+    transpose: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArrayClaim(Claim):
+    """`array` (transposed if `transpose`) holds the numbers `values`."""
+
+    kind: ClassVar[str] = "array"
+    array: str | None = None
+    transpose: bool = False
+    values: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainingClaim(Claim):
+    """A training run's `check`: loss_decreases (from `from_epoch`), loss_at (`stated`), outputs_near_targets."""
+
+    kind: ClassVar[str] = "training"
+    check: str = "loss_decreases"
+    from_epoch: int = 0  # loss_decreases: from this epoch ...
+    tolerance: str | None = None  # outputs_near_targets: largest |output - target| allowed
+    holds: bool = True  # False when the text says the check does not pass ("never converges")
+
+    @property
+    def by_replay(self) -> bool:
+        return True
+
+    def epochs(self) -> tuple[int, ...]:
+        return super().epochs() + ((self.from_epoch,) if self.from_epoch else ())
+
+
+CLAIM_KINDS: dict[str, type[Claim]] = {kind.kind: kind for kind in (ValueClaim, CompareClaim, RangeClaim, ShapeClaim,
+                                                                    ArrayClaim, TrainingClaim)}
 
 
 @dataclass(frozen=True)

@@ -309,3 +309,69 @@ def test_the_seed_corpus_loads_except_its_near_misses() -> None:
                 validate_claims(load_file(path))
         else:
             validate_claims(load_file(path))
+
+
+# --- claims: one record per kind ------------------------------------------------------------------
+
+RECORDS = """
+[network]
+sizes = [1, 1]
+activation = "identity"
+bias = "none"
+
+[parameters]
+w1 = 0.5
+
+[[cases]]
+inputs = [[2]]
+targets = [[1]]
+"""
+
+
+def test_each_kind_of_claim_becomes_its_own_record() -> None:
+    from handcalc.model import ArrayClaim, CompareClaim, RangeClaim, ShapeClaim, ValueClaim
+
+    claims = load_text(RECORDS + """
+[[claims]]
+quantity = "y1"
+stated = "1"
+[[claims]]
+kind = "compare"
+expression = "y1"
+relation = "<"
+right = "2"
+[[claims]]
+kind = "range"
+quantity = "y1"
+low = 0
+[[claims]]
+kind = "shape"
+array = "W1"
+stated = "1x1"
+[[claims]]
+kind = "array"
+array = "X"
+stated = [[2]]
+""").claims
+    assert [type(c) for c in claims] == [ValueClaim, CompareClaim, RangeClaim, ShapeClaim, ArrayClaim]
+    assert [c.kind for c in claims] == ["value", "compare", "range", "shape", "array"]
+    assert claims[1].texts() == ("y1", "2") and claims[3].quantity is None and claims[4].values == (("2",),)
+
+
+@pytest.mark.parametrize("claim, message", [
+    ('kind = "compare"\nexpression = "y1"\nrelation = "<"\nright = "2"\nquantity = "y1"',
+     "[claims[0].quantity] a compare claim takes no quantity"),
+    ('kind = "shape"\narray = "W1"\nstated = "1x1"\nexpression = "y1"', "[claims[0].expression] a shape claim takes no expression"),
+    ('quantity = "y1"\nstated = "1"\nstage = "after_training"', "[claims[0].stage] stage = \"after_training\" fits array"),
+])
+def test_a_key_of_another_kind_of_claim_is_refused(claim: str, message: str) -> None:
+    with pytest.raises(InputError) as raised:
+        load_text(RECORDS + "\n[[claims]]\n" + claim + "\n")
+    assert message in str(raised.value)
+
+
+def test_an_unseeded_draw_is_not_reproducible_and_a_seeded_one_is() -> None:
+    unseeded = load_text(RECORDS.replace("[[cases]]", '[[cases]]\ninit = { method = "randn", seed = "none" }'))
+    seeded = load_text(RECORDS.replace("[[cases]]", '[[cases]]\ninit = { method = "randn", seed = 3 }'))
+    assert not unseeded.cases[0].init.seeded and not unseeded.cases[0].reproducible
+    assert seeded.cases[0].init.seeded and seeded.cases[0].reproducible and seeded.cases[0].init.seed == 3

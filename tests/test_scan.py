@@ -252,3 +252,10 @@ def test_readme_scan_excerpt_is_real_output(capsys, monkeypatch) -> None:
     main(["scan", "tests/data/texts/forward_wrong.md"])
     out = capsys.readouterr().out
     assert [line for line in excerpt.splitlines() if line.strip() and line not in out] == []
+
+
+def test_infinity_stated_for_a_log_of_zero() -> None:
+    # -log(1 - 1) is -log 0 = +infinity; log(1) is 0; 1 - log(0) is +infinity: worked out by hand
+    result = scan_source("Here -log(1 - 1) = ∞, but log(1) = \\infty, and 1 - log(0) = 3.\n")
+    assert [(s.text, s.verdict.verdict) for s in result.statements] == [
+        ("-log(1 - 1) = ∞", "correct"), ("log(1) = \\infty", "wrong"), ("1 - log(0) = 3", "wrong")]

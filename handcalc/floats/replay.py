@@ -212,7 +212,7 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
     tied = _is_tied(network, proc)
     end = min(proc.epochs, epochs)  # the run the text describes; later epochs only serve claims about them
     last_out = None
-    result: dict[str, Any] = {}
+    result: _End | None = None
     for epoch in range(epochs):
         recording = epoch < end
         if fresh_rows:
@@ -247,16 +247,26 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
             losses_at[epoch + 1] = ops.loss(monitor, final[1][-1], t, final[0][-1])
         if progress is not None:
             progress(epoch)
-    if not result:  # no epochs at all
+    if result is None:  # no epochs at all
         result = _finish(network, proc, weights, biases, x, t, ops, monitor, None)
-    history.append((end, result["loss"]))
+    history.append((end, result.loss))
     curve.append(history[-1])
-    return Replay(tuple(history), result["weights"], result["outputs"], snapshots, losses_at, result["prediction"],
+    return Replay(tuple(history), result.weights, result.outputs, snapshots, losses_at, result.prediction,
                   tuple(curve))
 
 
+@dataclass(frozen=True)
+class _End:
+    """What a run ends with: the monitored loss, the weights by name, the outputs and any predictions."""
+
+    loss: Any
+    weights: Mapping[str, Any]
+    outputs: np.ndarray
+    prediction: np.ndarray | None
+
+
 def _finish(network: Network, proc: Procedure, weights: list[np.ndarray], biases: list[np.ndarray],
-            x: np.ndarray, t: np.ndarray, ops: _Ops, monitor: str, last_out: Any) -> dict[str, Any]:
+            x: np.ndarray, t: np.ndarray, ops: _Ops, monitor: str, last_out: Any) -> _End:
     """What the run ends with: final loss, weights, outputs (as the procedure says) and predictions."""
     logits, final = (a[-1] for a in _forward(network, weights, biases, x, ops))
     if proc.outputs == "final_weights" or last_out is None:
@@ -266,8 +276,12 @@ def _finish(network: Network, proc: Procedure, weights: list[np.ndarray], biases
     prediction = None
     if proc.predict:
         prediction = _forward(network, weights, biases, ops.array(proc.predict), ops)[1][-1]
+<<<<<<< HEAD
     return {"loss": ops.loss(monitor, final, t, logits), "weights": _tie(network, weights, biases),
             "outputs": outputs, "prediction": prediction}
+=======
+    return _End(ops.loss(monitor, final, t), _tie(network, weights, biases), outputs, prediction)
+>>>>>>> main
 
 
 def _record(epoch: int, every: int, sample: int, history: list, curve: list, loss: Callable[[], Any]) -> None:

@@ -14,7 +14,7 @@ from typing import Mapping
 import sympy
 
 from ..exact.derivation import Derivation
-from ..model import Case, Claim, Network
+from ..model import Case, Claim, Network, ShapeClaim
 from ..naming import row_suffixes
 from ..numbers import to_decimal_text
 from .verdicts import Verdict, rounded_text, within_stated_digits
@@ -68,7 +68,7 @@ def judge(claim: Claim, case: Case, network: Network, derivation: Derivation | N
           values: Mapping[str, sympy.Expr]) -> Verdict:
     """Return the verdict on a shape or array claim."""
     name = f"{claim.array}.T" if claim.transpose else claim.array
-    if claim.kind == "shape":
+    if isinstance(claim, ShapeClaim):
         shape = array_shape(claim.array or "", case, network)
         if shape is None:
             return Verdict(claim, None, "unchecked", f"case {case.name} has no array named {claim.array!r}")

@@ -11,13 +11,14 @@ claim (`y1[.9994]`), so a chain of numbers shows where it first went wrong.
 
 from __future__ import annotations
 
+import functools
 from typing import Mapping
 
 import sympy
 
 from ..expr import expression as ex
 from ..exact.derivation import Derivation, symbol
-from ..model import Case, Claim, Network
+from ..model import ArrayClaim, Case, Claim, CompareClaim, Network, RangeClaim, ShapeClaim, ValueClaim
 from .training import TrainingResult, judge_training
 from ..exact.values import given_inputs
 from ..numbers import infinity_sign, is_infinite_text, parse_rational, to_decimal_text
@@ -125,8 +126,8 @@ class _Judge:
             while sub_id in taken:
                 count += 1
                 sub_id = f"{base}#{count}"
-            sub = Claim(sub_id, "value", number.text,
-                        f"operand of {claim.id}: {claim.expression}", claim.case, quantity=quantity)
+            sub = ValueClaim(id=sub_id, stated=number.text, where=f"operand of {claim.id}: {claim.expression}",
+                             case=claim.case, quantity=quantity)
             verdict = self.judge_value(sub)
             verdicts.append(verdict)
             self.remember(verdict)
@@ -143,7 +144,7 @@ class _Judge:
 
     def _with_replay_seed(self, unchecked: Verdict) -> Verdict:
         """An unchecked training claim, told what the replay with the documented seed gives (not a verdict)."""
-        claim, seed = unchecked.claim, (self.case.init or {}).get("replay_seed")
+        claim, seed = unchecked.claim, self.case.init.replay_seed if self.case.init else None
         if self.training is None or seed is None or not claim.by_replay:
             return unchecked
         replayed = judge_training(claim, self.case, self.training)
@@ -238,7 +239,7 @@ class _Judge:
         for name, text in self.case.texts.items():
             numbers.setdefault(text, f"the value of {name}")
         for verdict in self.verdicts:
-            if verdict.claim.kind == "value" and not is_infinite_text(verdict.claim.stated):
+            if isinstance(verdict.claim, ValueClaim) and not is_infinite_text(verdict.claim.stated):
                 numbers.setdefault(verdict.claim.stated, f"the text's number for claim {verdict.claim.id}")
         return numbers
 
@@ -266,20 +267,20 @@ class _Judge:
 
     # -- statements -------------------------------------------------------------------------
 
-    def judge_statement(self, claim: Claim) -> Verdict:
-        if claim.kind in ("shape", "array"):
-            return arrays.judge(claim, self.case, self.network, self.derivation, self.values)
+    def judge_compare(self, claim: CompareClaim) -> Verdict:
+        left = self._expression_value(claim.expression or "")
+        right = self._expression_value(claim.right or "")
+        holds = _RELATIONS[claim.relation](left, right)
+        sides = [f"{claim.expression} = {_short(left)}"]
+        if not _is_number(claim.right or ""):
+            sides.append(f"{claim.right} = {_short(right)}")
+        text = ", ".join(sides)
+        if holds:
+            return Verdict(claim, left, "correct", text)
+        return Verdict(claim, left, "wrong", f"{text}: {claim.expression} {claim.relation} {claim.right} does not hold")
+
+    def judge_range(self, claim: RangeClaim) -> Verdict:
         left = self._expression_value(claim.expression or claim.quantity or "")
-        if claim.kind == "compare":
-            right = self._expression_value(claim.right or "")
-            holds = _RELATIONS[claim.relation](left, right)
-            sides = [f"{claim.expression} = {_short(left)}"]
-            if not _is_number(claim.right or ""):
-                sides.append(f"{claim.right} = {_short(right)}")
-            text = ", ".join(sides)
-            if holds:
-                return Verdict(claim, left, "correct", text)
-            return Verdict(claim, left, "wrong", f"{text}: {claim.expression} {claim.relation} {claim.right} does not hold")
         low = parse_rational(claim.low) if claim.low is not None else -sympy.oo
         high = parse_rational(claim.high) if claim.high is not None else sympy.oo
         inside = ((low <= left) if claim.bounds[0] == "[" else (low < left)) and \
@@ -297,27 +298,13 @@ class _Judge:
             raise ex.ExpressionError(f"{text} cannot be computed")
         return value
 
-    def needs_weights(self, claim: Claim) -> bool:
-        """Return True when a claim can only be decided with the case's weights."""
-        if claim.kind == "shape":
-            return False
-        if claim.by_replay:
-            return True
-        if claim.kind == "array":
-            return claim.array not in ("inputs", "X", "targets", "y")
-        names = {claim.quantity} if claim.quantity else set()
-        for text in (claim.expression, claim.right):
-            if text:
-                names |= ex.names(ex.parse(text, self.network.function_table))
-        return not names <= set(self.given)
-
     def missing(self, claim: Claim) -> Verdict | None:
         """An `unchecked` verdict when the case has no reproducible weights to decide the claim with."""
-        if not self.needs_weights(claim):
+        if not _needs_weights(claim, set(self.given), self.network.function_table):
             return None
         init = self.case.init
         if not claim.reproducible or not self.case.reproducible:
-            method = f" ({init.get('method')})" if init else ""
+            method = f" ({init.method})" if init else ""
             return Verdict(claim, None, "unchecked", f"depends on weights the tutorial's code draws without a "
                            f"seed{method}: not reproducible, so not judged")
         if self.derivation is None and not claim.by_replay:
@@ -344,9 +331,57 @@ class _Judge:
             return self._with_replay_seed(missing)
         if claim.by_replay:
             return judge_training(claim, self.case, self.training)
-        if claim.kind == "value":
-            return self.judge_value(claim)
-        return self.judge_statement(claim)
+        return _decide(claim, self)
+
+
+# --- what differs by kind of claim -----------------------------------------------------------
+
+@functools.singledispatch
+def _decide(claim: Claim, judge: _Judge) -> Verdict:
+    """Return the verdict on a claim the hand calculation decides (a training replay decides the others)."""
+    raise TypeError(f"no rule judges a {type(claim).__name__}")
+
+
+@_decide.register
+def _(claim: ValueClaim, judge: _Judge) -> Verdict:
+    return judge.judge_value(claim)
+
+
+@_decide.register
+def _(claim: CompareClaim, judge: _Judge) -> Verdict:
+    return judge.judge_compare(claim)
+
+
+@_decide.register
+def _(claim: RangeClaim, judge: _Judge) -> Verdict:
+    return judge.judge_range(claim)
+
+
+@_decide.register(ShapeClaim)
+@_decide.register(ArrayClaim)
+def _(claim: Claim, judge: _Judge) -> Verdict:
+    return arrays.judge(claim, judge.case, judge.network, judge.derivation, judge.values)
+
+
+@functools.singledispatch
+def _needs_weights(claim: Claim, given: set[str], functions: Mapping[str, str] | None) -> bool:
+    """Return True when a claim can only be decided with the case's weights: it names more than the data."""
+    if claim.by_replay:
+        return True
+    names = {claim.quantity} if claim.quantity else set()
+    for text in claim.texts():
+        names |= ex.names(ex.parse(text, functions))
+    return not names <= given
+
+
+@_needs_weights.register
+def _(claim: ShapeClaim, given: set[str], functions: Mapping[str, str] | None) -> bool:
+    return False  # a shape follows from the network's sizes
+
+
+@_needs_weights.register
+def _(claim: ArrayClaim, given: set[str], functions: Mapping[str, str] | None) -> bool:
+    return claim.by_replay or claim.array not in ("inputs", "X", "targets", "y")
 
 
 _RELATIONS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
@@ -393,7 +428,7 @@ def judge_case(claims: tuple[Claim, ...], network: Network, case: Case, derivati
             verdict = judge.judge(claim)
         except ex.ExpressionError as error:
             verdict = Verdict(claim, None, "wrong", f"cannot compute {claim.expression}: {error}")
-        if verdict.claim.kind == "value":
+        if isinstance(verdict.claim, ValueClaim):  # the text's own numbers, for later claims to build on
             judge.remember(verdict)
         else:
             judge.verdicts.append(verdict)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from ..model import Case, Claim, Procedure
+from ..model import ArrayClaim, Case, Claim, Procedure, TrainingClaim
 from ..numbers import parse_rational, to_decimal_text
 from ..floats.replay import Replay
 from .verdicts import Verdict, rounded_text, within_stated_digits
@@ -32,13 +32,7 @@ class TrainingResult:
 
 def claim_epochs(claims: tuple[Claim, ...], procedure: Procedure) -> frozenset[int]:
     """Return the epochs the claims ask about, besides the run's own length."""
-    epochs = set()
-    for claim in claims:
-        if claim.epoch is not None and claim.epoch != procedure.epochs:
-            epochs.add(claim.epoch)
-        if claim.kind == "training" and claim.from_epoch:
-            epochs.add(claim.from_epoch)
-    return frozenset(e for e in epochs if e > 0)
+    return frozenset(e for claim in claims for e in claim.epochs() if e > 0 and e != procedure.epochs)
 
 
 def _exact(value: float) -> sympy.Expr:
@@ -64,7 +58,7 @@ def judge_training(claim: Claim, case: Case, training: TrainingResult | None) ->
     if training is None:
         return Verdict(claim, None, "unchecked", f"case {case.name} describes no training run ([cases.training])")
     epochs = claim.epoch if claim.epoch is not None else training.procedure.epochs
-    if claim.kind == "array":
+    if isinstance(claim, ArrayClaim):
         outputs = _outputs(claim, training)
         if claim.transpose:
             outputs = outputs.T
@@ -78,6 +72,8 @@ def judge_training(claim: Claim, case: Case, training: TrainingResult | None) ->
             return Verdict(claim, _exact(outputs.flat[0]), "wrong", f"after {epochs} epochs: " + "; ".join(misses))
         return Verdict(claim, _exact(outputs.flat[0]), "correct",
                        f"after {epochs} epochs the replay prints every number to its digits (first: {shown})")
+    if not isinstance(claim, TrainingClaim):  # the loader lets only array and training claims through
+        raise TypeError(f"a training replay does not decide a {type(claim).__name__}")
     if claim.check == "loss_decreases":
         start, end = _loss(training, claim.from_epoch), _loss(training, epochs)
         text = f"loss after {claim.from_epoch} epochs {start:.6g}, after {epochs} epochs {end:.6g}"

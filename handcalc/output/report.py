@@ -8,6 +8,8 @@ so every format shows the same thing.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Union
@@ -18,9 +20,15 @@ from ..budget import charge
 from ..check import CaseResult, Result
 from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
 from ..exact.derivation import Step
+<<<<<<< HEAD
 from ..naming import LEARNING_RATE, simplified
 from ..exact.values import WORKING_DIGITS
 from ..model import Case, Network
+=======
+from ..naming import LEARNING_RATE
+from ..model import (ArrayClaim, Case, Claim, CompareClaim, Init, Network, RangeClaim, ShapeClaim, TrainingClaim,
+                     ValueClaim)
+>>>>>>> main
 from ..numbers import to_decimal_text
 from ..judge.verdicts import Verdict
 
@@ -150,8 +158,8 @@ def case_tables(case: CaseResult) -> list[Table]:
             rows.append(Row(
                 step.name, step.formula, step.substituted(numbers),
                 number_text(case.values[step.name], digits),
-                "; ".join(dict.fromkeys(v.claim.stated for v in stated if v.claim.kind == "value")),
-                "; ".join(dict.fromkeys(v.verdict for v in stated if v.claim.kind == "value")),
+                "; ".join(dict.fromkeys(v.claim.stated for v in stated if isinstance(v.claim, ValueClaim))),
+                "; ".join(dict.fromkeys(v.verdict for v in stated if isinstance(v.claim, ValueClaim))),
             ))
         tables.append(Table(title[0].upper() + title[1:], tuple(rows)))
     return tables
@@ -238,11 +246,11 @@ def _initial_text(data: Case) -> str:
     init = data.init
     if init is None:
         return "as given in the file"
-    how = "2*random(shape) - 1" if init.get("method") == "uniform_pm1" else "randn(*shape)"
+    how = "2*random(shape) - 1" if init.method == "uniform_pm1" else "randn(*shape)"
     if data.reproducible:
-        return f"drawn as np.random.seed({init['seed']}); {how}, bit for bit"
+        return f"drawn as np.random.seed({init.seed}); {how}, bit for bit"
     return (f"the tutorial draws them with {how} and no seed, so its numbers cannot be reproduced; "
-            f"this replay uses the documented seed {init.get('replay_seed')}")
+            f"this replay uses the documented seed {init.replay_seed}")
 
 
 def training_tables(case: CaseResult, network: Network) -> list[Table]:
@@ -278,8 +286,9 @@ def _no_derivation(case: CaseResult) -> str:
     return "No hand calculation: this case gives inputs only (no targets); only claims about its data are judged."
 
 
-def _init_text(init: Mapping[str, Any]) -> str:
-    return ", ".join(f"{key} {value}" for key, value in init.items())
+def _init_text(init: Init) -> str:
+    seeds = [f"{name} {value}" for name, value in (("seed", init.seed), ("replay_seed", init.replay_seed)) if value is not None]
+    return ", ".join([f"method {init.method}", *(seeds or ["no seed"]), f"layout {init.layout}"])
 
 
 def _computed_text(verdict: Verdict) -> str:
@@ -292,24 +301,49 @@ def _computed_text(verdict: Verdict) -> str:
 
 
 def stated_text(verdict: Verdict) -> str:
-    claim = verdict.claim
-    if claim.kind == "value":
-        return f"{claim.expression} = {claim.stated}" if claim.expression else claim.stated
-    if claim.kind == "compare":
-        return f"{claim.expression} {claim.relation} {claim.right}"
-    if claim.kind == "range":
-        return f"{claim.expression or claim.quantity} in {claim.bounds[0]}{claim.low}, {claim.high}{claim.bounds[1]}"
-    if claim.kind == "shape":
-        return f"{claim.array}{'.T' if claim.transpose else ''} is {claim.stated}"
-    if claim.kind == "training":
-        after = f" after {claim.epoch} epochs" if claim.epoch is not None else ""
-        does = "" if claim.holds else " not"
-        if claim.check == "loss_decreases":
-            verb = "decreases" if claim.holds else "does not decrease"
-            return f"the loss {verb} from epoch {claim.from_epoch}{after or ' to the end'}"
-        if claim.check == "loss_at":
-            return f"loss{after} = {claim.stated}"
-        return f"outputs{does} within {claim.tolerance} of targets{after}"
+    """Return what a claim states, as the report shows it (one rule per kind of claim)."""
+    return _statement(verdict.claim)
+
+
+@functools.singledispatch
+def _statement(claim: Claim) -> str:
+    raise TypeError(f"no statement for a {type(claim).__name__}")
+
+
+@_statement.register
+def _(claim: ValueClaim) -> str:
+    return f"{claim.expression} = {claim.stated}" if claim.expression else claim.stated
+
+
+@_statement.register
+def _(claim: CompareClaim) -> str:
+    return f"{claim.expression} {claim.relation} {claim.right}"
+
+
+@_statement.register
+def _(claim: RangeClaim) -> str:
+    return f"{claim.expression or claim.quantity} in {claim.bounds[0]}{claim.low}, {claim.high}{claim.bounds[1]}"
+
+
+@_statement.register
+def _(claim: ShapeClaim) -> str:
+    return f"{claim.array}{'.T' if claim.transpose else ''} is {claim.stated}"
+
+
+@_statement.register
+def _(claim: TrainingClaim) -> str:
+    after = f" after {claim.epoch} epochs" if claim.epoch is not None else ""
+    does = "" if claim.holds else " not"
+    if claim.check == "loss_decreases":
+        verb = "decreases" if claim.holds else "does not decrease"
+        return f"the loss {verb} from epoch {claim.from_epoch}{after or ' to the end'}"
+    if claim.check == "loss_at":
+        return f"loss{after} = {claim.stated}"
+    return f"outputs{does} within {claim.tolerance} of targets{after}"
+
+
+@_statement.register
+def _(claim: ArrayClaim) -> str:
     rows = ", ".join("[" + ", ".join(row) + "]" for row in claim.values)
     return f"{claim.array}{'.T' if claim.transpose else ''} = [{rows}]"
 

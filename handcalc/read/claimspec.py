@@ -8,22 +8,23 @@ would share) is reported at load time with its key path and line.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..expr import expression as ex
 from . import limits
 from .reader import Reader, join_key, kind_of, shown, suggest
-from ..model import Claim, Network
+from ..model import CLAIM_KINDS as CLAIM_RECORDS, Claim, Network
 from ..naming import LEARNING_RATE, TOTAL_ERROR, is_quantity, quantity_names
 from ..numbers import is_infinite_text
 
-__all__ = ["read_claims", "declared_names", "name_clashes", "CLAIM_KINDS", "CLAIM_KEYS",
+__all__ = ["CaseNames", "read_claims", "declared_names", "name_clashes", "CLAIM_KINDS", "CLAIM_KEYS",
            "ARRAY_NAMES", "RESERVED", "text_line"]
 
-CLAIM_KINDS = ("value", "compare", "range", "shape", "array", "training")
+CLAIM_KINDS = tuple(CLAIM_RECORDS)  # value, compare, range, shape, array, training
 CLAIM_KEYS = ("kind", "id", "case", "where", "stage", "quantity", "expression", "operands", "stated", "relation",
               "right", "low", "high", "bounds", "array", "transpose", "check", "epoch", "from_epoch", "tolerance",
               "holds", "reproducible")
@@ -35,6 +36,18 @@ ARRAY_NAMES = ("inputs", "X", "targets", "y", "outputs", "out")  # and W1, W2, .
 SHAPE = re.compile(r"\(?\s*\d{1,9}\s*(?:x|×|,)\s*\d{1,9}\s*\)?", re.ASCII)
 CLAIM_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}", re.ASCII)
 RESERVED = frozenset({LEARNING_RATE})  # a name no quantity may take
+
+
+@dataclass(frozen=True)
+class CaseNames:
+    """What a claim about one case may use: the case's network, the quantities it has, its index in the file."""
+
+    network: Network | None  # None when the case's network could not be read
+    quantities: set[str] | None  # None when the case could not be read
+    index: int
+
+
+NO_CASE = CaseNames(None, None, 0)
 
 
 def declared_names(reader: Reader, declared: list[tuple[str, str, bool, bool]]) -> dict[str, str] | None:
@@ -135,68 +148,102 @@ def _array_name(reader: Reader, value: Any, key: str, network: Network | None) -
     return "_invalid"
 
 
-def _kind_fields(reader: Reader, spec: dict[str, Any], kind: str, key: str, known: set[str] | None,
-                 network: Network | None) -> tuple[dict[str, Any], str]:
-    """Return the fields particular to a claim's kind, and its stated text."""
+# Each kind's own keys, read into the fields of its record; returns (fields, stated text).
+KindFields = tuple[dict[str, Any], str]
+
+
+def _value_fields(reader: Reader, spec: dict[str, Any], key: str, network: Network | None) -> KindFields:
     fields: dict[str, Any] = {}
-    stated = ""
-    if kind == "value":
-        if "quantity" not in spec and "expression" not in spec:
-            reader.problem(key, "a value claim needs a quantity, an expression, or both")
-        stated = _stated(reader, spec.get("stated"), f"{key}.stated")
-        if "operands" in spec:
-            operands = spec["operands"]
-            if not isinstance(operands, list):
-                reader.problem(f"{key}.operands", f"expected a list of names, found {kind_of(operands)}")
-            else:
-                fields["operands"] = tuple(item if item == "" else reader.identifier(item, f"{key}.operands[{i}]")
-                                           for i, item in enumerate(operands))
-    elif kind == "compare":
-        for name in ("expression", "right"):
-            if name not in spec:
-                reader.problem(f"{key}.{name}", "is missing: a compare claim needs expression, relation and right")
-        fields["relation"] = reader.choice(spec.get("relation"), f"{key}.relation", RELATIONS, "relation")
-    elif kind == "range":
-        if "expression" not in spec and "quantity" not in spec:
-            reader.problem(key, "a range claim needs an expression or a quantity")
-        for name in ("low", "high"):
-            if name in spec:
-                fields[name] = reader.number(spec[name], f"{key}.{name}")
-        fields["bounds"] = reader.choice(spec.get("bounds", "()"), f"{key}.bounds", BOUNDS, "bounds") or "()"
-    elif kind == "training":
-        check = reader.choice(spec.get("check"), f"{key}.check", TRAINING_CHECKS, "training check")
-        fields["check"] = check
-        if check == "loss_at":
-            stated = reader.number(spec.get("stated"), f"{key}.stated")
-        if check == "outputs_near_targets":
-            fields["tolerance"] = reader.number(spec.get("tolerance"), f"{key}.tolerance")
-            if fields["tolerance"].lstrip().startswith("-"):
-                reader.problem(f"{key}.tolerance", "a tolerance cannot be negative")
-        fields["holds"] = reader.flag(spec, "holds", key, True)
-        if not fields["holds"] and check == "loss_at":
-            reader.problem(f"{key}.holds", "holds = false fits loss_decreases and outputs_near_targets, not loss_at")
-        if "from_epoch" in spec:
-            fields["from_epoch"] = reader.whole(spec["from_epoch"], f"{key}.from_epoch", 0, limits.MAX_EPOCHS,
-                                                "an epoch") or 0
-    else:
-        fields["array"] = _array_name(reader, spec.get("array"), f"{key}.array", network)
-        fields["transpose"] = reader.flag(spec, "transpose", key, False)
-        if kind == "shape":
-            stated = reader.text(spec, "stated", key)
-            if stated and not SHAPE.fullmatch(stated):
-                reader.problem(f"{key}.stated", f"expected a shape such as 3x2 or (3, 1), found {shown(stated)}")
+    if "quantity" not in spec and "expression" not in spec:
+        reader.problem(key, "a value claim needs a quantity, an expression, or both")
+    stated = _stated(reader, spec.get("stated"), f"{key}.stated")
+    if "operands" in spec:
+        operands = spec["operands"]
+        if not isinstance(operands, list):
+            reader.problem(f"{key}.operands", f"expected a list of names, found {kind_of(operands)}")
         else:
-            raw = spec.get("stated")
-            if isinstance(raw, list) and sum(len(r) if isinstance(r, list) else 1 for r in raw) > \
-                    limits.MAX_ARRAY_NUMBERS:
-                reader.problem(f"{key}.stated", f"an array claim states at most {limits.MAX_ARRAY_NUMBERS:,} "
-                               "numbers (MAX_ARRAY_NUMBERS)")
-            else:
-                fields["values"] = reader.matrix(raw, f"{key}.stated", None)
+            fields["operands"] = tuple(item if item == "" else reader.identifier(item, f"{key}.operands[{i}]")
+                                       for i, item in enumerate(operands))
     return fields, stated
 
 
-def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, tuple[Network | None, set[str] | None, int]],
+def _compare_fields(reader: Reader, spec: dict[str, Any], key: str, network: Network | None) -> KindFields:
+    for name in ("expression", "right"):
+        if name not in spec:
+            reader.problem(f"{key}.{name}", "is missing: a compare claim needs expression, relation and right")
+    return {"relation": reader.choice(spec.get("relation"), f"{key}.relation", RELATIONS, "relation")}, ""
+
+
+def _range_fields(reader: Reader, spec: dict[str, Any], key: str, network: Network | None) -> KindFields:
+    fields: dict[str, Any] = {}
+    if "expression" not in spec and "quantity" not in spec:
+        reader.problem(key, "a range claim needs an expression or a quantity")
+    for name in ("low", "high"):
+        if name in spec:
+            fields[name] = reader.number(spec[name], f"{key}.{name}")
+    fields["bounds"] = reader.choice(spec.get("bounds", "()"), f"{key}.bounds", BOUNDS, "bounds") or "()"
+    return fields, ""
+
+
+def _training_fields(reader: Reader, spec: dict[str, Any], key: str, network: Network | None) -> KindFields:
+    stated = ""
+    check = reader.choice(spec.get("check"), f"{key}.check", TRAINING_CHECKS, "training check")
+    fields: dict[str, Any] = {"check": check}
+    if check == "loss_at":
+        stated = reader.number(spec.get("stated"), f"{key}.stated")
+    if check == "outputs_near_targets":
+        fields["tolerance"] = reader.number(spec.get("tolerance"), f"{key}.tolerance")
+        if fields["tolerance"].lstrip().startswith("-"):
+            reader.problem(f"{key}.tolerance", "a tolerance cannot be negative")
+    fields["holds"] = reader.flag(spec, "holds", key, True)
+    if not fields["holds"] and check == "loss_at":
+        reader.problem(f"{key}.holds", "holds = false fits loss_decreases and outputs_near_targets, not loss_at")
+    if "from_epoch" in spec:
+        fields["from_epoch"] = reader.whole(spec["from_epoch"], f"{key}.from_epoch", 0, limits.MAX_EPOCHS,
+                                            "an epoch") or 0
+    return fields, stated
+
+
+def _shape_fields(reader: Reader, spec: dict[str, Any], key: str, network: Network | None) -> KindFields:
+    fields = {"array": _array_name(reader, spec.get("array"), f"{key}.array", network),
+              "transpose": reader.flag(spec, "transpose", key, False)}
+    stated = reader.text(spec, "stated", key)
+    if stated and not SHAPE.fullmatch(stated):
+        reader.problem(f"{key}.stated", f"expected a shape such as 3x2 or (3, 1), found {shown(stated)}")
+    return fields, stated
+
+
+def _array_fields(reader: Reader, spec: dict[str, Any], key: str, network: Network | None) -> KindFields:
+    fields: dict[str, Any] = {"array": _array_name(reader, spec.get("array"), f"{key}.array", network),
+                              "transpose": reader.flag(spec, "transpose", key, False)}
+    raw = spec.get("stated")
+    if isinstance(raw, list) and sum(len(r) if isinstance(r, list) else 1 for r in raw) > limits.MAX_ARRAY_NUMBERS:
+        reader.problem(f"{key}.stated", f"an array claim states at most {limits.MAX_ARRAY_NUMBERS:,} "
+                       "numbers (MAX_ARRAY_NUMBERS)")
+    else:
+        fields["values"] = reader.matrix(raw, f"{key}.stated", None)
+    return fields, ""
+
+
+_KIND_FIELDS = {"value": _value_fields, "compare": _compare_fields, "range": _range_fields,
+                "shape": _shape_fields, "array": _array_fields, "training": _training_fields}
+# the id a claim gets when the file gives none (numbered #2, #3 ... when it recurs)
+_DEFAULT_IDS = {"value": lambda f: f.get("quantity") or "arithmetic", "compare": lambda f: "compare",
+                "range": lambda f: f"range_{f.get('quantity') or 'value'}", "shape": lambda f: f"shape_{f.get('array')}",
+                "array": lambda f: f"array_{f.get('array')}", "training": lambda f: f"training_{f.get('check')}"}
+
+
+def _own_fields(reader: Reader, spec: dict[str, Any], key: str, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Keep the fields a claim of `kind` has; a key of another kind is a problem."""
+    accepted = {f.name for f in dataclasses.fields(CLAIM_RECORDS[kind])}
+    for name in [name for name in fields if name not in accepted]:
+        if name in spec:
+            reader.problem(f"{key}.{name}", f"a {kind} claim takes no {name}")
+        del fields[name]
+    return fields
+
+
+def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, CaseNames],
                 default_case: str, aliases: Mapping[str, str]) -> Claim | None:
     """Return one claim, or None once a problem makes it unusable."""
     spec = reader.table(spec, key, known=CLAIM_KEYS)
@@ -206,10 +253,11 @@ def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, tuple[N
         reader.problem(f"{key}.case", f"unknown case {shown(case) if isinstance(case, str) else kind_of(case)}: "
                        f"expected one of {', '.join(cases)}{suggest(case, cases)}")
         case = None
-    network, known, _ = cases.get(case, (None, None, 0)) if case else (None, None, 0)
+    entry = cases.get(case, NO_CASE) if case else NO_CASE
+    network, known = entry.network, entry.quantities
     if kind is None:
         return None
-    fields, stated = _kind_fields(reader, spec, kind, key, known, network)
+    fields, stated = _KIND_FIELDS[kind](reader, spec, key, network)
     if "quantity" in spec:
         quantity = fields["quantity"] = reader.identifier(spec["quantity"], f"{key}.quantity")
         if known is not None and quantity != "_invalid" and not _named(quantity, known, network, aliases):
@@ -227,14 +275,15 @@ def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, tuple[N
         fields["epoch"] = reader.whole(spec["epoch"], f"{key}.epoch", 0, limits.MAX_EPOCHS, "an epoch")
     where = text_line(reader, spec, "where", key, "")
     stage = reader.choice(spec.get("stage", "hand"), f"{key}.stage", STAGES, "stage") or "hand"
+    if stage == "after_training" and kind not in ("array", "training"):
+        reader.problem(f"{key}.stage", f"stage = \"after_training\" fits array claims (the outputs a training run "
+                       f"prints), not a {kind} claim")
     reproducible = reader.flag(spec, "reproducible", key, True)
-    default_id = {"value": fields.get("quantity") or "arithmetic", "compare": "compare",
-                  "range": f"range_{fields.get('quantity') or 'value'}", "shape": f"shape_{fields.get('array')}",
-                  "array": f"array_{fields.get('array')}", "training": f"training_{fields.get('check')}"}[kind]
-    claim_id = spec.get("id", default_id)
+    claim_id = spec.get("id", _DEFAULT_IDS[kind](fields))
     if "id" in spec and (not isinstance(claim_id, str) or not CLAIM_ID.fullmatch(claim_id)):
         reader.problem(f"{key}.id", f"expected an id of 1 to 64 letters, digits, _ . : -, found {shown(claim_id)}")
-    return Claim(str(claim_id), kind, stated, where, case or "", stage=stage, reproducible=reproducible, **fields)
+    return CLAIM_RECORDS[kind](id=str(claim_id), stated=stated, where=where, case=case or "", stage=stage,
+                               reproducible=reproducible, **_own_fields(reader, spec, key, kind, fields))
 
 
 def text_line(reader: Reader, spec: dict[str, Any], name: str, key: str, default: str) -> str:
@@ -246,7 +295,7 @@ def text_line(reader: Reader, spec: dict[str, Any], name: str, key: str, default
     return text
 
 
-def read_claims(reader: Reader, data: Any, cases: Mapping[str, tuple[Network | None, set[str] | None, int]],
+def read_claims(reader: Reader, data: Any, cases: Mapping[str, CaseNames],
                 aliases: Mapping[str, str] = MappingProxyType({})) -> tuple[Claim, ...]:
     """Return the claims of a [[claims]] array.
 

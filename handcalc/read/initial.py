@@ -10,35 +10,26 @@ from the very numbers the tutorial's code starts from.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any, Mapping
+from ..model import Init, Network
 
-from ..model import Network
-
-__all__ = ["INIT_METHODS", "LAYOUTS", "draw", "is_seeded"]
-
-INIT_METHODS = ("uniform_pm1", "randn")  # 2*random(shape) - 1, and randn(*shape)
-LAYOUTS = ("inputs_by_neurons", "neurons_by_inputs")  # np.random.xxx((fan_in, size)) or ((size, fan_in))
+__all__ = ["draw"]
 
 
-def is_seeded(init: Mapping[str, Any]) -> bool:
-    """Return True when the draw names a seed (and so can be reproduced)."""
-    seed = init.get("seed")
-    return isinstance(seed, int) and not isinstance(seed, bool)
+def draw(network: Network, init: Init) -> tuple[dict[str, Fraction], dict[str, str]]:
+    """Return the drawn weights (exact) and their texts (the float's shortest repr), layer by layer.
 
-
-def draw(network: Network, init: Mapping[str, Any]) -> tuple[dict[str, Fraction], dict[str, str]]:
-    """Return the drawn weights (exact) and their texts (the float's shortest repr), layer by layer."""
+    An unseeded draw is replayed with the documented `replay_seed` (its numbers are never a verdict).
+    """
     import numpy as np
 
-    seed = init["seed"] if is_seeded(init) else init["replay_seed"]  # an unseeded draw is replayed with a documented seed
-    state = np.random.RandomState(seed)
-    layout = init.get("layout", "inputs_by_neurons")
+    state = np.random.RandomState(init.draw_seed)
+    layout = init.layout
     values: dict[str, Fraction] = {}
     texts: dict[str, str] = {}
     for layer in network.layers:
         fan_in, size = len(layer.weights[0]), layer.size
         shape = (fan_in, size) if layout == "inputs_by_neurons" else (size, fan_in)
-        if init["method"] == "uniform_pm1":
+        if init.method == "uniform_pm1":
             matrix = 2 * state.random_sample(shape) - 1
         else:
             matrix = state.randn(*shape)

@@ -111,7 +111,7 @@ def tied_places(network: Any, update_biases: bool) -> int:
 def replay_work(network: Any, case: Case, claims: Iterable[Claim]) -> int:
     """Return `training_work` of a case's training run, the epochs its claims name included."""
     mine = [c for c in claims if c.case == case.name]
-    epochs = max([case.training.epochs] + [c.epoch or 0 for c in mine] + [c.from_epoch for c in mine])
+    epochs = max([case.training.epochs] + [epoch for c in mine for epoch in c.epochs()])
     return training_work(epochs, len(case.rows), len(network.parameters), len(network.layers),
                          case.training.mode == "online", tied_places(network, case.training.update_biases))
 
@@ -160,11 +160,10 @@ def check_training(reader: Reader, example_cases: Iterable[Case], networks: Mapp
     """Record the training run that takes the file beyond MAX_TRAINING_WORK (claims' epochs included)."""
     claims, total = tuple(claims), 0
     for case in example_cases:
-        network, _, index = networks[case.name]
+        network, index = networks[case.name].network, networks[case.name].index
         if case.training is None or network is None or not (case.has_parameters and case.targets):
             continue
-        epochs = max([case.training.epochs] + [c.epoch or 0 for c in claims if c.case == case.name]
-                     + [c.from_epoch for c in claims if c.case == case.name])
+        epochs = max([case.training.epochs] + [e for c in claims if c.case == case.name for e in c.epochs()])
         work = replay_work(network, case, claims)
         total += work
         if total > MAX_TRAINING_WORK:

@@ -18,14 +18,15 @@ from types import MappingProxyType
 from typing import Any
 
 from . import limits
-from .claimspec import declared_names, name_clashes, read_claims, text_line
+from .claimspec import CaseNames, declared_names, name_clashes, read_claims, text_line
 from .reader import IDENTIFIER, InputError, KeyLines, Problem, Reader, join_key, kind_of, shown, suggest
-from ..model import FORWARD, HIDDEN_DELTAS, MODES, MONITORS, OUTPUTS, Case, Layer, Network, Procedure, WorkedExample
+from ..model import (FORWARD, HIDDEN_DELTAS, INIT_METHODS, LAYOUTS, MODES, MONITORS, OUTPUTS, Case, Init, Layer, Network,
+                     Procedure, WorkedExample)
 from .. import naming
 from ..naming import LEARNING_RATE, is_quantity, quantity_names
 from ..functions import ACTIVATIONS, BIAS_MODES, LOSSES, network_losses, unit_interval_activations
 from .notation import read_function_names
-from .initial import INIT_METHODS, LAYOUTS, draw, is_seeded
+from .initial import draw
 from ..numbers import exact_rows, is_number_text, parse_fraction, to_decimal_text
 
 __all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER"]
@@ -49,7 +50,8 @@ def _unit_outputs(reader: Reader, loss: Any, output_activation: str, key: str) -
 
     Categorical cross-entropy needs more: probabilities summing to 1, which only softmax gives.
     """
-    if loss not in LOSSES or not LOSSES[loss].needs_unit_interval or output_activation not in ACTIVATIONS:
+    if not isinstance(loss, str) or loss not in LOSSES or not LOSSES[loss].needs_unit_interval \
+            or output_activation not in ACTIVATIONS:
         return
     needed = LOSSES[loss].output
     if needed is not None:
@@ -214,16 +216,22 @@ def _read_training(reader: Reader, raw: Any, key: str, divisors: list[Fraction] 
     return Procedure(epochs=epochs, report_every=every, predict=predict, **options)
 
 
-def _read_init(reader: Reader, raw: Any, key: str) -> dict[str, Any] | None:
+def _read_init(reader: Reader, raw: Any, key: str) -> Init | None:
     """Return how the case's weights are drawn (an `init` table)."""
     init = reader.table(raw, key, known=INIT_KEYS)
-    reader.choice(init.get("method"), f"{key}.method", INIT_METHODS, "method")
-    reader.choice(init.get("layout", LAYOUTS[0]), f"{key}.layout", LAYOUTS, "layout")
+    method = reader.choice(init.get("method"), f"{key}.method", INIT_METHODS, "method")
+    layout = reader.choice(init.get("layout", LAYOUTS[0]), f"{key}.layout", LAYOUTS, "layout")
+    seeds: dict[str, int | None] = {}
     for name in ("seed", "replay_seed"):
         seed = init.get(name, "none")
+        seeds[name] = None
         if seed != "none" and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32):
             reader.problem(f"{key}.{name}", f"expected an integer seed in [0, 2^32) or \"none\", found {shown(seed)}")
-    return init or None
+        elif seed != "none":
+            seeds[name] = seed
+    if not init or method is None or layout is None:
+        return None
+    return Init(method, seeds["seed"], seeds["replay_seed"], layout)
 
 
 def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, default_keys: dict[str, str],
@@ -273,7 +281,7 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
                            f"network{suggest(pname, network.parameters)}")
     init = _read_init(reader, spec["init"], f"{key}.init") if "init" in spec else None
     values = {p: parse_fraction(t) for p, t in texts.items() if p in names}
-    if init is not None and (is_seeded(init) or "replay_seed" in init) and reader.count == before:
+    if init is not None and init.draw_seed is not None and reader.count == before:
         drawn, drawn_texts = draw(network, init)
         values.update({p: v for p, v in drawn.items() if p not in texts})
         texts.update({p: t for p, t in drawn_texts.items() if p not in texts})
@@ -304,11 +312,8 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
     return case, network
 
 
-CaseNames = dict[str, tuple[Network | None, set[str] | None, int]]  # name -> network, quantities, index
-
-
 def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[str, str],
-                parameters: dict[str, str]) -> tuple[tuple[Case, ...], CaseNames]:
+                parameters: dict[str, str]) -> tuple[tuple[Case, ...], dict[str, CaseNames]]:
     """Return the cases, and for each case name its network and the quantities a claim may name."""
     if data is None or data == []:
         reader.problem("cases", "is missing: expected at least one [[cases]] table")
@@ -320,7 +325,7 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
         reader.problem("cases", f"a file has at most {limits.MAX_CASES} cases (MAX_CASES), found {len(data):,}")
         return (), {}
     cases: list[Case] = []
-    named: CaseNames = {}
+    named: dict[str, CaseNames] = {}
     known = set(network.parameters) if network else set()
     for index, raw in enumerate(data):
         key = f"cases[{index}]"
@@ -335,7 +340,7 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
         if case is not None and case_network is not None:
             quantities = {q for q, _ in quantity_names(case_network, len(case.rows))}
             cases.append(case)
-        named.setdefault(name, (case_network, quantities, index))
+        named.setdefault(name, CaseNames(case_network, quantities, index))
     for pname in parameters:
         if pname not in known and network is not None and not reader.full:
             reader.problem(join_key("parameters", pname), f"{shown(pname)} is not a parameter of the network"
@@ -343,7 +348,7 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
     return tuple(cases), named
 
 
-def _read_aliases(reader: Reader, raw: Any, named: CaseNames) -> dict[str, str]:
+def _read_aliases(reader: Reader, raw: Any, named: dict[str, CaseNames]) -> dict[str, str]:
     """Return the [aliases] table: a tutorial's own name (delta_o1) for a quantity (dE_dnet_o1) of some case."""
     aliases: dict[str, str] = {}
     for alias, target in reader.table(raw, "aliases", required=False).items():
@@ -352,7 +357,8 @@ def _read_aliases(reader: Reader, raw: Any, named: CaseNames) -> dict[str, str]:
         target = reader.identifier(target, key)
         if "_invalid" in (alias, target):
             continue
-        cases = [(network, known) for network, known, _ in named.values() if network is not None and known]
+        cases = [(entry.network, entry.quantities) for entry in named.values()
+                 if entry.network is not None and entry.quantities]
         if any(alias in known for _, known in cases):
             reader.problem(key, f"{alias!r} already names a quantity: an alias needs a name of its own")
         elif cases and not any(is_quantity(target, known, {}, network.total_error) for network, known in cases):

@@ -27,8 +27,9 @@ import sympy
 from ..expr import expression as ex
 from ..judge.slips import SlipSearch, expression_candidates, extended_value, find_slips
 from ..judge.verdicts import Verdict, truncates_to, within_stated_digits
-from ..model import Claim
-from ..numbers import last_digit_exponent, parse_rational, round_to_exponent, to_decimal_text
+from ..model import Claim, ValueClaim
+from ..numbers import (infinity_sign, is_infinite_text, last_digit_exponent, parse_rational, round_to_exponent,
+                       to_decimal_text)
 from .statements import Found, Member
 
 __all__ = ["Binding", "Checked", "Judge"]
@@ -80,7 +81,7 @@ def _significant(text: str) -> int:
 
 
 def _consistent(stated: str, value: sympy.Expr | None) -> bool:
-    return value is not None and value not in (sympy.oo, -sympy.oo) and (
+    return value is not None and not is_infinite_text(stated) and value not in (sympy.oo, -sympy.oo) and (
         within_stated_digits(stated, value) or truncates_to(value, stated))
 
 
@@ -108,7 +109,7 @@ class Judge:
         exponent = last_digit_exponent(text)
         for result in reversed(self.results[-REFERENCE_WINDOW:]):
             stated = result.verdict.claim.stated
-            if last_digit_exponent(stated) < exponent and (
+            if not is_infinite_text(stated) and last_digit_exponent(stated) < exponent and (
                     parse_rational(round_to_exponent(parse_rational(stated), exponent)) == value
                     or truncates_to(parse_rational(stated), text)):
                 return result
@@ -150,8 +151,8 @@ class Judge:
         members = [m for m in found.members if not (m is found.members[0] and found.name)]
         written_env = {n: b.written for n, b in self.bindings.items()}
         computable = [m for m in members if ex.names(m.node) <= written_env.keys()]
-        claim = Claim(id_, "value", found.stated, f"line {line}: {text}", "text", quantity=found.name,
-                      expression=ex.to_text(computable[-1].node) if computable else None)
+        claim = ValueClaim(id=id_, stated=found.stated, where=f"line {line}: {text}", case="text", quantity=found.name,
+                           expression=ex.to_text(computable[-1].node) if computable else None)
         if not computable:
             missing = sorted(set().union(*(ex.names(m.node) for m in members)) - written_env.keys())
             verdict = Verdict(claim, None, "unchecked", f"no value in the text for {', '.join(missing)}")
@@ -173,8 +174,16 @@ class Judge:
         stated, what = found.stated, found.name or last.text
         if exact is None:
             return Verdict(claim, None, "wrong", f"{first.text} is undefined (it divides by 0 or takes a log of 0)")
-        if exact in (sympy.oo, -sympy.oo) or within_stated_digits(stated, exact):
-            return Verdict(claim, exact, "correct" if exact not in (sympy.oo, -sympy.oo) else "wrong", None, as_written)
+        infinite = exact in (sympy.oo, -sympy.oo)
+        if infinite or is_infinite_text(stated):  # log 0 written as ∞, as a hand calculation does
+            if infinite and is_infinite_text(stated) and infinity_sign(stated) == (1 if exact > 0 else -1):
+                return Verdict(claim, exact, "correct", None, as_written)
+            if not infinite:
+                return Verdict(claim, exact, "wrong", f"{what} is finite: {_short(exact, 15)}, not {stated}", as_written)
+            return Verdict(claim, exact, "wrong", f"{what} is {_short(exact)} (it takes the log of 0), not {stated}",
+                           as_written)
+        if within_stated_digits(stated, exact):
+            return Verdict(claim, exact, "correct", None, as_written)
         off = [(text, r) for text, r in used if r.verdict.verdict != "correct" or r.exact != parse_rational(
             r.verdict.claim.stated)]
         roots = self._roots([r for _, r in off])
@@ -240,16 +249,20 @@ class Judge:
 
     def _remember(self, found: Found, checked: Checked) -> Checked:
         self.results.append(checked)
+        if is_infinite_text(found.stated):
+            return checked
         if checked.exact is not None:
             self.by_value[parse_rational(found.stated)] = checked
         if found.name:
             written = parse_rational(found.stated)
-            exact = checked.exact if checked.exact is not None else written
+            exact = checked.exact if checked.exact not in (None, sympy.oo, -sympy.oo) else written
             self.bindings[found.name] = Binding(found.name, found.stated, written, exact, checked.line, checked.id)
         return checked
 
-    def value(self, found: Found, line: int) -> Binding:
-        """Remember a value the text gives plainly (w5 = 0.40)."""
+    def value(self, found: Found, line: int) -> Binding | None:
+        """Remember a value the text gives plainly (w5 = 0.40); an infinity is no value to compute with."""
+        if is_infinite_text(found.stated):
+            return None
         value = parse_rational(found.stated)
         binding = Binding(found.name or "", found.stated, value, value, line)
         self.bindings[binding.name] = binding

@@ -91,9 +91,11 @@ def scan_source(source: str, name: str = "-", fmt: str = "text", code: bool = Fa
             if not (found.is_value or found.is_statement):
                 continue
             first = found.members[0].text
-            number, column, start, end = locator.find(first, found.stated, line.line)
+            written = line.text[found.stated_start:].split()[0].rstrip(".,;:") if found.stated == "∞" else found.stated
+            number, column, start, end = locator.find(first, written, line.line)
             if found.is_value:
-                values.append(judge.value(found, number))
+                binding = judge.value(found, number)
+                values.extend([binding] if binding else [])
                 continue
             if len(statements) >= MAX_STATEMENTS:
                 raise InputError(f"{name}: more than MAX_STATEMENTS = {MAX_STATEMENTS:,} statements")
@@ -102,7 +104,7 @@ def scan_source(source: str, name: str = "-", fmt: str = "text", code: bool = Fa
                                  f"(stopped at line {number})")
             statement_id = ids.next(number)
             budget.charge(STATEMENT_COST, "scan", f"{name} statement {statement_id}")
-            text = line.text[found.start: found.stated_start + len(found.stated)].strip()
+            text = line.text[found.start: found.stated_start + len(written)].strip()
             statements.append(judge.judge(found, statement_id, number, column, text))
             if start >= 0:
                 spans[statement_id] = (start, end)

@@ -23,11 +23,15 @@ from .notation import normalize
 __all__ = ["Member", "Found", "find", "RELATION"]
 
 RELATION = re.compile(r"(?<![<>!=:])(?:=|≈|≃|→|\\approx|\\to)(?![=>])")
-_STATED = re.compile(r"\s*([-+\u2212]?\s?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)")
+_STATED = re.compile(r"\s*([-+\u2212]?\s?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+\u2212]?\s?(?:∞|\\infty\b))")
 # what may not follow a stated number: an operator continuing it, a unit glued to it (5kg, 5%), 1,000, 1.2.3
 _CONTINUES = re.compile(r"\s*[-+*/^×·⋅÷\u2212\u2013]\s*[\w.(]|[\w%°$€£]|,\d|\.\d|\s*\^")
 _TAIL_STOP = re.compile(r"[^\w\s.+\-*/^()|σ\\×·⋅÷−–∙∗⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ˣⁿᶻ]")
 _MAX_PIECE = 500  # characters of one member (the expression language's own limit)
+# words that begin prose, never a formula: `and -log(0) = ∞` is `-log(0) = ∞`
+_STOP_WORDS = frozenset("an and as at be but by for from gives hence here in is it its of on or so that the then "
+                        "thus to we where which while with yields".split())
+_FIRST_WORD = re.compile(r"[A-Za-z]+\b")
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class Found:
     """A chain ending in a stated number: a statement, or (one bare name) a named value."""
 
     members: tuple[Member, ...]
-    stated: str  # the number as written
+    stated: str  # the number as written ("∞" for an infinity, however written)
     stated_start: int
     start: int  # offset of the chain's first member in the line
 
@@ -93,6 +97,9 @@ def _tail(piece: str, offset: int, known: Iterable[str]) -> Member | None:
         if piece[start].isspace() or (start > begin and not piece[start - 1].isspace()
                                       and (piece[start - 1].isalnum() or piece[start - 1] in "._")):
             continue
+        word = _FIRST_WORD.match(piece, start)
+        if word and word.group().lower() in _STOP_WORDS:
+            continue
         parsed = _parse(piece[start:], known)
         if parsed is not None:
             if _prose_word(parsed[1], piece[:start]):
@@ -106,7 +113,7 @@ def _stated(piece: str) -> tuple[str, int] | None:
     match = _STATED.match(piece)
     if match is None or _CONTINUES.match(piece, match.end()):
         return None
-    return match.group(1).replace("\u2212", "-").replace(" ", ""), match.start(1)
+    return match.group(1).replace("\u2212", "-").replace(" ", "").replace("\\infty", "∞"), match.start(1)
 
 
 def _chains(line: str, known: Iterable[str]) -> list[tuple[list[Member], str, int]]:
