@@ -276,12 +276,7 @@ def _finish(network: Network, proc: Procedure, weights: list[np.ndarray], biases
     prediction = None
     if proc.predict:
         prediction = _forward(network, weights, biases, ops.array(proc.predict), ops)[1][-1]
-<<<<<<< HEAD
-    return {"loss": ops.loss(monitor, final, t, logits), "weights": _tie(network, weights, biases),
-            "outputs": outputs, "prediction": prediction}
-=======
-    return _End(ops.loss(monitor, final, t), _tie(network, weights, biases), outputs, prediction)
->>>>>>> main
+    return _End(ops.loss(monitor, final, t, logits), _tie(network, weights, biases), outputs, prediction)
 
 
 def _record(epoch: int, every: int, sample: int, history: list, curve: list, loss: Callable[[], Any]) -> None:

@@ -20,15 +20,10 @@ from ..budget import charge
 from ..check import CaseResult, Result
 from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
 from ..exact.derivation import Step
-<<<<<<< HEAD
 from ..naming import LEARNING_RATE, simplified
 from ..exact.values import WORKING_DIGITS
-from ..model import Case, Network
-=======
-from ..naming import LEARNING_RATE
 from ..model import (ArrayClaim, Case, Claim, CompareClaim, Init, Network, RangeClaim, ShapeClaim, TrainingClaim,
                      ValueClaim)
->>>>>>> main
 from ..numbers import to_decimal_text
 from ..judge.verdicts import Verdict
 
