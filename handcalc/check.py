@@ -10,7 +10,7 @@ from typing import Callable, Mapping
 import sympy
 
 from . import budget
-from .floats.crosscheck import CrossCheck, cross_check, float_notes
+from .floats.crosscheck import CrossCheck, cross_check, float_notes, float_scales
 from .exact.derivation import Derivation, derive
 from .model import Case, Claim, Network, Procedure, WorkedExample
 from .judge.training import TrainingResult
@@ -107,6 +107,7 @@ def check_case(example: WorkedExample, case: Case, progress: bool = False) -> Ca
     `progress` allows a progress bar on stderr for a long replay (the caller knows whether one fits).
     """
     from .floats import vectorized  # NumPy is only needed once a case is checked
+    from .floats.differences import finite_differences
 
     network = example.network_of(case)
     claims = tuple(claim for claim in example.claims if claim.case == case.name)
@@ -119,9 +120,10 @@ def check_case(example: WorkedExample, case: Case, progress: bool = False) -> Ca
     if case.targets:  # the cross-checks compare gradients: a case worked forward only has none
         budget.charge(DIFFERENCE_COST * len(network.parameters) * len(case.rows),
                       "the finite-difference cross-check", f"case {case.name}")
-        differences, kinks = vectorized.finite_differences(network, case)
-        checks = cross_check(values.base, vectorized.run(network, case), differences,
-                             float_notes(derivation, values.base), kinks)
+        differences = finite_differences(network, case)
+        checks = cross_check(values.base, vectorized.run(network, case), differences.gradients,
+                             float_notes(derivation, values.base), differences.kinks, differences.resolution,
+                             float_scales(derivation, values.base))
     verdicts = judge_case(claims, network, case, derivation, values, training)
     return CaseResult(case, derivation, values, checks, verdicts, training)
 

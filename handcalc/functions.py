@@ -110,8 +110,8 @@ def _exp_like(z: Array) -> Callable[[Array], Array]:
 
 def _softmax_rows(z: Array, math: ArrayMath) -> Array:
     """Softmax of each row, shifted by the row's largest logit so no e^z overflows."""
-    shifted = math.exp(z - z.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
+    shifted = math.exp(z - z.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
 def _not_elementwise() -> sympy.Expr:
@@ -190,7 +190,7 @@ def softmax_jacobian(outs: list[sympy.Expr], i: int, j: int) -> sympy.Expr:
 
 def softmax_backward(out: Array, de_dout: Array) -> Array:
     """Return dE/dz from dE/dout through softmax's Jacobian, row by row: out_j*(g_j - sum_i g_i out_i)."""
-    return out * (de_dout - (de_dout * out).sum(axis=1, keepdims=True))
+    return out * (de_dout - (de_dout * out).sum(axis=-1, keepdims=True))
 
 
 @dataclass(frozen=True)
@@ -228,8 +228,8 @@ class Loss:
 
 def _log_softmax(z: Array, math: ArrayMath) -> Array:
     """ln softmax(z) row by row by log-sum-exp: z - max - ln sum e^(z - max), finite where softmax underflows."""
-    shifted = z - z.max(axis=1, keepdims=True)
-    return shifted - math.log(math.exp(shifted).sum(axis=1, keepdims=True))
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - math.log(math.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def _bce(out: Array, t: Array, n: int, math: ArrayMath) -> Any:

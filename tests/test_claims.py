@@ -178,9 +178,12 @@ def test_every_half_up_rounding_of_the_exact_value_is_correct():
 def test_one_unit_off_in_the_last_digit_is_not_correct():
     # 0.5987 is out_h1 at 4 places; 0.5988 and 0.5986 are a whole unit away (0.5986 is the cut-off value)
     assert half_up(OUT_H1, 4) == "0.5987" and cut(OUT_H1, 4) == "0.5986"
-    verdicts = by_id(run(NET_111 + value_claims(("up", "0.5988"), ("down", "0.5986"), ("far", "0.6000"))))
-    assert verdicts["up"].verdict == "wrong"
+    verdicts = by_id(run(NET_111 + value_claims(("up", "0.5988"), ("down", "0.5986"), ("far", "0.6000"),
+                                                ("short", "0.61"))))
+    assert verdicts["up"].verdict == "rounding"  # its last digit off by one (an unprinted intermediate rounded)
+    assert "last digit off by one" in verdicts["up"].explanation
     assert verdicts["down"].verdict == "rounding"  # truncated, see rule 3
+    assert verdicts["short"].verdict == "wrong"  # 0.60 at 2 places: one unit off, but too few digits to excuse
     assert verdicts["far"].verdict == "wrong"  # 0.6000 claims 4 places: 0.5987 there
     assert verdicts["up"].computed is not None and close(verdicts["up"].computed, OUT_H1)
 
@@ -442,7 +445,7 @@ assert E_PLUS_Z == "0.40131234"
 SLIP_CASES = [
     # (network, claim lines, exact value, a fragment of the slip that must be named)
     (NET_111, 'quantity = "out_h1"\nstated = "0.4"', OUT_H1, "the pre-activation h1 used for the post-activation"),
-    (NET_111, f'quantity = "out_h1"\nstated = "{E_PLUS_Z}"', OUT_H1, "e^z used for e^-z in the sigmoid"),
+    (NET_111, f'quantity = "out_h1"\nstated = "{E_PLUS_Z}"', OUT_H1, "e^x written for e^-x in the sigmoid (e^0.4 for e^-0.4)"),
     # y1 = 3 * S(0.4) = 1.79606...; with out_h1 rounded to 0.6 first, 3 * 0.6 = 1.8000
     (NET_111, 'quantity = "y1"\nstated = "1.8000"', Y1, "out_h1 rounded to 1 decimals too early (0.6)"),
     # dE/dout_y1 = -(T1 - out_y1) = -(0.1 - 0.5) = 0.4; stated -0.4

@@ -85,7 +85,7 @@ SLIPS = [
     (10, "1.8", 0.4 * 2 + 1, ("a minus sign lost in -0.4",)),
     (12, "0.8", 1.5 - 0.7, ("+ taken as -",)),
     (14, "1.1353", 1 + math.exp(-2), ("the sigmoid's denominator",)),
-    (16, "0.1824", 1 / (1 + math.exp(1.5)), ("e^(1.5) used for e^-(1.5)",)),
+    (16, "0.1824", 1 / (1 + math.exp(1.5)), ("e^x written for e^-x in the sigmoid (e^1.5 for e^-1.5)",)),
     (18, "1.6487", math.exp(0.5), ("e^x and e^-x confused",)),
     (20, "2.1645", 0.333 * 6.5, ("rounded to 3 decimals too early",)),
     (22, "0.25", (0.8 - 0.3) ** 2, ("a factor 1/2 missing", "0.5 read as 1")),

@@ -28,7 +28,7 @@ import sympy
 from mpmath.libmp import (from_rational, fzero, mpf_add, mpf_exp, mpf_log, mpf_mul, mpf_pow_int, mpf_sign, mpf_tanh,
                           round_nearest)
 
-__all__ = ["Number", "compile_rule", "add", "multiply", "to_mpf"]
+__all__ = ["Number", "compile_rule", "add", "multiply", "to_mpf", "exact_fraction"]
 
 Number = Any  # a Fraction, or an mpf tuple (sign, mantissa, exponent, bitcount)
 Compiled = Callable[[list], Optional[Number]]
@@ -88,7 +88,7 @@ def _sign(value: Number) -> int:
     return (value > 0) - (value < 0) if isinstance(value, Fraction) else mpf_sign(value)
 
 
-def _exact(value: Number) -> Fraction:
+def exact_fraction(value: Number) -> Fraction:
     """Return a working number as the exact rational it is (an mpf is a binary fraction)."""
     if isinstance(value, Fraction):
         return value
@@ -98,7 +98,7 @@ def _exact(value: Number) -> Fraction:
 
 
 def _compare(a: Number, b: Number) -> int:
-    difference = _exact(a) - _exact(b)
+    difference = exact_fraction(a) - exact_fraction(b)
     return (difference > 0) - (difference < 0)
 
 

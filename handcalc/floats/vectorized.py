@@ -37,14 +37,14 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 def _softmax(z: np.ndarray) -> np.ndarray:
     """Softmax along each row, shifted by the row's largest logit so no e^z overflows."""
-    shifted = np.exp(z - z.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
+    shifted = np.exp(z - z.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
 def _log_softmax(z: np.ndarray) -> np.ndarray:
     """ln softmax(z) by log-sum-exp: finite even where softmax itself underflows to 0."""
-    top = z.max(axis=1, keepdims=True)
-    return z - top - np.log(np.exp(z - top).sum(axis=1, keepdims=True))
+    top = z.max(axis=-1, keepdims=True)
+    return z - top - np.log(np.exp(z - top).sum(axis=-1, keepdims=True))
 
 
 def _constant(layer: Layer) -> float:
@@ -85,7 +85,7 @@ def _activate(layer: Layer, z: np.ndarray) -> np.ndarray:
 def _backward(layer: Layer, z: np.ndarray, out: np.ndarray, de_dout: np.ndarray) -> np.ndarray:
     """dE/dz from dE/dout: elementwise, or through softmax's Jacobian (dz_j = out_j (g_j - sum_i g_i out_i))."""
     if layer.activation == "softmax":
-        return out * (de_dout - (de_dout * out).sum(axis=1, keepdims=True))
+        return out * (de_dout - (de_dout * out).sum(axis=-1, keepdims=True))
     return de_dout * _DERIVATIVES[layer.activation](z, out, _constant(layer))
 
 
@@ -227,46 +227,23 @@ def run(network: Network, case: Case) -> dict[str, float]:
 def finite_differences(network: Network, case: Case) -> tuple[dict[str, float], dict[str, str]]:
     """Central differences of the loss w.r.t. each parameter, keyed by gradient name (dE_dw5), and the kinks.
 
-    The kinks map each gradient whose two points lie on either side of a relu's kink at 0 to
+    The kinks map each gradient whose moves lie on either side of a relu's kink at 0 to
     that neuron: there the loss has no derivative, the exact path takes relu'(0) = 0 (as the
     NumPy path does) while the central difference averages the slopes on the two sides, so
-    the two cannot be compared.
+    the two cannot be compared.  `handcalc.floats.differences` computes them (with each
+    difference's resolution).
     """
-    values = {name: float(case.parameters[name]) for name in network.parameters}
-    gradients, kinks = {}, {}
-    for name, p in values.items():
-        # Step: the cube root of machine epsilon (~6e-6) times the parameter's scale
-        # balances the central difference's O(h^2) truncation error against the
-        # O(eps*|E|/h) rounding error; the divisor is the step actually taken
-        # ((p + h) - (p - h) as represented), not the nominal 2h.
-        h = float(np.finfo(np.float64).eps) ** (1 / 3) * max(1.0, abs(p))
-        plus, minus = p + h, p - h
-        f_plus, pres_plus = _loss_and_pres(network, case, {**values, name: plus})
-        f_minus, pres_minus = _loss_and_pres(network, case, {**values, name: minus})
-        gradients[gradient(name)] = (f_plus - f_minus) / (plus - minus)
-        neuron = _kink(network, pres_minus, pres_plus, len(case.rows))
-        if neuron:
-            kinks[gradient(name)] = neuron
-    return gradients, kinks
+    from .differences import finite_differences as differences
+
+    result = differences(network, case)
+    return result.gradients, result.kinks
 
 
 def finite_difference_gradients(network: Network, case: Case) -> dict[str, float]:
-    """Central differences of `loss` w.r.t. each parameter, keyed by gradient name (dE_dw5)."""
+    """Central differences of `loss` w.r.t. each parameter, keyed f"dE_d{p}"."""
     return finite_differences(network, case)[0]
 
 
 def _has_kink(layer: Layer) -> bool:
     """relu always; leaky_relu and elu unless their constant is 1 (then the two slopes at 0 agree)."""
     return layer.activation == "relu" or (layer.activation in ("leaky_relu", "elu") and _constant(layer) != 1.0)
-
-
-def _kink(network: Network, below: list[np.ndarray], above: list[np.ndarray], rows: int) -> str | None:
-    """The first neuron with a kink (relu, leaky_relu, elu) whose pre-activation changes sign between two evaluations (`_r` row suffix)."""
-    for layer, low, high in zip(network.layers, below, above):
-        if not _has_kink(layer):
-            continue
-        changed = np.argwhere((low > 0) != (high > 0))
-        if changed.size:
-            r, j = changed[0]
-            return in_row(layer.pre[j], r, rows)
-    return None

@@ -22,9 +22,11 @@ from ..model import ArrayClaim, Case, Claim, CompareClaim, Network, RangeClaim, 
 from .training import TrainingResult, judge_training
 from ..exact.values import given_inputs
 from ..numbers import infinity_sign, is_infinite_text, parse_rational, to_decimal_text
+from .undo import written_slips
+from .rounding import computes_quantity, explained_by_rounding, not_computed_text, off_by_one, pairs_by_value
 from .operands import operand_map
-from ..naming import row_of
-from .slips import SlipSearch, expression_candidates, extended_value, find_slips, value_candidates
+from ..naming import LEARNING_RATE, row_of
+from .slips import SlipSearch, expression_candidates, extended_value, find_slips, given_candidates, value_candidates
 from .verdicts import Verdict, truncates_to, within_stated_digits
 from . import arrays
 
@@ -110,11 +112,11 @@ class _Judge:
 
     # -- operands: the numbers written inside an expression ------------------------------
 
-    def judge_operands(self, claim: Claim, node: ex.Node) -> list[Verdict]:
+    def judge_operands(self, claim: Claim, pairs: list[tuple[ex.Number, str]]) -> list[Verdict]:
         """Judge each written number that stands for a quantity, as its own claim."""
         verdicts = []
         given = set(self.derivation.given) if self.derivation else set()
-        for number, quantity in operand_map(claim, node, self.derivation, self.values):
+        for number, quantity in pairs:
             if quantity not in self.values:
                 continue
             exact = self.values[quantity]
@@ -153,7 +155,8 @@ class _Judge:
 
     def judge_value(self, claim: Claim) -> Verdict:
         node = ex.parse(claim.expression, self.network.function_table) if claim.expression else None
-        operands = self.judge_operands(claim, node) if node is not None and claim.quantity else []
+        pairs = operand_map(claim, node, self.derivation, self.values) if node is not None and claim.quantity else []
+        operands = self.judge_operands(claim, pairs)
         as_written = extended_value(node, self.values) if node is not None else None
         exact = self.values.get(claim.quantity) if claim.quantity else as_written
         if claim.quantity and exact is None:
@@ -173,9 +176,14 @@ class _Judge:
             if contributors:
                 how = "is right as arithmetic, but it uses"
                 return self._inherited(claim, exact, contributors, how, as_written)
-            return Verdict(claim, exact, "wrong",
-                           f"the arithmetic as written gives {_short(as_written)}, but {claim.quantity} is "
-                           f"{_short(exact)}: the expression does not compute {claim.quantity}", as_written)
+            pairs, negated = pairs_by_value(node, pairs, self._step_inputs(claim.quantity))
+            why = explained_by_rounding(claim.quantity, claim.stated, node, pairs, self.values, self._givens(),
+                                        exact, as_written)
+            if why:  # the written numbers' rounding explains the difference (rule 1 of judge.rounding)
+                return Verdict(claim, exact, "rounding", why, as_written)
+            computes, value = computes_quantity(node, pairs, self.values, exact, negated)
+            if not computes:  # only then may it say the expression does not compute the quantity
+                return self._wrong(claim, exact, node, as_written, operands, (value, bool(pairs)))
         if node is None and claim.quantity and _truncated(claim.stated, exact):
             return Verdict(claim, exact, "rounding",
                            f"{claim.quantity} is {_short(exact)}: {claim.stated} is that value truncated, not rounded")
@@ -193,29 +201,50 @@ class _Judge:
         if node is not None and not claim.quantity and _truncated(claim.stated, exact):
             return Verdict(claim, exact, "rounding", f"{claim.expression} is {_short(exact)}: "
                            f"{claim.stated} is that value truncated, not rounded", as_written)
+        off = off_by_one(claim.stated, exact) if not infinite else None
+        if off:  # rule 3 of judge.rounding: an unprinted intermediate rounded
+            return Verdict(claim, exact, "rounding", f"{claim.quantity or claim.expression} is {off}", as_written)
         return self._wrong(claim, exact, node, as_written, operands)
 
-    def _wrong(self, claim: Claim, exact: sympy.Expr, node: ex.Node | None,
-               as_written: sympy.Expr | None, operands: list[Verdict] = ()) -> Verdict:
+    def _wrong(self, claim: Claim, exact: sympy.Expr, node: ex.Node | None, as_written: sympy.Expr | None,
+               operands: list[Verdict] = (), not_computed: tuple[sympy.Expr | None, bool] | None = None) -> Verdict:
+        """A root error, with the likely slip.  `not_computed` is (the value of the expression with exact
+        operands, whether any number was paired with a quantity) when the arithmetic as written gives the
+        stated number but is not the quantity's formula."""
         what = claim.quantity or claim.expression
-        explanation = f"{what} is {_short(exact, 15)}, not {claim.stated}"
-        inherited = self._roots([v for v in operands if v.verdict != "correct"])
-        if inherited:
-            explanation += f"; it also builds on the wrong claim{'s' if len(inherited) > 1 else ''} {', '.join(inherited)}"
-        if node is not None and claim.quantity and as_written is not None:
-            explanation += f"; the arithmetic as written gives {_short(as_written)}"
-        search = SlipSearch(())
-        if node is not None:
-            search = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(), claim.stated),
-                                claim=claim.id)
-        elif claim.quantity and self.derivation:
-            search = find_slips(claim.stated, self._value_candidates(claim, exact), claim=claim.id)
+        if not_computed is not None:
+            explanation = not_computed_text(claim.quantity, exact, as_written, *not_computed)
+            update = bool(self.derivation) and LEARNING_RATE in self._step_inputs(claim.quantity)
+            search = written_slips(node, self.values, self._numbers(), self._givens(), exact, update, claim.id)
+        else:
+            explanation = f"{what} is {_short(exact, 15)}, not {claim.stated}"
+            inherited = self._roots([v for v in operands if v.verdict != "correct"])
+            if inherited:
+                explanation += f"; it also builds on the wrong claim{'s' if len(inherited) > 1 else ''} {', '.join(inherited)}"
+            if node is not None and claim.quantity and as_written is not None:
+                explanation += f"; the arithmetic as written gives {_short(as_written)}"
+            search = SlipSearch(())
+            if node is not None:
+                search = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(),
+                                                                        claim.stated), claim=claim.id)
+            elif claim.quantity and self.derivation:
+                search = find_slips(claim.stated, self._value_candidates(claim, exact), claim=claim.id)
         slips = search.slips
         if slips:
             explanation += f"; likely slip: {slips[0]}"
         elif search.stopped:
             explanation += f"; {search.stopped}"
         return Verdict(claim, exact, "wrong", explanation, as_written, (), slips)
+
+    def _step_inputs(self, quantity: str) -> dict[str, sympy.Expr]:
+        """The exact values of the quantities a quantity's step is computed from ({} for a given value)."""
+        step = self.derivation.by_name.get(quantity) if self.derivation else None
+        names = sorted(s.name for s in step.expr.free_symbols) if step is not None else []
+        return {name: self.values[name] for name in names if name in self.values}
+
+    def _givens(self) -> tuple[str, ...]:
+        """The names of the values the file gives (inputs, targets, parameters, eta)."""
+        return tuple(self.derivation.given) if self.derivation else tuple(self.given)
 
     def _infinite(self, claim: Claim, exact: sympy.Expr, node: ex.Node | None,
                   as_written: sympy.Expr | None, operands: list[Verdict]) -> Verdict:
@@ -246,7 +275,7 @@ class _Judge:
     def _value_candidates(self, claim: Claim, exact: sympy.Expr):
         step = self.derivation.by_name.get(claim.quantity)
         if step is None:
-            return iter(())
+            return given_candidates(claim.quantity, self.case.texts)
         inputs = {s.name: self.values[s.name] for s in step.expr.free_symbols}
         others = {n: parse_rational(t) for n, t in self.case.texts.items()}
         others.update({q: v for q, (v, _) in self.stated.items()})

@@ -4,7 +4,8 @@
 matched against y1's formula `out_h1*w7 + out_h2*w8 + out_h3*w9`, the tree of
 the written sum pairs .9994 with out_h1, .4 with w7, and so on.  + and * may be
 written in either order; of the pairings that fit, the one whose numbers lie
-closest to the quantities' exact values wins.
+closest to the quantities' exact values wins: first the one with the fewest numbers
+that do not round from their quantity, then the smallest total distance.
 """
 
 from __future__ import annotations
@@ -62,6 +63,13 @@ def _distance(number: ex.Number, quantity: str, values: Mapping[str, sympy.Expr]
     return abs(written - float(value)) / max(abs(float(value)), 1e-12)
 
 
+def _rounds_from(number: ex.Number, quantity: str, values: Mapping[str, sympy.Expr]) -> bool:
+    """Return True if the written number is the quantity's value rounded to its digits."""
+    from .verdicts import within_stated_digits
+
+    return quantity in values and within_stated_digits(number.text, values[quantity])
+
+
 def operand_map(claim: Claim, node: ex.Node, derivation: Derivation | None,
                 values: Mapping[str, sympy.Expr]) -> list[tuple[ex.Number, str]]:
     """Pair each number written in the claim's expression with the quantity it stands for."""
@@ -71,7 +79,8 @@ def operand_map(claim: Claim, node: ex.Node, derivation: Derivation | None,
     best_cost = None
     for form in _formulas(claim.quantity or "", derivation, values):
         for pairs in _pairings(node, form):
-            cost = sum(_distance(number, quantity, values) for number, quantity in pairs)
+            cost = (sum(not _rounds_from(number, quantity, values) for number, quantity in pairs),
+                    sum(_distance(number, quantity, values) for number, quantity in pairs))
             if best_cost is None or cost < best_cost:
                 best, best_cost = pairs, cost
     return best

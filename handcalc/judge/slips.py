@@ -16,9 +16,11 @@ from .. import budget
 from ..expr import expression as ex
 from ..expr.arithmetic import evaluate
 from .verdicts import within_stated_digits
+from ..naming import LEARNING_RATE
 from ..numbers import infinity_sign, is_infinite_text, is_number_text, last_digit_exponent, round_to_exponent
 
-__all__ = ["SlipSearch", "find_slips", "expression_candidates", "value_candidates", "extended_value"]
+__all__ = ["SlipSearch", "find_slips", "given_candidates", "expression_candidates", "value_candidates",
+           "extended_value"]
 
 Candidate = tuple[str, sympy.Expr]
 MAX_SLIPS = 3
@@ -178,7 +180,7 @@ def expression_candidates(node: ex.Node, env: Mapping[str, sympy.Expr],
             denominator = ex.Binary("+", ex.Number("1"), ex.Call("exp", ex.Unary("-", n.arg)))
             yield (f"the sigmoid's denominator 1 + e^-({arg}) written instead of its reciprocal "
                    f"1/(1 + e^-({arg}))"), denominator
-            yield f"e^({arg}) used for e^-({arg}) in the sigmoid", ex.Binary(
+            yield f"e^x written for e^-x in the sigmoid (e^{arg} for e^-{arg})", ex.Binary(
                 "/", ex.Number("1"), ex.Binary("+", ex.Number("1"), ex.Call("exp", n.arg)))
             yield f"e^-({arg}) taken for the sigmoid of {arg}", ex.Call("exp", ex.Unary("-", n.arg))
         if isinstance(n, ex.Call) and n.func == "exp":
@@ -214,6 +216,18 @@ def value_candidates(compute: Callable[[Mapping[str, sympy.Expr]], sympy.Expr | 
                      exact: sympy.Expr, stated: str, pre_value: sympy.Expr | None,
                      pre_name: str | None, sigmoid_argument: sympy.Expr | None) -> Iterator[Candidate]:
     """Slips in a quantity computed from named inputs: misread inputs, signs, factors, forms."""
+    # the forms particular to an activation first: they name the slip more exactly than a sign does
+    if pre_value is not None:
+        yield f"the pre-activation {pre_name} used for the post-activation", pre_value
+    if sigmoid_argument is not None:
+        z = sigmoid_argument
+        yield ("the sigmoid's denominator 1 + e^-z written instead of its reciprocal",
+               (1 + sympy.exp(-z)).evalf(60))
+        yield (f"e^x written for e^-x in the sigmoid (e^{_short(z)} for e^-{_short(z)})",
+               (1 / (1 + sympy.exp(z))).evalf(60))
+    if LEARNING_RATE in inputs:  # an update: w - eta*dE/dw done as w + eta*dE/dw
+        yield "the learning rate applied with the wrong sign (w + eta*dE/dw)", compute(
+            dict(inputs, **{LEARNING_RATE: -inputs[LEARNING_RATE]}))
     for name, current in inputs.items():
         for other_name, other in others.items():
             if other_name != name and other != current:
@@ -227,14 +241,14 @@ def value_candidates(compute: Callable[[Mapping[str, sympy.Expr]], sympy.Expr | 
     yield "the sign flipped", -exact
     yield "a factor 1/2 missing", exact * 2
     yield "an extra factor 1/2", exact / 2
-    if pre_value is not None:
-        yield f"the pre-activation {pre_name} used for the post-activation", pre_value
-    if sigmoid_argument is not None:
-        z = sigmoid_argument
-        yield ("the sigmoid's denominator 1 + e^-z written instead of its reciprocal",
-               (1 + sympy.exp(-z)).evalf(60))
-        yield "e^z used for e^-z in the sigmoid", (1 / (1 + sympy.exp(z))).evalf(60)
     yield from result_digit_candidates(exact, stated)
+
+
+def given_candidates(quantity: str, texts: Mapping[str, str]) -> Iterator[Candidate]:
+    """A given value (a weight, an input) written as another one: w6's value for w5."""
+    for name, text in texts.items():
+        if name != quantity:
+            yield f"the value of {name} ({text}) taken for {quantity}", sympy.Rational(text)
 
 
 def _short(value: sympy.Expr) -> str:
