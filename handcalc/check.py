@@ -24,7 +24,6 @@ __all__ = ["CaseResult", "Result", "check", "check_case", "case_values", "valida
 
 PROGRESS_THRESHOLD = 2_000_000  # epochs x rows beyond which a terminal gets a progress bar
 DIFFERENCE_COST = 800  # work units (~microseconds) of the two forward passes of one finite difference, per row
-SUGGESTION_COST = 10  # work units (~microseconds) of comparing a name with one known name
 TRAINING_UNITS = 50  # `training_work` units (10-20 ns each) per work unit
 
 
@@ -154,7 +153,7 @@ def validate_claims(example: WorkedExample) -> None:
     `check` runs it once per example, before any work.
     """
     from .expr import expression as ex
-    from .read.reader import InputError, Problem, suggest
+    from .read.reader import MAX_PROBLEMS, InputError, Names, Problem, suggest
     from .read.loader import claim_line
     from .naming import quantity_names
 
@@ -162,14 +161,14 @@ def validate_claims(example: WorkedExample) -> None:
     for case in example.cases:
         network = example.network_of(case)
         # every name the network declares: a claim on one the case cannot compute is judged unchecked, saying why
-        known = {name for name, _ in quantity_names(network, len(case.rows))}
+        known = Names(name for name, _ in quantity_names(network, len(case.rows)))
         for index, claim in enumerate(example.claims):
             if claim.case != case.name:
                 continue
             if claim.quantity and not is_quantity(claim.quantity, known, example.aliases, network.total_error):
                 problems.append(Problem(str(example.path), f"claims[{index}].quantity",
                                         f"no quantity named {claim.quantity!r} in case {case.name}"
-                                        f"{suggest(claim.quantity, sorted(known))}", claim_line(example.path, index)))
+                                        f"{suggest(claim.quantity, known)}", claim_line(example.path, index)))
             for field in ("expression", "right"):
                 text = getattr(claim, field, None)  # the kinds that write expressions have these fields
                 if not text:
@@ -184,7 +183,9 @@ def validate_claims(example: WorkedExample) -> None:
                 if unknown:
                     problems.append(Problem(str(example.path), f"claims[{index}].{field}",
                                             f"no quantity named {unknown[0]!r} in case {case.name}"
-                                            f"{suggest(unknown[0], sorted(known))}", claim_line(example.path, index)))
+                                            f"{suggest(unknown[0], known)}", claim_line(example.path, index)))
+            if len(problems) >= MAX_PROBLEMS:
+                raise InputError(problems)
     if problems:
         raise InputError(problems)
 

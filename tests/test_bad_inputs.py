@@ -172,6 +172,16 @@ def test_every_problem_is_reported_at_once_in_file_order(capsys) -> None:
     assert ":17: [claims[0].stated]" in lines[2] and "'half' is not a decimal number" in lines[2]
 
 
+def test_dotted_keys_are_looked_for_in_keys_only(capsys) -> None:
+    from handcalc.read.loader import load_text
+
+    words = ".".join(f"k{i}" for i in range(40))
+    text = BASE.replace("[[cases]]", f"# {words} = 1\n[[cases]]") + f'where = "{words}"\n'
+    with deadline(10):
+        load_text("# " + "x" * 990_000 + "\n" + BASE.lstrip("\ufeff"))
+        load_text(text)  # 40 dotted parts in a comment and a string are not keys
+
+
 def test_missing_and_unreadable_files(tmp_path, capsys) -> None:
     code = main(["check", str(tmp_path / "nope.toml")])
     out, err = capsys.readouterr()
@@ -214,6 +224,10 @@ def _generated() -> list[tuple[str, str | bytes, int | None, str]]:
         ("problem_cap.toml", bad_weights, None, "more problems"),
         # found by reading tomllib: its time grows with the square of a dotted key's parts (250 s here)
         ("long_dotted_key.toml", "[" + "a." * 400_000 + "a]\n", 1, "a dotted key has more than 32 parts"),
+        ("long_inline_key.toml", "x = { " + "a . " * 40 + "a = 1 }\n", 1, "a dotted key has more than 32 parts"),
+        # issue 15: a long run of letters made the dotted-key check backtrack quadratically (a 1 MB comment: hours)
+        ("long_comment.toml", BASE.replace("[[cases]]", "# " + "x" * 990_000 + "\n[[cases]]").replace(
+            'bias = "none"', 'bias = "nonee"'), 3, "unknown bias mode 'nonee'"),
         ("unfinished.toml", "[network]\nsizes = [2, 1]\nbias", 3, "not valid TOML: Expected '=' after a key in a "
                                                                "key/value pair at the end of the file"),
     ]

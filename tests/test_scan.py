@@ -259,3 +259,20 @@ def test_infinity_stated_for_a_log_of_zero() -> None:
     result = scan_source("Here -log(1 - 1) = ∞, but log(1) = \\infty, and 1 - log(0) = 3.\n")
     assert [(s.text, s.verdict.verdict) for s in result.statements] == [
         ("-log(1 - 1) = ∞", "correct"), ("log(1) = \\infty", "wrong"), ("1 - log(0) = 3", "wrong")]
+
+
+def test_values_in_tables_are_picked_up_and_used_symbolically() -> None:
+    # z = 0.5*0.2 + (-1.0)*0.4 + 0.1 = -0.2 and eta*z = 0.5*(-0.2) = -0.1, worked out by hand
+    assert Fraction("0.5") * Fraction("0.2") + Fraction("-1.0") * Fraction("0.4") + Fraction("0.1") == Fraction("-0.2")
+    result = _scan("values_in_tables.md")
+    assert [(b.name, b.text, b.line) for b in result.values] == [
+        ("x1", "0.5", 5), ("x2", "-1.0", 6), ("w1", "0.2", 10), ("w2", "0.4", 10), ("b", "0.1", 10), ("eta", "0.5", 13)]
+    assert [(s.line, s.column, s.name, s.verdict.verdict) for s in result.statements] == [
+        (12, 23, "z", "correct"), (13, 46, None, "correct")]
+    # the same values in an HTML table, and a symbolic member that disagrees with its numbers
+    page = ("<table><tr><th>w1</th><th>x1</th></tr><tr><td>0.2</td><td>0.5</td></tr></table>"
+            "<p>So z = w1*x1 = 0.3*0.5 = 0.15.</p>")
+    html_result = scan_source(page, "page.html", "html")
+    assert [(b.name, b.text) for b in html_result.values] == [("w1", "0.2"), ("x1", "0.5")]
+    (statement,) = html_result.statements
+    assert statement.verdict.verdict == "wrong" and "numbers substituted do not match w1*x1" in statement.verdict.explanation

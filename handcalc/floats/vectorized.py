@@ -18,7 +18,7 @@ from typing import Mapping
 import numpy as np
 
 from ..model import Case, Layer, Network
-from ..naming import gradient, in_row, row_suffix, updated
+from ..naming import gradient, row_suffix, updated
 
 __all__ = ["run", "loss", "finite_differences", "finite_difference_gradients", "matrices"]
 

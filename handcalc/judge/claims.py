@@ -21,27 +21,17 @@ from ..exact.derivation import Derivation, symbol
 from ..model import ArrayClaim, Case, Claim, CompareClaim, Network, RangeClaim, ShapeClaim, ValueClaim
 from .training import TrainingResult, judge_training
 from ..exact.values import given_inputs
-from ..numbers import infinity_sign, is_infinite_text, parse_rational, to_decimal_text
+from ..numbers import is_infinite_text, parse_rational
 from .undo import written_slips
-from .rounding import computes_quantity, explained_by_rounding, not_computed_text, off_by_one, pairs_by_value
-from .operands import operand_map
+from .rounding import not_computed_text
 from ..naming import LEARNING_RATE, row_of
 from .slips import SlipSearch, expression_candidates, extended_value, find_slips, given_candidates, value_candidates
-from .verdicts import Verdict, truncates_to, within_stated_digits
+from .rules import judge_value
+from .verdicts import Verdict, short_value
 from . import arrays
+from .nearby import RECENT, NearbyNumbers
 
 __all__ = ["judge_case"]
-
-
-def _short(value: sympy.Expr | None, digits: int = 12) -> str:
-    if value is None:
-        return "undefined"
-    if value in (sympy.oo, -sympy.oo):
-        return "∞" if value > 0 else "-∞"
-    gap = abs(1 - value)
-    if value != 1 and gap < sympy.Rational(10) ** (2 - digits):
-        return f"1 {'-' if value < 1 else '+'} {sympy.Float(gap, 3)}"  # 0.999... would print as 1.000...
-    return to_decimal_text(value, digits)
 
 
 class _Judge:
@@ -57,6 +47,13 @@ class _Judge:
         self.case = case
         self.stated: dict[str, tuple[sympy.Expr, Verdict]] = {}  # quantity -> text's latest number for it
         self.verdicts: list[Verdict] = []
+        self._nearby: NearbyNumbers | None = None  # built on the first slip search
+
+    @property
+    def nearby(self) -> NearbyNumbers:
+        if self._nearby is None:
+            self._nearby = NearbyNumbers(self.case.texts, self.case.name)
+        return self._nearby
 
     # -- recomputing from the text's own numbers ---------------------------------------
 
@@ -104,10 +101,10 @@ class _Judge:
         if roots:
             plural = "s" if len(roots) > 1 else ""
             return Verdict(claim, exact, "propagated",
-                           f"{claim.quantity} is {_short(exact)}; {claim.stated} {how} the text's own {numbers}; "
+                           f"{claim.quantity} is {short_value(exact)}; {claim.stated} {how} the text's own {numbers}; "
                            f"the error goes back to the wrong claim{plural} {', '.join(roots)}", as_written, roots)
         return Verdict(claim, exact, "rounding",
-                       f"{claim.quantity} is {_short(exact)}; {claim.stated} {how} the text's own rounded "
+                       f"{claim.quantity} is {short_value(exact)}; {claim.stated} {how} the text's own rounded "
                        f"{numbers}", as_written)
 
     # -- operands: the numbers written inside an expression ------------------------------
@@ -153,58 +150,9 @@ class _Judge:
         return Verdict(claim, None, "unchecked", f"{unchecked.explanation}; for comparison, the replay from the "
                        f"documented seed {seed}: {replayed.explanation} (would be {replayed.verdict})")
 
-    def judge_value(self, claim: Claim) -> Verdict:
-        node = ex.parse(claim.expression, self.network.function_table) if claim.expression else None
-        pairs = operand_map(claim, node, self.derivation, self.values) if node is not None and claim.quantity else []
-        operands = self.judge_operands(claim, pairs)
-        as_written = extended_value(node, self.values) if node is not None else None
-        exact = self.values.get(claim.quantity) if claim.quantity else as_written
-        if claim.quantity and exact is None:
-            return Verdict(claim, None, "unchecked", self.why_not_computed(claim.quantity))
-        if exact is None:
-            return Verdict(claim, None, "wrong", f"{claim.expression} is undefined (it takes a log of 0 or divides by 0)")
-        infinite = is_infinite_text(claim.stated)
-        if not infinite and exact not in (sympy.oo, -sympy.oo) and within_stated_digits(claim.stated, exact):
-            return Verdict(claim, exact, "correct", None, as_written)
-        if infinite and exact in (sympy.oo, -sympy.oo) and infinity_sign(claim.stated) == (1 if exact > 0 else -1):
-            return Verdict(claim, exact, "correct", None, as_written)
-        written_ok = as_written is not None and _consistent(claim.stated, as_written)
-        if infinite and exact not in (sympy.oo, -sympy.oo):
-            return self._infinite(claim, exact, node, as_written, operands)
-        if node is not None and claim.quantity and written_ok:
-            contributors = [v for v in operands if v.verdict != "correct"]
-            if contributors:
-                how = "is right as arithmetic, but it uses"
-                return self._inherited(claim, exact, contributors, how, as_written)
-            pairs, negated = pairs_by_value(node, pairs, self._step_inputs(claim.quantity))
-            why = explained_by_rounding(claim.quantity, claim.stated, node, pairs, self.values, self._givens(),
-                                        exact, as_written)
-            if why:  # the written numbers' rounding explains the difference (rule 1 of judge.rounding)
-                return Verdict(claim, exact, "rounding", why, as_written)
-            computes, value = computes_quantity(node, pairs, self.values, exact, negated)
-            if not computes:  # only then may it say the expression does not compute the quantity
-                return self._wrong(claim, exact, node, as_written, operands, (value, bool(pairs)))
-        if node is None and claim.quantity and _truncated(claim.stated, exact):
-            return Verdict(claim, exact, "rounding",
-                           f"{claim.quantity} is {_short(exact)}: {claim.stated} is that value truncated, not rounded")
-        if node is None and claim.quantity and self.derivation:
-            overrides = {q: v for q, (v, _) in self.stated.items()}
-            text_value, used = self.recompute(claim.quantity, overrides)
-            earlier = self.stated.get(claim.quantity)
-            contributors = self._contributors(used)
-            if contributors and _consistent(claim.stated, text_value):
-                how = "follows from" if within_stated_digits(claim.stated, text_value) else "is, truncated, what follows from"
-                return self._inherited(claim, exact, contributors, how)
-            if earlier and earlier[1].verdict != "correct" and _consistent(claim.stated, earlier[0]):
-                how = "restates" if within_stated_digits(claim.stated, earlier[0]) else "restates, truncated,"
-                return self._inherited(claim, exact, [earlier[1]], how)
-        if node is not None and not claim.quantity and _truncated(claim.stated, exact):
-            return Verdict(claim, exact, "rounding", f"{claim.expression} is {_short(exact)}: "
-                           f"{claim.stated} is that value truncated, not rounded", as_written)
-        off = off_by_one(claim.stated, exact) if not infinite else None
-        if off:  # rule 3 of judge.rounding: an unprinted intermediate rounded
-            return Verdict(claim, exact, "rounding", f"{claim.quantity or claim.expression} is {off}", as_written)
-        return self._wrong(claim, exact, node, as_written, operands)
+    def judge_value(self, claim: ValueClaim) -> Verdict:
+        """Return the verdict on a stated number (the rules and their order: `handcalc.judge.rules`)."""
+        return judge_value(self, claim)
 
     def _wrong(self, claim: Claim, exact: sympy.Expr, node: ex.Node | None, as_written: sympy.Expr | None,
                operands: list[Verdict] = (), not_computed: tuple[sympy.Expr | None, bool] | None = None) -> Verdict:
@@ -215,17 +163,18 @@ class _Judge:
         if not_computed is not None:
             explanation = not_computed_text(claim.quantity, exact, as_written, *not_computed)
             update = bool(self.derivation) and LEARNING_RATE in self._step_inputs(claim.quantity)
-            search = written_slips(node, self.values, self._numbers(), self._givens(), exact, update, claim.id)
+            search = written_slips(node, self.values, self._numbers(claim, node), self._givens(), exact, update,
+                                   claim.id)
         else:
-            explanation = f"{what} is {_short(exact, 15)}, not {claim.stated}"
+            explanation = f"{what} is {short_value(exact, 15)}, not {claim.stated}"
             inherited = self._roots([v for v in operands if v.verdict != "correct"])
             if inherited:
                 explanation += f"; it also builds on the wrong claim{'s' if len(inherited) > 1 else ''} {', '.join(inherited)}"
             if node is not None and claim.quantity and as_written is not None:
-                explanation += f"; the arithmetic as written gives {_short(as_written)}"
+                explanation += f"; the arithmetic as written gives {short_value(as_written)}"
             search = SlipSearch(())
             if node is not None:
-                search = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(),
+                search = find_slips(claim.stated, expression_candidates(node, self.values, self._numbers(claim, node),
                                                                         claim.stated), claim=claim.id)
             elif claim.quantity and self.derivation:
                 search = find_slips(claim.stated, self._value_candidates(claim, exact), claim=claim.id)
@@ -254,31 +203,45 @@ class _Judge:
             if value is not None and parse_rational(verdict.claim.stated) in (0, 1) and value not in (0, 1):
                 q, written = verdict.claim.quantity, verdict.claim.stated
                 inside = f"1 - {q}" if parse_rational(written) == 1 else q
-                slips.append(f"the log taken of {inside} after rounding {q} = {_short(value, 25)} to {written}: "
+                slips.append(f"the log taken of {inside} after rounding {q} = {short_value(value, 25)} to {written}: "
                              f"log({inside}) became log 0")
         slips = list(dict.fromkeys(slips))
-        explanation = f"{claim.quantity or claim.expression} is finite: {_short(exact, 25)}, not {claim.stated}"
+        explanation = f"{claim.quantity or claim.expression} is finite: {short_value(exact, 25)}, not {claim.stated}"
         if slips:
             explanation += f"; likely slip: {slips[0]}"
         return Verdict(claim, exact, "wrong", explanation, as_written, (), tuple(slips))
 
-    def _numbers(self) -> dict[str, str]:
-        """Other numbers of the example a slip could have taken, each with where it comes from."""
+    def _numbers(self, claim: Claim, node: ex.Node) -> dict[str, str]:
+        """Numbers a slip in the claim's expression could have taken, each with where it comes from."""
+        used = set(ex.names(node)) | ({claim.quantity} if claim.quantity else set())
+        step = self.derivation.by_name.get(claim.quantity) if self.derivation and claim.quantity else None
+        if step is not None:
+            used |= {s.name for s in step.expr.free_symbols}
         numbers: dict[str, str] = {}
-        for name, text in self.case.texts.items():
+        for name, text in self.nearby.around(used, [n.text for n in ex.numbers(node)]).items():
             numbers.setdefault(text, f"the value of {name}")
-        for verdict in self.verdicts:
-            if isinstance(verdict.claim, ValueClaim) and not is_infinite_text(verdict.claim.stated):
-                numbers.setdefault(verdict.claim.stated, f"the text's number for claim {verdict.claim.id}")
+        for verdict in self._recent():
+            numbers.setdefault(verdict.claim.stated, f"the text's number for claim {verdict.claim.id}")
         return numbers
+
+    def _recent(self) -> list[Verdict]:
+        """The text's latest stated numbers (value claims), the latest last."""
+        recent: list[Verdict] = []
+        for verdict in reversed(self.verdicts):
+            if len(recent) >= RECENT:
+                break
+            if isinstance(verdict.claim, ValueClaim) and not is_infinite_text(verdict.claim.stated):
+                recent.append(verdict)
+        return recent[::-1]
 
     def _value_candidates(self, claim: Claim, exact: sympy.Expr):
         step = self.derivation.by_name.get(claim.quantity)
         if step is None:
             return given_candidates(claim.quantity, self.case.texts)
         inputs = {s.name: self.values[s.name] for s in step.expr.free_symbols}
-        others = {n: parse_rational(t) for n, t in self.case.texts.items()}
-        others.update({q: v for q, (v, _) in self.stated.items()})
+        others = {n: parse_rational(t) for n, t in self.nearby.around(inputs).items()}
+        recent = {v.claim.quantity for v in self._recent()}
+        others.update({q: v for q, (v, _) in self.stated.items() if q in recent})
 
         def compute(env: Mapping[str, sympy.Expr]) -> sympy.Expr | None:
             result = step.expr.xreplace({symbol(k): v for k, v in env.items()})
@@ -300,9 +263,9 @@ class _Judge:
         left = self._expression_value(claim.expression or "")
         right = self._expression_value(claim.right or "")
         holds = _RELATIONS[claim.relation](left, right)
-        sides = [f"{claim.expression} = {_short(left)}"]
+        sides = [f"{claim.expression} = {short_value(left)}"]
         if not _is_number(claim.right or ""):
-            sides.append(f"{claim.right} = {_short(right)}")
+            sides.append(f"{claim.right} = {short_value(right)}")
         text = ", ".join(sides)
         if holds:
             return Verdict(claim, left, "correct", text)
@@ -315,7 +278,7 @@ class _Judge:
         inside = ((low <= left) if claim.bounds[0] == "[" else (low < left)) and \
                  ((left <= high) if claim.bounds[1] == "]" else (left < high))
         interval = f"{claim.bounds[0]}{claim.low or '-∞'}, {claim.high or '∞'}{claim.bounds[1]}"
-        text = f"{claim.expression or claim.quantity} = {_short(left, 25)}"
+        text = f"{claim.expression or claim.quantity} = {short_value(left, 25)}"
         note = _float_note(left)
         if inside:
             return Verdict(claim, left, "correct", f"{text} lies in {interval}" + (f"; {note}" if note else ""))
@@ -423,25 +386,13 @@ def _is_number(text: str) -> bool:
     return is_number_text(text)
 
 
-def _consistent(stated: str, value: sympy.Expr) -> bool:
-    if value in (sympy.oo, -sympy.oo):
-        return is_infinite_text(stated)
-    if is_infinite_text(stated):
-        return False
-    return within_stated_digits(stated, value) or truncates_to(value, stated)
-
-
-def _truncated(stated: str, value: sympy.Expr) -> bool:
-    return not is_infinite_text(stated) and value not in (sympy.oo, -sympy.oo) and truncates_to(value, stated)
-
-
 def _float_note(value: sympy.Expr) -> str | None:
     """Say why float64 would show a different value, where it would."""
     if value in (sympy.oo, -sympy.oo) or value == 0 or value == 1:
         return None
     as_float = float(value)
     if as_float == 1.0:
-        return (f"in float64 it is exactly 1.0 (1 - {_short(1 - value, 3)} is not representable), so a float "
+        return (f"in float64 it is exactly 1.0 (1 - {short_value(1 - value, 3)} is not representable), so a float "
                 f"computation puts it on the boundary and log(1 - it) is log 0 = -inf")
     if as_float == 0.0:
         return "in float64 it underflows to exactly 0.0"

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import sympy
 
 from ..model import Claim
-from ..numbers import last_digit_exponent, parse_rational, round_to_exponent
+from ..numbers import last_digit_exponent, parse_rational, round_to_exponent, to_decimal_text
 
-__all__ = ["Verdict", "VERDICTS", "within_stated_digits", "rounded_text", "truncates_to"]
+__all__ = ["Verdict", "VERDICTS", "within_stated_digits", "rounded_text", "truncates_to", "short_value"]
 
 VERDICTS = ("correct", "rounding", "propagated", "wrong", "unchecked")
 
@@ -29,6 +29,18 @@ class Verdict:
     as_written: sympy.Expr | None = None  # the arithmetic of the written expression, when there is one
     roots: tuple[str, ...] = ()  # for `propagated`: the root claims' ids
     slips: tuple[str, ...] = ()  # for `wrong`: slips that reproduce the stated number
+
+
+def short_value(value: sympy.Expr | None, digits: int = 12) -> str:
+    """Return a value as an explanation quotes it: `digits` significant digits, 1 - 8.76E-27 near 1, ∞."""
+    if value is None:
+        return "undefined"
+    if value in (sympy.oo, -sympy.oo):
+        return "∞" if value > 0 else "-∞"
+    gap = abs(1 - value)
+    if value != 1 and gap < sympy.Rational(10) ** (2 - digits):
+        return f"1 {'-' if value < 1 else '+'} {sympy.Float(gap, 3)}"  # 0.999... would print as 1.000...
+    return to_decimal_text(value, digits)
 
 
 def _exact(value: sympy.Expr) -> sympy.Rational:

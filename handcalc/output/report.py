@@ -12,7 +12,7 @@ import functools
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Union
+from typing import Any, Union
 
 import sympy
 

@@ -121,8 +121,8 @@ def _expression(reader: Reader, spec: dict[str, Any], name: str, key: str, known
         return None
     unknown = sorted(n for n in ex.names(node) if not _named(n, known, network, aliases)) if known is not None else []
     if unknown:
-        reader.problem(join_key(key, name), f"no quantity named {unknown[0]!r} in case {case}"
-                       f"{suggest(unknown[0], known or ())}")
+        reader.problem(join_key(key, name), f"no quantity named {unknown[0]!r} in case {case}",
+                       near=(unknown[0], known or ()))
     return text
 
 
@@ -261,8 +261,8 @@ def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, CaseNam
     if "quantity" in spec:
         quantity = fields["quantity"] = reader.identifier(spec["quantity"], f"{key}.quantity")
         if known is not None and quantity != "_invalid" and not _named(quantity, known, network, aliases):
-            reader.problem(f"{key}.quantity", f"no quantity named {quantity!r} in case {case}"
-                           f"{suggest(quantity, known)}")
+            reader.problem(f"{key}.quantity", f"no quantity named {quantity!r} in case {case}",
+                           near=(quantity, known))
     for name in ("expression", "right"):
         if name in spec:
             fields[name] = _expression(reader, spec, name, key, known, case, network, aliases)

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import limits
 from .claimspec import CaseNames, declared_names, name_clashes, read_claims, text_line
-from .reader import IDENTIFIER, InputError, KeyLines, Problem, Reader, join_key, kind_of, shown, suggest
+from .reader import IDENTIFIER, InputError, KeyLines, Names, Problem, Reader, join_key, kind_of, shown, suggest
 from ..model import (FORWARD, HIDDEN_DELTAS, INIT_METHODS, LAYOUTS, MODES, MONITORS, OUTPUTS, Case, Init, Layer, Network,
                      Procedure, WorkedExample)
 from .. import naming
@@ -338,7 +338,7 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
             known.update(case_network.parameters)
         quantities = None
         if case is not None and case_network is not None:
-            quantities = {q for q, _ in quantity_names(case_network, len(case.rows))}
+            quantities = Names(q for q, _ in quantity_names(case_network, len(case.rows)))
             cases.append(case)
         named.setdefault(name, CaseNames(case_network, quantities, index))
     for pname in parameters:
@@ -371,9 +371,13 @@ def _read_aliases(reader: Reader, raw: Any, named: dict[str, CaseNames]) -> dict
 
 # --- the file --------------------------------------------------------------------------------
 
-# tomllib takes time quadratic in the parts of a dotted key (a.b.c...): refuse absurd ones first.
-_LONG_KEY = re.compile(r'(?:(?:[A-Za-z0-9_-]+|"[^"\n]*"|\'[^\'\n]*\')[ \t]*\.[ \t]*){%d}'
-                       % limits.MAX_KEY_PARTS)
+# tomllib takes time quadratic in the parts of a dotted key (a.b.c...): refuse absurd ones first.  A key
+# starts a line (after `[` or `[[` for a table header) or follows `{` or `,` in an inline table; only there
+# is one looked for, and every piece is matched possessively, so the check is linear in the file's length
+# (a long run of letters in a comment or a string is read once, never re-tried from each of its letters).
+_KEY_PIECE = r'''(?:[A-Za-z0-9_-]++|"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+')'''
+_LONG_KEY = re.compile(r"(?:^|[{,])[ \t]*+(?:\[\[?+[ \t]*+)?+%s(?:[ \t]*+\.[ \t]*+%s){%d}"
+                       % (_KEY_PIECE, _KEY_PIECE, limits.MAX_KEY_PARTS), re.MULTILINE)
 
 
 def _toml(text: str, path: str) -> dict[str, Any]:

@@ -10,12 +10,14 @@ and `Reader` reads a parsed TOML document value by value, recording a
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterable
 
-__all__ = ["InputError", "Problem", "KeyLines", "Reader", "shown", "suggest", "kind_of", "join_key",
+__all__ = ["InputError", "Names", "Problem", "KeyLines", "Reader", "shown", "suggest", "kind_of", "join_key",
            "IDENTIFIER", "MAX_NAME_LENGTH"]
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*", re.ASCII)  # use with fullmatch
@@ -68,11 +70,59 @@ def kind_of(value: Any) -> str:
 
 
 def suggest(value: Any, choices: Iterable[str]) -> str:
-    """Return a ' (did you mean ...?)' for a near miss among `choices`, or ''."""
+    """Return a ' (did you mean ...?)' for a near miss among `choices`, or ''.
+
+    A `Names` set is searched through its index, so the time does not grow with
+    how many names it holds.
+    """
     if not isinstance(value, str) or len(value) > MAX_SHOWN:
         return ""
-    close = difflib.get_close_matches(value, list(choices), n=1)
+    pool = choices.near(value) if isinstance(choices, Names) else list(choices)
+    close = difflib.get_close_matches(value, pool, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class Names(frozenset):
+    """A set of names with an index of their letter pairs, built on the first did-you-mean look-up.
+
+    A look-up counts, over the names holding the look-up's RAREST letter pairs
+    (a pair held by more than POSTING names is left out), how many of those
+    pairs each name shares;
+    of the WIDE best, the POOL sharing the most letters are compared in full.
+    Its time does not grow with the set.
+    """
+
+    POOL = 200  # names a look-up compares in full (difflib)
+    RAREST = 6  # letter pairs of the looked-up name whose names are counted
+    POSTING = 20_000  # names holding a letter pair beyond which it is too common to count
+    WIDE = 5_000  # names sharing the most pairs, ranked by the letters they share before the full comparison
+
+    @cached_property
+    def _pairs(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for name in sorted(self):
+            for pair in {name[i:i + 2] for i in range(len(name) - 1)}:
+                index.setdefault(pair, []).append(name)
+        return index
+
+    def near(self, value: str) -> list[str]:
+        """Return at most POOL names sharing the most of `value`'s rarest letter pairs."""
+        if len(self) <= self.POOL:
+            return sorted(self)
+        pairs = {value[i:i + 2] for i in range(len(value) - 1)}
+        postings = sorted((self._pairs[pair] for pair in pairs if pair in self._pairs), key=len)[:self.RAREST]
+        informative = [names for names in postings if len(names) <= self.POSTING]  # a common pair tells little
+        shared: Counter[str] = Counter()
+        for names in informative or [postings[0][:self.POSTING]] if postings else []:
+            shared.update(names)
+        matcher = difflib.SequenceMatcher(None, "", value)  # quick_ratio: the letters shared, in any order
+
+        def closeness(name: str) -> float:
+            matcher.set_seq1(name)
+            return matcher.quick_ratio()
+
+        wide = [name for name, _ in shared.most_common(self.WIDE)]
+        return sorted(wide, key=closeness, reverse=True)[:self.POOL]
 
 
 def join_key(key: str, name: str | int) -> str:
@@ -189,11 +239,13 @@ class Reader:
         """Return True once MAX_PROBLEMS problems are recorded (callers may stop looking)."""
         return len(self.problems) >= MAX_PROBLEMS
 
-    def problem(self, key: str, message: str) -> None:
-        """Record a problem at key path `key`."""
+    def problem(self, key: str, message: str, near: tuple[Any, Iterable[str]] | None = None) -> None:
+        """Record a problem at key path `key`; `near` = (value, choices) adds a did-you-mean, only if recorded."""
         if self.full:
             self.more += 1
             return
+        if near is not None:
+            message += suggest(*near)
         if self._lines is None:
             self._lines = KeyLines(self.source)
         self.problems.append(Problem(self.path, key, message, self._lines.line(key)))

@@ -99,6 +99,29 @@ def _inline_text(children: list) -> str:
     return "".join(parts)
 
 
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_PLAIN_NUMBER = re.compile(r"[-+\u2212]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
+
+
+def table_lines(rows: list[tuple[list[str], int | None]]) -> list[Line]:
+    """A table's rows as lines; a name and its value side by side (| w5 | 0.40 |), or a row of names over
+    rows of values, become `w5 = 0.40` so the values are picked up."""
+    cells = [([c.strip() for c in row], line) for row, line in rows]
+    header, header_line = cells[0] if cells else ([], None)
+    if header and all(_NAME.fullmatch(c) for c in header):
+        values = [(row, line) for row, line in cells[1:] if len(row) == len(header)
+                  and all(_PLAIN_NUMBER.fullmatch(c) for c in row)]
+        if values:
+            return [Line("  ".join(f"{n} = {v}" for n, v in zip(header, row)), line) for row, line in values]
+    lines = []
+    for row, line in cells:
+        if len(row) == 2 and _NAME.fullmatch(row[0]) and _PLAIN_NUMBER.fullmatch(row[1]):
+            lines.append(Line(f"{row[0]} = {row[1]}", line))
+        else:
+            lines.extend(Line(c, line) for c in row if c)
+    return lines
+
+
 def _markdown_lines(source: str, code: bool) -> list[Line]:
     try:
         from markdown_it import MarkdownIt
@@ -106,9 +129,19 @@ def _markdown_lines(source: str, code: bool) -> list[Line]:
         raise InputError("reading Markdown needs markdown-it-py: pip install 'handcalc[scan]' "
                          "(or --input-format text)") from None
     lines: list[Line] = []
+    rows: list[tuple[list[str], int | None]] | None = None  # the rows of the table being read
     for token in MarkdownIt("commonmark").enable("table").parse(source):
         start = token.map[0] + 1 if token.map else None
-        if token.type == "inline":
+        if token.type == "table_open":
+            rows = []
+        elif token.type == "table_close" and rows is not None:
+            lines.extend(table_lines(rows))
+            rows = None
+        elif token.type == "tr_open" and rows is not None:
+            rows.append(([], start))
+        elif token.type == "inline" and rows:
+            rows[-1][0].append(_inline_text(token.children or []))
+        elif token.type == "inline":
             text = _inline_text(token.children or [])
             lines.extend(Line(t, None if start is None else start + i) for i, t in enumerate(text.split("\n")))
         elif token.type in ("fence", "code_block"):
@@ -138,6 +171,12 @@ def _html_lines(source: str, code: bool) -> list[Line]:
     def walk(element) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in _SKIPPED_TAGS:
+            return
+        if tag == "table":
+            flush()
+            rows = [(["".join(cell.itertext()) for cell in row if cell.tag in ("td", "th")], None)
+                    for row in element.iter("tr")]
+            lines.extend(table_lines(rows))
             return
         if tag == "pre":
             flush()
@@ -219,12 +258,12 @@ class Locator:
         return (*self.position(head if head >= 0 else start), start, end)
 
     def _number(self, digits: str, begin: int, tries: int = 50) -> tuple[int, int] | None:
-        """The next place from `begin` where `digits` stands as a whole number: after a relation sign if
-        one of the next few such places is, else the first."""
+        """The next place from `begin` where `digits` stands as a whole number: on that place's line, the
+        first after a relation sign if there is one (`2 * 0.5 = 0.5`), else the first."""
         first = None
-        position = begin
+        position, stop = begin, len(self.source)
         for _ in range(tries):
-            position = self.source.find(digits, position)
+            position = self.source.find(digits, position, stop)
             if position < 0:
                 break
             end = position + len(digits)
@@ -233,6 +272,9 @@ class Locator:
             if not (before.isalnum() or before == ".") and not after.isdigit():
                 if _AFTER_RELATION_END.search(self.source[max(0, position - 40): position]):
                     return position, end
-                first = first or (position, end)
+                if first is None:
+                    first = (position, end)
+                    line_end = self.source.find("\n", end)
+                    stop = len(self.source) if line_end < 0 else line_end
             position = end
         return first

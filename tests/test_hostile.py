@@ -1,0 +1,95 @@
+"""Hostile and extreme inputs inside every file limit: each run bounded, each verdict still right.
+
+Each test is one reproducer of a file that once ran for minutes or hours (or
+took gigabytes); `deadline` fails it rather than letting it hang.
+"""
+
+from __future__ import annotations
+
+import signal
+from contextlib import contextmanager
+from fractions import Fraction
+
+from handcalc.check import check
+from handcalc.read.loader import load_text
+
+
+@contextmanager
+def deadline(seconds: int):
+    """Fail (rather than hang) if the block takes longer than `seconds`."""
+    def expired(signum, frame):
+        raise AssertionError(f"took longer than {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _inputs_only(rows: int, width: int, claims: str) -> str:
+    data = ", ".join("[" + ", ".join(f"0.{(r * width + i) % 997 + 1:03d}" for i in range(width)) + "]"
+                     for r in range(rows))
+    return f"[network]\nsizes = [{width}, 1]\n\n[[cases]]\nname = \"c1\"\ninputs = [{data}]\ninit = {{ method = \"randn\", seed = \"none\" }}\n{claims}"
+
+
+def test_slips_in_a_case_of_100000_numbers_are_found_among_the_neighbours_quickly() -> None:
+    # x1 = 0.001 ... x100 = 0.100 in row 1; the second claim adds x3 and x4 but writes x5's 0.005 for x4's 0.004
+    claims = ('[[claims]]\nid = "sum"\nexpression = "1 + 2"\nstated = "-1"\n'
+              '[[claims]]\nid = "s"\nexpression = "0.003 + 0.004"\nstated = "0.008"\n')
+    example = load_text(_inputs_only(1_000, 100, claims))
+    with deadline(60):
+        whole, part = check(example).verdicts
+    assert whole.verdict == "wrong" and whole.computed == 3  # 1 + 2, by hand
+    assert whole.slips[0] == "+ taken as - in 1 + 2"
+    assert part.verdict == "wrong" and part.computed == Fraction(7, 1000)
+    assert "0.004 read as 0.005 (the value of x5_r1)" in part.slips
+
+
+def _wide_network(claim: str) -> str:
+    sizes = [40, 40, 8]  # 1,968 weights and biases: near MAX_PARAMETERS
+    weights = sizes[0] * sizes[1] + sizes[1] * sizes[2]
+    lines = [f"w{i + 1} = 0.{(i * 37) % 89 + 10:02d}" for i in range(weights)]
+    lines += [f"b1_{j + 1} = 0.1" for j in range(sizes[1])] + [f"b2_{j + 1} = 0.2" for j in range(sizes[2])]
+    inputs = "[" + ", ".join(f"0.{i + 10}" for i in range(sizes[0])) + "]"
+    targets = "[" + ", ".join("0.5" for _ in range(sizes[2])) + "]"
+    return (f"[network]\nsizes = {sizes}\nbias = \"per_neuron\"\n[parameters]\n" + "\n".join(lines)
+            + f"\n[[cases]]\nname = \"c1\"\ninputs = [{inputs}]\ntargets = [{targets}]\n" + claim)
+
+
+def test_a_wrong_expression_claim_among_2000_parameters_is_judged_quickly() -> None:
+    # w1 = 0.10, w2 = 0.47 (i*37 mod 89 + 10); the text writes 0.10 * 0.47 = 0.0047 (a digit dropped: 0.047)
+    claim = '[[claims]]\nid = "p"\nexpression = "0.10 * 0.47"\nstated = "0.0047"\n'
+    example = load_text(_wide_network(claim))
+    with deadline(120):
+        result = check(example)
+    (verdict,) = [v for v in result.verdicts if v.claim.id == "p"]
+    assert verdict.verdict == "wrong" and verdict.computed == Fraction(47, 1000)
+    assert verdict.slips  # some slip reproduces 0.0047 (the last digit of 0.047 lost)
+
+
+def test_a_thousand_unknown_names_among_30000_are_reported_quickly_with_suggestions() -> None:
+    # (100,000 names and 1,000 such claims once took 15 minutes: a did-you-mean over every name, for every claim)
+    import pytest
+
+    from handcalc.read.reader import InputError
+
+    claims = "".join(f'[[claims]]\nquantity = "x{i % 100 + 1}_r{i + 1}x"\nstated = "0.5"\n' for i in range(1_000))
+    with deadline(30), pytest.raises(InputError) as error:
+        load_text(_inputs_only(300, 100, claims))
+    lines = str(error.value).splitlines()
+    assert len(lines) == 51 and lines[-1].endswith("... and 950 more problems")
+    assert lines[0].endswith("no quantity named 'x1_r1x' in case c1 (did you mean 'x1_r1'?)")
+    assert lines[49].endswith("no quantity named 'x50_r50x' in case c1 (did you mean 'x50_r50'?)")
+
+
+def test_names_near_picks_the_names_that_share_the_rarest_letter_pairs() -> None:
+    from handcalc.read.reader import Names, suggest
+
+    names = Names([f"x{i}_r{j}" for i in range(1, 101) for j in range(1, 101)] + ["out_h1", "out_h2"])
+    assert suggest("out_hx1", names) == " (did you mean 'out_h1'?)"
+    assert suggest("x7_r99", names) == " (did you mean 'x7_r99'?)"  # itself: present
+    assert len(names.near("x7_r9")) <= Names.POOL
+    assert suggest("zzzz", names) == ""
