@@ -16,7 +16,7 @@ from typing import ClassVar, Mapping
 from .functions import LOSSES
 
 __all__ = ["Layer", "Network", "Procedure", "Init", "Case", "Claim", "ValueClaim", "CompareClaim", "RangeClaim",
-           "ShapeClaim", "ArrayClaim", "TrainingClaim", "CLAIM_KINDS", "WorkedExample", "INIT_METHODS", "LAYOUTS", "MODES", "HIDDEN_DELTAS", "FORWARD",
+           "ShapeClaim", "ArrayClaim", "TrainingClaim", "CLAIM_KINDS", "WorkedExample", "INIT_METHODS", "BIAS_METHODS", "LAYOUTS", "MODES", "HIDDEN_DELTAS", "FORWARD",
            "MONITORS", "OUTPUTS"]
 
 MODES = ("batch", "online")
@@ -94,7 +94,8 @@ class Procedure:
     predict: tuple[tuple[Fraction, ...], ...] = ()  # new inputs, already scaled as the training inputs were
 
 
-INIT_METHODS = ("uniform_pm1", "randn")  # 2*random(shape) - 1, and randn(*shape)
+INIT_METHODS = ("uniform_pm1", "randn", "uniform_01")  # 2*random(shape) - 1, randn(*shape), random(shape)
+BIAS_METHODS = INIT_METHODS + ("zeros",)  # np.zeros(...) draws nothing from the stream
 LAYOUTS = ("inputs_by_neurons", "neurons_by_inputs")  # np.random.xxx((fan_in, size)) or ((size, fan_in))
 
 
@@ -106,6 +107,8 @@ class Init:
     seed: int | None = None  # the seed the tutorial's code sets; None when it sets none
     replay_seed: int | None = None  # a documented seed to replay an unseeded draw with (never a verdict)
     layout: str = LAYOUTS[0]
+    order: tuple[str, ...] | None = None  # what the code draws, in order: ("W1", "b1", "W2", "b2"); None: weights only
+    bias_method: str | None = None  # how biases are drawn (default: `method`)
 
     @property
     def seeded(self) -> bool:

@@ -362,7 +362,10 @@ stated = [[2]]
     ('kind = "compare"\nexpression = "y1"\nrelation = "<"\nright = "2"\nquantity = "y1"',
      "[claims[0].quantity] a compare claim takes no quantity"),
     ('kind = "shape"\narray = "W1"\nstated = "1x1"\nexpression = "y1"', "[claims[0].expression] a shape claim takes no expression"),
-    ('quantity = "y1"\nstated = "1"\nstage = "after_training"', "[claims[0].stage] stage = \"after_training\" fits array"),
+    ('kind = "compare"\nexpression = "y1"\nrelation = "<"\nright = "2"\nstage = "after_training"',
+     "[claims[0].stage] stage = \"after_training\" fits value and array"),
+    ('quantity = "y1"\nexpression = "1 + 1"\nstated = "2"\nstage = "after_training"',
+     "[claims[0].stage] a value claim after training names a quantity"),
 ])
 def test_a_key_of_another_kind_of_claim_is_refused(claim: str, message: str) -> None:
     with pytest.raises(InputError) as raised:

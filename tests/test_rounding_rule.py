@@ -200,3 +200,15 @@ def test_rounding_interval_counts_trailing_zeros() -> None:
     assert rounding_interval("0.731") == (Fraction("0.7305"), Fraction("0.7315"))
     assert rounding_interval("0.50") == (Fraction("0.495"), Fraction("0.505"))
     assert rounding_interval("12") == (Fraction("11.5"), Fraction("12.5"))
+
+
+def test_bell_shaped_derivatives_keep_their_peak() -> None:
+    # sigmoid'(x) over [-0.05, 0.05] peaks at x = 0 with 1/4; tanh'(x) peaks with 1; the ends give the minimum
+    low_end = sig("0.05") * (1 - sig("0.05"))
+    bounds = enclosure(parse("σ'(0.0)"), {}, [rounding_interval("0.0")])
+    assert contains(bounds, sympy.Rational(1, 4))
+    assert not contains(bounds, sympy.Rational(1, 4) + sympy.Rational(1, 10**30))
+    assert contains(bounds, sympy.Float(mpmath.nstr(low_end, 40), 40))
+    assert not contains(bounds, sympy.Float(mpmath.nstr(low_end, 40), 40) - sympy.Rational(1, 10**20))
+    tanh_bounds = enclosure(parse("tanh'(0.0)"), {}, [rounding_interval("0.0")])
+    assert contains(tanh_bounds, 1) and not contains(tanh_bounds, 1 + sympy.Rational(1, 10**30))

@@ -146,7 +146,7 @@ class _Judge:
         claim, seed = unchecked.claim, self.case.init.replay_seed if self.case.init else None
         if self.training is None or seed is None or not claim.by_replay:
             return unchecked
-        replayed = judge_training(claim, self.case, self.training)
+        replayed = judge_training(claim, self.case, self.training, self.network)
         return Verdict(claim, None, "unchecked", f"{unchecked.explanation}; for comparison, the replay from the "
                        f"documented seed {seed}: {replayed.explanation} (would be {replayed.verdict})")
 
@@ -309,7 +309,7 @@ class _Judge:
         if not self.case.has_parameters:
             init = self.case.init
             if init is not None:
-                return f"case {case}'s weights are to be drawn ({init.get('method')}) but the draw could not be " \
+                return f"case {case}'s weights are to be drawn ({init.method}) but the draw could not be " \
                        f"applied, so {what}"
             return f"case {case} gives no values for its weights, so {what}"
         if not self.case.targets:
@@ -322,7 +322,7 @@ class _Judge:
         if missing is not None:
             return self._with_replay_seed(missing)
         if claim.by_replay:
-            return judge_training(claim, self.case, self.training)
+            return judge_training(claim, self.case, self.training, self.network)
         return _decide(claim, self)
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from ..model import ArrayClaim, Case, Claim, Procedure, TrainingClaim
+from ..model import ArrayClaim, Case, Claim, Network, Procedure, TrainingClaim, ValueClaim
+from ..naming import row_of
 from ..numbers import parse_rational, to_decimal_text
 from ..floats.replay import Replay
 from .verdicts import Verdict, rounded_text, within_stated_digits
@@ -53,17 +54,73 @@ def _loss(training: TrainingResult, epoch: int) -> float:
     return float(training.replay.losses_at[epoch])
 
 
-def judge_training(claim: Claim, case: Case, training: TrainingResult | None) -> Verdict:
-    """Return the verdict on an after-training array claim or a training claim."""
+def _array(claim: Claim, network: Network, training: TrainingResult) -> tuple[np.ndarray | None, str]:
+    """The replayed array an after-training array claim is about, and what it is ("" when it has none)."""
+    if claim.array in ("outputs", "out"):
+        return _outputs(claim, training), "the outputs"
+    epochs = claim.epoch if claim.epoch is not None else training.procedure.epochs
+    if epochs != training.procedure.epochs:
+        return None, f"only the outputs are kept after {epochs} epochs"
+    if claim.array == "predictions":
+        if training.replay.prediction is None:
+            return None, "the training run predicts nothing ([cases.training] predict)"
+        return training.replay.prediction, "the predictions"
+    if claim.array and claim.array[0] == "W" and claim.array[1:].isdigit():
+        layer = network.layers[int(claim.array[1:]) - 1]
+        weights = training.replay.weights
+        matrix = [[float(weights[layer.weights[j][i]]) for j in range(layer.size)] for i in range(len(layer.weights[0]))]
+        return np.array(matrix), f"the weights {claim.array}"
+    return None, f"the {claim.array} do not change in training"
+
+
+def _after_training(claim: Claim, network: Network, training: TrainingResult) -> tuple[float | None, str]:
+    """The replayed number an after-training value claim names: an output (of a row), the loss, a parameter."""
+    epochs = claim.epoch if claim.epoch is not None else training.procedure.epochs
+    name = claim.quantity or ""
+    for k, post in enumerate(network.layers[-1].post):
+        suffix = row_of(name, post)
+        if suffix is not None:
+            row = int(suffix[2:]) - 1 if suffix else 0
+            outputs = _outputs(claim, training)
+            if row >= outputs.shape[0]:
+                return None, f"the run has {outputs.shape[0]} rows"
+            return float(outputs[row, k]), f"{name} after {epochs} epochs"
+    if name == network.total_error:
+        monitor = training.procedure.monitor
+        if monitor not in (None, network.loss):
+            return None, f"the run monitors {monitor}, not the network's {network.loss} ({name})"
+        return _loss(training, epochs), f"the loss after {epochs} epochs"
+    if name in network.parameters and epochs == training.procedure.epochs:
+        return float(training.replay.weights[name]), f"{name} after {epochs} epochs"
+    return None, (f"after training, the replay gives the outputs, the loss ({network.total_error}), the final "
+                  f"parameters and the predictions: {name} after {epochs} epochs is none of them")
+
+
+def _value_verdict(claim: Claim, network: Network, training: TrainingResult) -> Verdict:
+    value, what = _after_training(claim, network, training)
+    if value is None:
+        return Verdict(claim, None, "unchecked", what)
+    exact = _exact(value)
+    if within_stated_digits(claim.stated, exact):
+        return Verdict(claim, exact, "correct", f"{what} is {to_decimal_text(exact, 12)}")
+    return Verdict(claim, exact, "wrong", f"{what} is {rounded_text(exact, claim.stated)}, not {claim.stated}")
+
+
+def judge_training(claim: Claim, case: Case, training: TrainingResult | None, network: Network) -> Verdict:
+    """Return the verdict on an after-training value or array claim, or a training claim."""
     if training is None:
         return Verdict(claim, None, "unchecked", f"case {case.name} describes no training run ([cases.training])")
     epochs = claim.epoch if claim.epoch is not None else training.procedure.epochs
+    if isinstance(claim, ValueClaim):
+        return _value_verdict(claim, network, training)
     if isinstance(claim, ArrayClaim):
-        outputs = _outputs(claim, training)
+        outputs, what = _array(claim, network, training)
+        if outputs is None:
+            return Verdict(claim, None, "unchecked", what)
         if claim.transpose:
             outputs = outputs.T
         if outputs.shape != (len(claim.values), len(claim.values[0])):
-            return Verdict(claim, None, "wrong", f"the outputs are {outputs.shape[0]}x{outputs.shape[1]}")
+            return Verdict(claim, None, "wrong", f"{what} are {outputs.shape[0]}x{outputs.shape[1]}")
         misses = [f"[{r}][{c}] is {rounded_text(_exact(outputs[r, c]), text)}, not {text}"
                   for r, row in enumerate(claim.values) for c, text in enumerate(row)
                   if not within_stated_digits(text, _exact(outputs[r, c]))]

@@ -32,7 +32,7 @@ TRAINING_CHECKS = ("loss_decreases", "loss_at", "outputs_near_targets")
 RELATIONS = ("<", ">", "<=", ">=", "==", "!=")
 BOUNDS = ("()", "[]", "[)", "(]")
 STAGES = ("hand", "after_training")
-ARRAY_NAMES = ("inputs", "X", "targets", "y", "outputs", "out")  # and W1, W2, ... one per layer
+ARRAY_NAMES = ("inputs", "X", "targets", "y", "outputs", "out", "predictions")  # and W1, W2, ... one per layer
 SHAPE = re.compile(r"\(?\s*\d{1,9}\s*(?:x|×|,)\s*\d{1,9}\s*\)?", re.ASCII)
 CLAIM_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}", re.ASCII)
 RESERVED = frozenset({LEARNING_RATE})  # a name no quantity may take
@@ -275,10 +275,16 @@ def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, CaseNam
         fields["epoch"] = reader.whole(spec["epoch"], f"{key}.epoch", 0, limits.MAX_EPOCHS, "an epoch")
     where = text_line(reader, spec, "where", key, "")
     stage = reader.choice(spec.get("stage", "hand"), f"{key}.stage", STAGES, "stage") or "hand"
-    if stage == "after_training" and kind not in ("array", "training"):
-        reader.problem(f"{key}.stage", f"stage = \"after_training\" fits array claims (the outputs a training run "
-                       f"prints), not a {kind} claim")
+    if stage == "after_training" and kind not in ("value", "array", "training"):
+        reader.problem(f"{key}.stage", f"stage = \"after_training\" fits value and array claims (the numbers a "
+                       f"training run prints), not a {kind} claim")
+    if stage == "after_training" and kind == "value" and ("expression" in spec or "quantity" not in spec):
+        reader.problem(f"{key}.stage", "a value claim after training names a quantity (out_y1, E_total, w5) "
+                       "and writes no expression")
     reproducible = reader.flag(spec, "reproducible", key, True)
+    if fields.get("array") == "predictions" and (kind != "array" or stage != "after_training"):
+        reader.problem(f"{key}.array", "predictions exist only after training: an array claim with "
+                       "stage = \"after_training\"")
     claim_id = spec.get("id", _DEFAULT_IDS[kind](fields))
     if "id" in spec and (not isinstance(claim_id, str) or not CLAIM_ID.fullmatch(claim_id)):
         reader.problem(f"{key}.id", f"expected an id of 1 to 64 letters, digits, _ . : -, found {shown(claim_id)}")

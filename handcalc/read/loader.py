@@ -20,13 +20,14 @@ from typing import Any
 from . import limits
 from .claimspec import CaseNames, declared_names, name_clashes, read_claims, text_line
 from .reader import IDENTIFIER, InputError, KeyLines, Names, Problem, Reader, join_key, kind_of, shown, suggest
-from ..model import (FORWARD, HIDDEN_DELTAS, INIT_METHODS, LAYOUTS, MODES, MONITORS, OUTPUTS, Case, Init, Layer, Network,
+from ..model import (BIAS_METHODS, FORWARD, HIDDEN_DELTAS, INIT_METHODS, LAYOUTS, MODES, MONITORS, OUTPUTS, Case, Init,
+                     Layer, Network,
                      Procedure, WorkedExample)
 from .. import naming
 from ..naming import LEARNING_RATE, is_quantity, quantity_names
 from ..functions import ACTIVATIONS, BIAS_MODES, LOSSES, network_losses, unit_interval_activations
 from .notation import read_function_names
-from .initial import draw
+from .initial import draw, order_problem
 from ..numbers import exact_rows, is_number_text, parse_fraction, to_decimal_text
 
 __all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER"]
@@ -38,7 +39,7 @@ NETWORK_KEYS = ("sizes", "activation", "slope", "loss", "bias", "inputs", "targe
 LAYER_KEYS = ("pre", "post", "activation", "slope", "weights", "biases")
 CASE_KEYS = ("name", "title", "inputs", "targets", "learning_rate", "input_scale", "target_scale", "parameters",
              "init", "network", "training")
-INIT_KEYS = ("method", "seed", "replay_seed", "layout")
+INIT_KEYS = ("method", "seed", "replay_seed", "layout", "order", "bias_method")
 TRAINING_KEYS = ("epochs", "mode", "gradient", "update_biases", "hidden_deltas", "forward", "monitor",
                  "report_every", "outputs", "predict")
 
@@ -216,10 +217,17 @@ def _read_training(reader: Reader, raw: Any, key: str, divisors: list[Fraction] 
     return Procedure(epochs=epochs, report_every=every, predict=predict, **options)
 
 
-def _read_init(reader: Reader, raw: Any, key: str) -> Init | None:
-    """Return how the case's weights are drawn (an `init` table)."""
+def _read_init(reader: Reader, raw: Any, key: str, network: Network) -> Init | None:
+    """Return how the case's weights (and biases) are drawn (an `init` table)."""
     init = reader.table(raw, key, known=INIT_KEYS)
     method = reader.choice(init.get("method"), f"{key}.method", INIT_METHODS, "method")
+    bias_method = None
+    if "bias_method" in init:
+        bias_method = reader.choice(init["bias_method"], f"{key}.bias_method", BIAS_METHODS, "bias method")
+    order = init.get("order")
+    if order is not None and order_problem(network, order):
+        reader.problem(f"{key}.order", order_problem(network, order))
+        order = None
     layout = reader.choice(init.get("layout", LAYOUTS[0]), f"{key}.layout", LAYOUTS, "layout")
     seeds: dict[str, int | None] = {}
     for name in ("seed", "replay_seed"):
@@ -231,7 +239,7 @@ def _read_init(reader: Reader, raw: Any, key: str) -> Init | None:
             seeds[name] = seed
     if not init or method is None or layout is None:
         return None
-    return Init(method, seeds["seed"], seeds["replay_seed"], layout)
+    return Init(method, seeds["seed"], seeds["replay_seed"], layout, tuple(order) if order else None, bias_method)
 
 
 def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, default_keys: dict[str, str],
@@ -279,7 +287,7 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
         if pname not in names:
             reader.problem(join_key(f"{key}.parameters", pname), f"{shown(pname)} is not a parameter of the "
                            f"network{suggest(pname, network.parameters)}")
-    init = _read_init(reader, spec["init"], f"{key}.init") if "init" in spec else None
+    init = _read_init(reader, spec["init"], f"{key}.init", network) if "init" in spec else None
     values = {p: parse_fraction(t) for p, t in texts.items() if p in names}
     if init is not None and init.draw_seed is not None and reader.count == before:
         drawn, drawn_texts = draw(network, init)
@@ -288,6 +296,11 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
     missing = [p for p in network.parameters if p not in values]
     if missing and init is None:
         reader.problem(f"{key}.parameters", f"no value for parameter {missing[0]!r} (give it in [parameters])")
+    elif missing and init.draw_seed is not None and reader.count == before:
+        # the draw cannot be applied as it stands: say so rather than drop the case's derivation and training
+        reader.problem(f"{key}.init", f"the draw gives no value for {missing[0]!r}"
+                       f"{f' (nor {len(missing) - 1} more)' if len(missing) > 1 else ''}: give it in "
+                       "[parameters], or draw it with init.order (e.g. [\"W1\", \"b1\", \"W2\", \"b2\"])")
     if reader.count > before:  # nothing more can be checked reliably
         return None, network
     if missing:
