@@ -208,10 +208,11 @@ def softmax_networks(draw) -> str:
     hidden_count = draw(st.integers(0, 2))
     sizes = [draw(st.integers(1, 3))] + [draw(st.integers(1, 3)) for _ in range(hidden_count)] + \
         [draw(st.integers(2, 4))]
-    hidden = [draw(st.sampled_from(["sigmoid", "tanh", "leaky_relu", "softplus", "elu", "identity"]))
-              for _ in range(hidden_count)]
-    bias = draw(st.sampled_from(["none", "shared", "per_neuron"]))
     scale = draw(st.sampled_from([1, 1, 10, 40]))  # 40: weights up to 36, logits far into saturation
+    # (not behind a saturated sigmoid or tanh: float64's 1 - out loses the digits the test would compare)
+    choices = ["leaky_relu", "softplus", "elu", "identity"] + (["sigmoid", "tanh"] if scale < 40 else [])
+    hidden = [draw(st.sampled_from(choices)) for _ in range(hidden_count)]
+    bias = draw(st.sampled_from(["none", "shared", "per_neuron"]))
     return softmax_network(sizes, hidden, bias, draw(st.integers(1, 2)), draw(st.integers(0, 10**6)), scale)
 
 

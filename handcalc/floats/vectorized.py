@@ -74,7 +74,7 @@ _DERIVATIVES = {
     "identity": lambda z, out, a: np.ones_like(z),
     "leaky_relu": lambda z, out, a: np.where(z > 0, 1.0, a),
     "softplus": lambda z, out, a: _sigmoid(z),
-    "elu": lambda z, out, a: np.where(z > 0, 1.0, out + a),
+    "elu": lambda z, out, a: np.where(z > 0, 1.0, a * np.exp(np.minimum(z, 0.0))),  # a*e^z: no cancellation
 }
 
 
