@@ -169,7 +169,7 @@ class Report:
         return render_document(self._blocks, "markdown", fragment=True)
 
     def _repr_latex_(self) -> str | None:
-        from .output.report import Equation
+        from .output.document import Equation
 
         equations = [block.latex for block in self._blocks if isinstance(block, Equation)]
         if not equations:

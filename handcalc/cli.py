@@ -5,21 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
 from .budget import DEFAULT_MAX_WORK, WorkLimitError, scope as budget_scope
-from .read.reader import InputError
+from .read.reader import InputError, shown_path
 
 if TYPE_CHECKING:
     from .check import Result
+    from .output.render import Options
 
 __all__ = ["main"]
 
 FORMAT_CHOICES = ("text", "markdown", "latex", "html", "json")
+OUTPUT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".tex": "latex", ".html": "html",
+                   ".htm": "html", ".json": "json"}
 INTERNAL_ERROR = 3  # the exit code of a bug in handcalc (2 is bad usage or a bad input file)
 
 
@@ -36,7 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check one or more worked examples")
     check.add_argument("examples", nargs="+", metavar="EXAMPLE",
                        help="a shipped example's name (tutorial1) or a worked-example file's path")
-    check.add_argument("--format", choices=FORMAT_CHOICES, default="text", help="output format (default: text)")
+    check.add_argument("--format", choices=FORMAT_CHOICES, default=None,
+                       help="output format (default: from -o's extension .txt .md .tex .html .json, else text)")
+    check.add_argument("--width", type=_width, metavar="N", help="fit the text report to N columns (default: "
+                       "the terminal's width, or 100 when not writing to a terminal)")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the verdicts: auto (default) on a terminal unless NO_COLOR is set")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--plot", metavar="FILE", help="draw the training loss curves to FILE (.png/.svg/.pdf; "
                        "needs matplotlib: pip install 'handcalc[plot]')")
@@ -61,6 +69,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _width(text: str) -> int:
+    if not text.isdigit() or not 20 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError(f"expected a number of columns from 20 to 1000, found {text!r}")
+    return int(text)
+
+
+def _format(args: argparse.Namespace) -> str:
+    """--format if given, else the format -o's extension names, else text."""
+    if args.format:
+        return args.format
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    return OUTPUT_SUFFIXES.get(suffix, "text")
+
+
+def _options(args: argparse.Namespace) -> "Options":
+    """The terminal's width and colour, for a text report on stdout; files get width 100, no colour."""
+    from .output.render import Options
+
+    terminal = args.output is None and sys.stdout.isatty()
+    width = args.width or (shutil.get_terminal_size((100, 24)).columns if terminal else 100)
+    color = args.color == "always" or (args.color == "auto" and terminal and not os.environ.get("NO_COLOR")
+                                       and os.environ.get("TERM") != "dumb")
+    return Options(width=max(20, width), color=color)
+
+
 def _scan_parser(commands: "argparse._SubParsersAction") -> None:
     scan = commands.add_parser("scan", help="check the arithmetic a tutorial's own text states (no worked-example file)")
     scan.add_argument("text", metavar="TEXT", help="a plain-text, Markdown or HTML file, or - for standard input")
@@ -83,6 +116,7 @@ def _scan(args: argparse.Namespace) -> int:
     from .textscan.scanner import scan_source
     from .textscan.source import format_of
 
+    _check_outputs(args, [args.text], ("--output", "--annotate", "--draft"))
     source, name = read_text(args.text)
     result = scan_source(source, name, format_of(args.text, args.input_format), args.code)
     if args.format == "json":
@@ -93,11 +127,11 @@ def _scan(args: argparse.Namespace) -> int:
     if args.annotate:
         from .textscan.annotate import annotate
 
-        _write(annotate(result), args.annotate)
+        _write(annotate(result), args.annotate, "--annotate")
     if args.draft:
         from .textscan.draft import draft
 
-        _write(draft(result), args.draft)
+        _write(draft(result), args.draft, "--draft")
     return result.exit_code
 
 
@@ -116,23 +150,25 @@ def _list() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write(text: str, output: str | None) -> None:
-    """Write to stdout, or replace FILE only once the whole report is written."""
+def _write(text: str, output: str | None, option: str = "-o") -> None:
+    """Write to stdout, or to FILE as `output.files` describes (a regular file replaced only once complete)."""
+    from .output.files import write_stdout, write_text
+
     if output is None:
-        sys.stdout.write(text)
-        return
-    target = Path(output)
-    if not target.parent.is_dir():
-        raise InputError(f"cannot write {output}: the folder {target.parent} does not exist")
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent or ".", delete=False,
-                                         prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with handle:
-            handle.write(text)
-        os.replace(handle.name, target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+        write_stdout(text)
+    else:
+        write_text(text, output, option)
+
+
+def _check_outputs(args: argparse.Namespace, inputs: list[str], options: tuple[str, ...]) -> None:
+    """Refuse, before any work, an output path that cannot be written or that is one of the inputs."""
+    from .output.files import check_output
+
+    sources = [Path(name) for name in inputs if Path(name).exists()]
+    for option in options:
+        path = getattr(args, option.lstrip("-").replace("-", "_"), None)
+        if path is not None or option == "--output":
+            check_output(path, "-o" if option == "--output" else option, sources)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -142,19 +178,34 @@ def _check(args: argparse.Namespace) -> int:
     from .output.jsonreport import to_json
     from .output.report import render
 
+    _check_outputs(args, args.examples, ("--output", "--plot", "--diagram"))
+    if (args.plot or args.diagram) and len(args.examples) > 1:
+        raise InputError("--plot and --diagram take one example at a time")
+    if args.plot:
+        from .output.plot import check_suffix
+
+        check_suffix(args.plot)
+    if args.diagram:
+        from .output.diagram import FORMATS
+
+        if Path(args.diagram).suffix.lower() not in FORMATS:
+            raise InputError(f"cannot draw {args.diagram}: the file name must end in .png or .svg")
     examples = [load_file(resolve(name)) for name in args.examples]  # every file validated before any work
+    if args.case is not None and args.diagram and args.case not in {case.name for case in examples[0].cases}:
+        raise InputError(f"--case {shown_path(args.case)}: no such case (the cases are "
+                         f"{', '.join(case.name for case in examples[0].cases)})")
     # a progress bar only beside a report a person reads on this terminal: never with JSON or piped output
-    progress = args.format != "json" and (args.output is not None or sys.stdout.isatty())
+    fmt = _format(args)
+    progress = fmt != "json" and (args.output is not None or sys.stdout.isatty())
     results = [check(example, progress) for example in examples]
-    if args.format == "json":
+    if fmt == "json":
         documents = [to_json(result) for result in results]
         text = json.dumps(documents[0] if len(documents) == 1 else documents, indent=2) + "\n"
     else:
-        text = "\n".join(render(result, args.format) for result in results)
+        options = _options(args)
+        text = "\n".join(render(result, fmt, options) for result in results)
     _write(text, args.output)
     if args.plot or args.diagram:
-        if len(results) > 1:
-            raise InputError("--plot and --diagram take one example at a time")
         _pictures(results[0], args)
     return max(result.exit_code for result in results)
 
@@ -169,14 +220,14 @@ def _names(args: argparse.Namespace) -> int:
     example = load_file(resolve(args.example))
     cases = [case for case in example.cases if args.case in (None, case.name)]
     if not cases:
-        raise InputError(f"--case {args.case}: no such case (the cases are "
+        raise InputError(f"--case {shown_path(args.case)}: no such case (the cases are "
                          f"{', '.join(case.name for case in example.cases)})")
     parts = []
     for case in cases:
         values = case_values(example, case)
         parts.append(show_names(case.name, values, args.names) if args.names
                      else list_names(case.name, case.title, values))
-    sys.stdout.write("\n".join(parts))
+    _write("\n".join(parts), None)
     return 0
 
 
@@ -191,7 +242,7 @@ def _pictures(result: "Result", args: argparse.Namespace) -> None:
 
         cases = {case.case.name: case for case in result.cases}
         if args.case is not None and args.case not in cases:
-            raise InputError(f"--case {args.case}: no such case (the cases are {', '.join(cases)})")
+            raise InputError(f"--case {shown_path(args.case)}: no such case (the cases are {', '.join(cases)})")
         chosen = cases[args.case] if args.case else result.cases[0]
         draw(chosen, result.example.network_of(chosen.case), args.diagram, args.show)
 
@@ -208,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(stop.code or 0)
     try:
         if args.list or args.command == "list":
-            sys.stdout.write(_list())
+            _write(_list(), None)
             return 0
         if args.command is None:
             _parser().print_usage(sys.stderr)
@@ -231,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         if debug:
             raise
-        sys.stderr.write(f"handcalc: error: {error.filename or ''}: {error.strerror}\n")
+        where = f"{shown_path(str(error.filename))}: " if error.filename else ""
+        sys.stderr.write(f"handcalc: error: {where}{error.strerror or error}\n")
         return 2
     except Exception as error:  # anything else is a bug in handcalc: one line, the traceback only with --debug
         if debug:

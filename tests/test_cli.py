@@ -67,16 +67,16 @@ def _wrong_claim_file(tmp_path: Path) -> Path:
 # --- the report --------------------------------------------------------------------
 
 def test_tutorial1_text_report(capsys) -> None:
-    code, out, err = _run(capsys, "tutorial1")
+    code, out, err = _run(capsys, "tutorial1", "--width", "300")  # wide enough for one line per row
     # Every number of the hand calculation is correct; the one wrong claim is the conclusion's
     # "after 1,000 or 10,000 iterations the outputs come near the targets" (the replay stays ~0.49 away).
     assert code == 1, err
     _assert_sections(out)
     assert "0.4176" in out and "0.41425240" in out
-    assert re.search(r"^h1 .* 0\.4176 +0\.4176 +correct *$", out, re.M)
-    assert re.search(r"^new_w5 .* 0\.41425240 +correct *$", out, re.M)
+    assert re.search(r"^h1 .* 0\.4176 +0\.4176 +✓ correct *$", out, re.M)
+    assert re.search(r"^new_w5 .* 0\.41425240 +✓ correct *$", out, re.M)
     assert "19 claims: 18 correct, 0 rounding, 0 propagated, 1 wrong" in out
-    assert re.search(r"^training_outputs_near_targets .* wrong ", out, re.M)
+    assert re.search(r"^training_outputs_near_targets .* ✗ wrong ", out, re.M)
     assert err == ""
 
 
@@ -190,9 +190,9 @@ def test_wrong_claim_exits_1(tmp_path, capsys) -> None:
     assert wrong[0]["what"] == "new_w5"
     assert "0.41425240" in wrong[0]["explanation"]
 
-    code, out, _ = _run(capsys, str(path))
+    code, out, _ = _run(capsys, str(path), "--width", "300")
     assert code == 1
-    assert re.search(r"^new_w5 .* 0\.41425250 +wrong *$", out, re.M)
+    assert re.search(r"^new_w5 .* 0\.41425250 +✗ wrong *$", out, re.M)
 
 
 def test_two_examples_one_json_list(capsys) -> None:

@@ -116,3 +116,23 @@ def test_argument_limits_hold_for_derivatives_but_not_abs() -> None:
 def test_nested_bars_are_bounded() -> None:
     with pytest.raises(ExpressionError):
         parse("|" * 200 + "1" + "|" * 200)
+
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text("0123456789.e+-*/^(){}|' \u03c3Sfgx\u00b2\u207b\u2070\u00b7\u00d7\u2212ln", max_size=60))
+def test_printed_forms_only_ever_raise_expression_error(text: str) -> None:
+    """Random text over the printed forms' alphabet parses and evaluates, or is refused cleanly."""
+    try:
+        node = parse(text, {"f": "sigmoid", "g": "tanh"})
+    except ExpressionError as error:
+        assert "\n" not in str(error) and error.column is None or 0 <= error.column <= len(text)
+        return
+    try:
+        evaluate(node, {"x": sympy.Rational(1, 3), "S": sympy.Integer(2)}, digits=30)
+    except ExpressionError:
+        pass
+    assert parse(to_text(node), {"f": "sigmoid", "g": "tanh"}) == node

@@ -114,8 +114,8 @@ def test_text_json_and_exit_codes(capsys, tmp_path) -> None:
     assert document["summary"] == {"correct": 2, "rounding": 0, "propagated": 3, "wrong": 1, "unchecked": 0}
     assert main(["scan", str(TEXTS / "rounded_throughout.txt")]) == 0
     out = capsys.readouterr().out
-    assert "7 statements: 5 correct, 2 rounding, 0 propagated, 0 wrong." in out
-    for fmt, marker in (("markdown", "| L14 "), ("latex", "\\begin{longtable}"), ("html", '<td class="rounding">')):
+    assert "7 statements: 5 correct, 2 rounding, 0 propagated, 0 wrong." in " ".join(out.split())  # wrapped to 100
+    for fmt, marker in (("markdown", "| L14 "), ("latex", "\\begin{longtable}"), ("html", '<td class="verdict rounding">')):
         assert main(["scan", str(TEXTS / "rounded_throughout.txt"), "--format", fmt]) == 0
         assert marker in capsys.readouterr().out
 
@@ -174,7 +174,7 @@ def test_python_api_and_notebook_display(tmp_path) -> None:
 
     report = handcalc.scan(TEXTS / "forward_wrong.md")
     assert report.summary["wrong"] == 1 and report.exit_code == 1
-    assert "<td class=\"wrong\">wrong</td>" in report._repr_html_()
+    assert "<td class=\"verdict wrong\">wrong</td>" in report._repr_html_()
     assert "| L12 " in report._repr_markdown_()
     inline = handcalc.scan("First 0.5*0.5 = 0.25, then 0.25 + 1 = 1.35.")
     assert [(s.text, s.verdict.verdict) for s in inline.statements] == [("0.5*0.5 = 0.25", "correct"),

@@ -147,6 +147,17 @@ def _rounded_texts(value: sympy.Expr) -> Iterator[tuple[int, str]]:
         yield places, round_to_exponent(value, -places)
 
 
+def _signs(n: ex.Node) -> Iterator[tuple[str, ex.Node]]:
+    """A sign slip at one node: a minus lost, + and - swapped, a number's sign flipped."""
+    if isinstance(n, ex.Unary) and n.op == "-":
+        yield f"a minus sign lost in {ex.to_text(n)}", n.operand
+    if isinstance(n, ex.Binary) and n.op in "+-":
+        flipped = "-" if n.op == "+" else "+"
+        yield f"{n.op} taken as {flipped} in {ex.to_text(n)}", replace(n, op=flipped)
+    if isinstance(n, ex.Number):
+        yield f"the sign of {n.text} flipped", ex.Unary("-", n)
+
+
 def expression_candidates(node: ex.Node, env: Mapping[str, sympy.Expr],
                           other_numbers: Mapping[str, str], stated: str) -> Iterator[Candidate]:
     """Slips in an expression as written: misread operands, digits, signs, sigmoid and log forms."""
@@ -164,15 +175,6 @@ def expression_candidates(node: ex.Node, env: Mapping[str, sympy.Expr],
                     yield f"{n.text} read as {other} ({source})", ex.Number(other)
             for kind, new in _digit_variants(n.text):
                 yield f"{kind} in {n.text}: {new}", ex.Number(new)
-
-    def signs(n: ex.Node) -> Iterator[tuple[str, ex.Node]]:
-        if isinstance(n, ex.Unary) and n.op == "-":
-            yield f"a minus sign lost in {ex.to_text(n)}", n.operand
-        if isinstance(n, ex.Binary) and n.op in "+-":
-            flipped = "-" if n.op == "+" else "+"
-            yield f"{n.op} taken as {flipped} in {ex.to_text(n)}", replace(n, op=flipped)
-        if isinstance(n, ex.Number):
-            yield f"the sign of {n.text} flipped", ex.Unary("-", n)
 
     def functions(n: ex.Node) -> Iterator[tuple[str, ex.Node]]:
         if isinstance(n, ex.Call) and n.func == "sigmoid":
@@ -201,7 +203,7 @@ def expression_candidates(node: ex.Node, env: Mapping[str, sympy.Expr],
                 for places, rounded in _rounded_texts(exact):
                     yield f"{ex.to_text(n)} rounded to {places} decimals too early ({rounded})", ex.Number(rounded)
 
-    for change in (misread, signs, functions, early):
+    for change in (misread, _signs, functions, early):
         for why, tree in _rebuild(node, change):
             yield why, extended_value(tree, env)
     whole = value(node)

@@ -41,7 +41,7 @@ def _json_number(value: sympy.Expr | None) -> str | None:
         return None
     if value in (sympy.oo, -sympy.oo):
         return "Infinity" if value > 0 else "-Infinity"
-    return number_text(value, JSON_VALUE_DIGITS)
+    return number_text(value, JSON_VALUE_DIGITS, scientific=False)
 
 
 def _values_json(result: Result) -> dict[str, str]:
@@ -49,7 +49,7 @@ def _values_json(result: Result) -> dict[str, str]:
     for index, case in enumerate(result.cases):
         for name, value in case.values.items():
             key = name if index == 0 else f"{case.case.name}.{name}"  # the first case keeps plain names
-            values[key] = number_text(value, JSON_VALUE_DIGITS)
+            values[key] = number_text(value, JSON_VALUE_DIGITS, scientific=False)
     return values
 
 

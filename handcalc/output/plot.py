@@ -11,6 +11,15 @@ from ..read.reader import InputError
 __all__ = ["loss_figure"]
 
 
+FORMATS = (".png", ".svg", ".pdf")
+
+
+def check_suffix(path: str | Path) -> None:
+    """Raise InputError unless `path` names a format a plot is written in."""
+    if Path(path).suffix.lower() not in FORMATS:
+        raise InputError(f"{path}: a plot is written as .png, .svg or .pdf")
+
+
 def loss_figure(result: Result, path: str | Path | None = None) -> Any:
     """Return a matplotlib Figure with one loss curve per training case; write it to `path` if given."""
     try:
@@ -34,7 +43,6 @@ def loss_figure(result: Result, path: str | Path | None = None) -> Any:
     axes.legend()
     if path is not None:
         path = Path(path)
-        if path.suffix.lower() not in (".png", ".svg", ".pdf"):
-            raise InputError(f"{path}: a plot is written as .png, .svg or .pdf")
+        check_suffix(path)
         figure.savefig(path, dpi=120)
     return figure

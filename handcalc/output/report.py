@@ -1,18 +1,18 @@
 """Report: a worked example's results as a document of headings, text, tables and equations.
 
-Rows read like a hand calculation: quantity, formula, the numbers substituted,
-the value, what the text states, the verdict.  The document is plain data;
-`handcalc.output.render` turns the same document into text, Markdown, LaTeX or HTML,
-so every format shows the same thing.
+Place in the flow: the last stage.  `check` gives a `Result`; `build` turns it
+into `document` blocks whose rows read like a hand calculation (quantity,
+formula, the numbers substituted, the value, what the text states, the
+verdict); `render` writes the same blocks as text, Markdown, LaTeX or HTML, so
+every format shows the same thing.
 """
 
 from __future__ import annotations
 
 import functools
-
 import re
-from dataclasses import dataclass
-from typing import Any, Union
+from decimal import Decimal
+from typing import Any, Mapping
 
 import sympy
 
@@ -26,76 +26,63 @@ from ..model import (ArrayClaim, Case, Claim, CompareClaim, Init, Network, Range
                      ValueClaim)
 from ..numbers import to_decimal_text
 from ..judge.verdicts import Verdict
+from .document import (CLAIM_HEADERS, CODE, NUMBER, VERDICT, Block, Cell, Equation, Heading, Paragraph, Row,
+                       Table)
+from .render import Options, render_document
 
-__all__ = ["Heading", "Paragraph", "Table", "Equation", "Block", "Row", "build", "render",
-           "case_tables", "training_tables", "stated_text", "number_text"]
+__all__ = ["build", "render", "case_tables", "training_tables", "stated_text", "number_text", "chain_equations",
+           "SCIENTIFIC_BELOW", "SCIENTIFIC_FROM"]
 
-HEADERS = ("quantity", "formula", "numbers substituted", "value", "stated", "verdict")
-CLAIM_HEADERS = ("claim", "stated", "computed", "verdict", "explanation", "where")
 SUBSTITUTED_DIGITS = 10
 VALUE_DIGITS = 12
+# A value this small or this large is written as 2.355780384e-22: a row of zeros hides its digits.
+# JSON keeps every value in plain decimal; this is only how a report shows it.
+SCIENTIFIC_BELOW = sympy.Rational(1, 10**5)
+SCIENTIFIC_FROM = 10**9
 NUMBER_COST = 30  # work units (~microseconds) of writing a number, besides one per digit
 ROW_COST = 1000  # work units of typesetting one step's formula and substitution (HTML and LaTeX take the longest)
 
 
-@dataclass(frozen=True)
-class Row:
-    """One line of a worked solution."""
-
-    quantity: str
-    formula: str
-    substituted: str
-    value: str
-    stated: str = ""
-    verdict: str = ""
+def _scientific(text: str) -> str:
+    """0.000002355780384 -> 2.355780384e-6, keeping exactly the significant digits written."""
+    number = Decimal(text)
+    digits = "".join(map(str, number.as_tuple().digits)).lstrip("0") or "0"
+    sign = "-" if number < 0 else ""
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{sign}{mantissa}e{number.adjusted()}"
 
 
-@dataclass(frozen=True)
-class Heading:
-    """A section title; level 1 is the example's title."""
+def number_text(value: sympy.Expr, digits: int, scientific: bool = True) -> str:
+    """Decimal text; more digits where rounding would make a value look like a whole number it is not.
 
-    level: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A sentence or a few; `items` makes it a list."""
-
-    text: str
-    items: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Table:
-    """A titled table: the title is shown as a heading of `level`."""
-
-    title: str
-    rows: tuple[Row, ...] | tuple[tuple[str, ...], ...]
-    headers: tuple[str, ...] = HEADERS
-    level: int = 3
-
-
-@dataclass(frozen=True)
-class Equation:
-    """A chain-rule derivation: LaTeX from SymPy, and the same in plain text."""
-
-    latex: str
-    plain: str
-
-
-Block = Union[Heading, Paragraph, Table, Equation]
-
-
-def number_text(value: sympy.Expr, digits: int) -> str:
-    """Decimal text; more digits where rounding would make a value look like a whole number it is not."""
+    With `scientific`, a value below SCIENTIFIC_BELOW or from SCIENTIFIC_FROM on is
+    written as mantissa e exponent, with the same significant digits.
+    """
     charge(NUMBER_COST + digits, "printing", "the report's numbers")
     text = to_decimal_text(value, digits)
     while digits < 40 and value.is_Float and sympy.Rational(text) == int(sympy.Rational(text)) \
             and sympy.Rational(text) != value and float(value) != 0:
         digits += 8
         text = to_decimal_text(value, digits)
+    if scientific and value != 0 and not SCIENTIFIC_BELOW <= abs(sympy.Rational(text)) < SCIENTIFIC_FROM:
+        return _scientific(text)
     return text
+
+
+def float_text(value: float, digits: int) -> str:
+    """A float's text at `digits` significant digits (no trailing zeros), with the same scientific rule."""
+    number = Decimal(format(float(value), f".{digits}g"))
+    if number != 0 and not SCIENTIFIC_BELOW <= abs(number) < SCIENTIFIC_FROM:
+        return _scientific(str(number))
+    return format(number, "f")
+
+
+_SCIENTIFIC = re.compile(r"(\d(?:\.\d+)?)e([+-]?\d+)")
+
+
+def latex_number(text: str) -> str:
+    """2.35e-22 -> 2.35 \\times 10^{-22} wherever it appears in `text`; plain decimals as they are."""
+    return _SCIENTIFIC.sub(lambda m: rf"{m.group(1)} \times 10^{{{int(m.group(2))}}}", text)
 
 
 def _substitution_numbers(case: CaseResult) -> dict[str, str]:
@@ -145,19 +132,32 @@ def case_tables(case: CaseResult) -> list[Table]:
     for title, steps in sections.items():
         if title.startswith("backward"):
             steps = _ordered(steps)
-        rows = []
-        for step in steps:
-            charge(ROW_COST, "the report", f"case {case.case.name}")
-            stated = claims.get(step.name, [])
-            digits = max([VALUE_DIGITS] + [len(v.claim.stated) for v in stated])
-            rows.append(Row(
-                step.name, step.formula, step.substituted(numbers),
-                number_text(case.values[step.name], digits),
-                "; ".join(dict.fromkeys(v.claim.stated for v in stated if isinstance(v.claim, ValueClaim))),
-                "; ".join(dict.fromkeys(v.verdict for v in stated if isinstance(v.claim, ValueClaim))),
-            ))
+        rows = [_step_row(step, case, numbers, claims.get(step.name, [])) for step in steps]
         tables.append(Table(title[0].upper() + title[1:], tuple(rows)))
     return tables
+
+
+def _step_row(step: Step, case: CaseResult, numbers: dict[str, str], stated: list[Verdict]) -> Row:
+    """One line of the worked solution; formula and numbers are typeset by SymPy when a format asks."""
+    charge(ROW_COST, "the report", f"case {case.case.name}")
+    values = [v for v in stated if isinstance(v.claim, ValueClaim)]
+    digits = max([VALUE_DIGITS] + [len(v.claim.stated) for v in stated])
+    value = number_text(case.values[step.name], digits)
+    verdicts = tuple(dict.fromkeys(v.verdict for v in values))
+    return Row(
+        step.name,
+        Cell(step.formula, CODE, lambda: _latex_formula(step.expr, {n: _latex_name(n) for n in numbers})),
+        Cell(step.substituted(numbers), CODE,
+             lambda: _latex_formula(step.expr, {n: latex_number(t) for n, t in numbers.items()})),
+        Cell(value, NUMBER, lambda: latex_number(value)),
+        Cell("; ".join(dict.fromkeys(v.claim.stated for v in values)), CODE),
+        Cell("; ".join(verdicts), VERDICT, classes=verdicts),
+    )
+
+
+def _latex_formula(expr: sympy.Expr, names: Mapping[str, str]) -> str:
+    """The formula as LaTeX math, each symbol written as `names` says (a name or a number)."""
+    return sympy.latex(expr, mul_symbol="dot", symbol_names={s: names.get(s.name, s.name) for s in expr.free_symbols})
 
 
 def _latex_name(name: str) -> str:
@@ -184,9 +184,9 @@ def chain_equations(case: CaseResult) -> list[Equation]:
             continue
         names = re.findall(r"\{(\w+)\}", step.template)
         symbolic = step.template.replace("*", r" \cdot ").format_map({n: _latex_name(n) for n in names})
-        numeric = step.template.replace("*", r" \cdot ").format_map(numbers)
+        numeric = step.template.replace("*", r" \cdot ").format_map({n: latex_number(t) for n, t in numbers.items()})
         value = number_text(case.values[step.name], 10)
-        equations.append(Equation(f"{_latex_name(step.name)} = {symbolic} = {numeric} = {value}",
+        equations.append(Equation(f"{_latex_name(step.name)} = {symbolic} = {numeric} = {latex_number(value)}",
                                   f"{step.name} = {step.formula} = {step.substituted(numbers)} = {value}"))
     return equations
 
@@ -252,7 +252,7 @@ def training_tables(case: CaseResult, network: Network) -> list[Table]:
     """The loss history, the outputs after training and the final weights, as tables."""
     replay, proc = case.training.replay, case.training.procedure
     outputs = network.layers[-1].post
-    history = Table("Loss during training", tuple((str(epoch), f"{float(loss):.10g}") for epoch, loss in replay.history),
+    history = Table("Loss during training", tuple((str(epoch), float_text(loss, 10)) for epoch, loss in replay.history),
                     ("epoch", f"loss ({proc.monitor or network.loss})"), 4)
     after = "the loop's last forward pass" if proc.outputs == "last_forward" else "the final weights"
     rows = [(f"row {r + 1}", _fractions(case.case.rows[r]),
@@ -260,7 +260,7 @@ def training_tables(case: CaseResult, network: Network) -> list[Table]:
              _fractions(case.case.targets[r])) for r in range(len(case.case.rows))]
     tables = [history, Table(f"Outputs after training (from {after})", tuple(rows),
                              ("row", "inputs", "outputs", "targets"), 4)]
-    tables.append(Table("Final weights", tuple((name, f"{float(value):.12g}") for name, value in replay.weights.items()),
+    tables.append(Table("Final weights", tuple((name, float_text(value, 12)) for name, value in replay.weights.items()),
                         ("parameter", "value"), 4))
     if replay.prediction is not None:
         tables.append(Table("Prediction for new inputs (scaled as the training inputs)", tuple(
@@ -343,16 +343,16 @@ def _(claim: ArrayClaim) -> str:
     return f"{claim.array}{'.T' if claim.transpose else ''} = [{rows}]"
 
 
-def _claim_rows(result: Result) -> list[tuple[str, ...]]:
+def _claim_rows(result: Result) -> list[tuple[Cell, ...]]:
+    """One row per claim: the stated text whole (it wraps, never cut), the computed value, the verdict."""
     rows = []
     for verdict in result.verdicts:
-        rows.append((verdict.claim.id, _clip(stated_text(verdict), 48), _computed_text(verdict), verdict.verdict,
-                     verdict.explanation or "", verdict.claim.where))
+        computed = _computed_text(verdict)
+        rows.append((Cell(verdict.claim.id), Cell(stated_text(verdict), CODE),
+                     Cell(computed, NUMBER, lambda text=computed: latex_number(text)),
+                     Cell(verdict.verdict, VERDICT, classes=(verdict.verdict,)),
+                     Cell(verdict.explanation or ""), Cell(verdict.claim.where)))
     return rows
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _summary_lines(result: Result) -> list[str]:
@@ -426,8 +426,6 @@ def _in_section(equation: Equation, table: Table) -> bool:
     return equation.plain.split(" = ", 1)[0] in names
 
 
-def render(result: Result, fmt: str = "text") -> str:
+def render(result: Result, fmt: str = "text", options: Options | None = None) -> str:
     """Return the whole report in a format: text, markdown, latex or html."""
-    from .render import render_document
-
-    return render_document(build(result), fmt)
+    return render_document(build(result), fmt, options=options)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import stat
 import tomllib
 from pathlib import Path
 
-from .reader import InputError
+from .reader import InputError, shown, shown_path
 
 __all__ = ["examples_dir", "shipped", "resolve", "describe"]
 
@@ -31,12 +32,30 @@ def resolve(name_or_path: str) -> Path:
     if name_or_path in examples:
         return examples[name_or_path]
     path = Path(name_or_path)
-    if path.is_file():
-        return path
+    shown_name = shown(name_or_path)
+    try:
+        if path.is_file():
+            return path
+    except OSError as error:  # a name too long for the system, say
+        raise InputError(f"{shown_path(name_or_path)}: {error.strerror or error}") from None
+    what = _what_it_is(path)
+    if what:
+        raise InputError(f"{shown_path(name_or_path)}: {what}, not a worked-example file")
     if path.suffix == ".toml" or "/" in name_or_path or "\\" in name_or_path:
-        raise InputError(f"{name_or_path}: no such file")
+        raise InputError(f"{shown_path(name_or_path)}: no such file")
     names = ", ".join(examples) or "none"
-    raise InputError(f"no worked example named {name_or_path!r} and no such file (shipped examples: {names})")
+    raise InputError(f"no worked example named {shown_name} and no such file (shipped examples: {names})")
+
+
+def _what_it_is(path: Path) -> str | None:
+    """Say what a path that exists but is not a regular file is (a folder, a device, a FIFO), else None."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def describe(path: Path) -> str:

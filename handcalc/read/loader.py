@@ -90,6 +90,34 @@ def _probability_targets(reader: Reader, losses: set[str], targets: tuple[tuple[
                            f"summing to 1 (one-hot or not), found sum {to_decimal_text(sum(row), 12)}")
 
 
+def _layer_specs(reader: Reader, data: dict[str, Any], sizes: list[int], prefix: str) -> list[Any]:
+    """Return the [[network.layers]] tables, one per non-input layer (empty ones when absent or miscounted)."""
+    specs = data.get("layers", [{} for _ in sizes[1:]])
+    if not isinstance(specs, list) or len(specs) != len(sizes) - 1:
+        found = f"{len(specs)}" if isinstance(specs, list) else kind_of(specs)
+        reader.problem(f"{prefix}.layers", f"expected {len(sizes) - 1} [[{prefix}.layers]] tables, one per "
+                       f"non-input layer, found {found}")
+        specs = [{} for _ in sizes[1:]]
+    return specs
+
+
+def _layer_weights(reader: Reader, spec: dict[str, Any], key: str, size: int, fan_in: int, number: int,
+                   declared: list[tuple[str, str, bool, bool]]) -> tuple[list[tuple[str, ...]], int]:
+    """Return a layer's weight names (given, or numbered on from w{number + 1}) and the next default number."""
+    if "weights" not in spec:
+        weights = naming.default_weights(number, fan_in, size)
+        declared.extend((w, f"{key}.weights", True, False) for row in weights for w in row)
+        return weights, number + size * fan_in
+    rows = spec["weights"]
+    if not isinstance(rows, list) or len(rows) != size:
+        found = f"{len(rows)}" if isinstance(rows, list) else kind_of(rows)
+        reader.problem(f"{key}.weights", f"expected {size} rows (one per neuron) of {fan_in} names, found {found}")
+        return [], number
+    weights = [reader.names(row, f"{key}.weights[{j}]", fan_in) for j, row in enumerate(rows)]
+    declared.extend((w, f"{key}.weights[{j}][{i}]", True, True) for j, row in enumerate(weights) for i, w in enumerate(row))
+    return weights, number
+
+
 def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None, dict[str, str]]:
     """Return the network a [network] table describes (None when it cannot be built) and each name's key path."""
     data = reader.table(raw, prefix, known=NETWORK_KEYS)
@@ -111,14 +139,8 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
     bias_mode = reader.choice(data.get("bias", "shared"), f"{prefix}.bias", BIAS_MODES, "bias mode") or "none"
     loss = reader.choice(data.get("loss", "half_squared_error"), f"{prefix}.loss", network_losses(),
                          "loss") or "half_squared_error"
-    specs = data.get("layers", [{} for _ in sizes[1:]])
-    if not isinstance(specs, list) or len(specs) != len(sizes) - 1:
-        found = f"{len(specs)}" if isinstance(specs, list) else kind_of(specs)
-        reader.problem(f"{prefix}.layers", f"expected {len(sizes) - 1} [[{prefix}.layers]] tables, one per "
-                       f"non-input layer, found {found}")
-        specs = [{} for _ in sizes[1:]]
     layers, number = [], 0
-    for index, (size, spec) in enumerate(zip(sizes[1:], specs)):
+    for index, (size, spec) in enumerate(zip(sizes[1:], _layer_specs(reader, data, sizes, prefix))):
         key, fan_in = f"{prefix}.layers[{index}]", sizes[index]
         spec = reader.table(spec, key, known=LAYER_KEYS)
         pre = names(spec, "pre", naming.default_pre(index, len(sizes) - 1, size), key, size)
@@ -126,21 +148,7 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
         layer_activation = reader.choice(spec.get("activation", activation), f"{key}.activation", ACTIVATIONS,
                                          "activation") or activation
         slope = _slope(reader, spec, data, key, prefix, layer_activation)
-        if "weights" in spec:
-            rows = spec["weights"]
-            weights = []
-            if not isinstance(rows, list) or len(rows) != size:
-                found = f"{len(rows)}" if isinstance(rows, list) else kind_of(rows)
-                reader.problem(f"{key}.weights", f"expected {size} rows (one per neuron) of {fan_in} names, "
-                               f"found {found}")
-            else:
-                weights = [reader.names(row, f"{key}.weights[{j}]", fan_in) for j, row in enumerate(rows)]
-                declared.extend((w, f"{key}.weights[{j}][{i}]", True, True)
-                                for j, row in enumerate(weights) for i, w in enumerate(row))
-        else:
-            weights = naming.default_weights(number, fan_in, size)
-            declared.extend((w, f"{key}.weights", True, False) for row in weights for w in row)
-            number += size * fan_in
+        weights, number = _layer_weights(reader, spec, key, size, fan_in, number, declared)
         biases: tuple[str, ...] = ()
         if bias_mode == "shared":
             biases = names(spec, "biases", naming.default_biases(index, size, False), key, 1, True) * size
@@ -242,6 +250,32 @@ def _read_init(reader: Reader, raw: Any, key: str, network: Network) -> Init | N
     return Init(method, seeds["seed"], seeds["replay_seed"], layout, tuple(order) if order else None, bias_method)
 
 
+def _unit_targets(reader: Reader, key: str, losses: set[str | None], targets: tuple[tuple[Fraction, ...], ...],
+                  raw_targets: tuple[tuple[str, ...], ...]) -> None:
+    """Record each target outside [0, 1] that a loss of the case (binary cross-entropy) cannot take."""
+    for loss_name in sorted(n for n in losses if n in LOSSES and LOSSES[n].needs_unit_interval):
+        for r, row in enumerate(targets):
+            for c, value in enumerate(row):
+                if not 0 <= value <= 1:
+                    reader.problem(f"{key}.targets[{r}][{c}]", f"{loss_name} needs targets in [0, 1], "
+                                   f"found {raw_targets[r][c]}")
+
+
+def _parameter_texts(reader: Reader, spec: dict[str, Any], key: str, network: Network, names: frozenset[str],
+                     parameters: dict[str, str]) -> dict[str, str]:
+    """Return the parameters' texts: the file's [parameters], overridden by the case's own."""
+    texts = {p: t for p, t in parameters.items() if p in names}
+    overrides = reader.table(spec.get("parameters"), f"{key}.parameters", required=False)
+    for pname, value in overrides.items():
+        if reader.full:
+            break
+        texts[pname] = reader.number(value, join_key(f"{key}.parameters", pname))
+        if pname not in names:
+            reader.problem(join_key(f"{key}.parameters", pname), f"{shown(pname)} is not a parameter of the "
+                           f"network{suggest(pname, network.parameters)}")
+    return texts
+
+
 def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, default_keys: dict[str, str],
                parameters: dict[str, str], name: str) -> tuple[Case | None, Network | None]:
     """Return one case and the network it runs on (None for either when a problem prevents building it)."""
@@ -270,23 +304,10 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
     if parse_fraction(rate) <= 0 and reader.count == counted:
         reader.problem(f"{key}.learning_rate", f"expected a positive number, found {rate}")
     losses = {network.loss} | ({training.gradient_loss, training.monitor} if training else set())
-    for loss_name in sorted(n for n in losses if n in LOSSES and LOSSES[n].needs_unit_interval):
-        for r, row in enumerate(targets):
-            for c, value in enumerate(row):
-                if not 0 <= value <= 1:
-                    reader.problem(f"{key}.targets[{r}][{c}]", f"{loss_name} needs targets in [0, 1], "
-                                   f"found {raw_targets[r][c]}")
+    _unit_targets(reader, key, losses, targets, raw_targets)
     _probability_targets(reader, {n for n in losses if n}, targets, f"{key}.targets")
     names = frozenset(network.parameters)  # once: a membership test per parameter stays linear
-    texts = {p: t for p, t in parameters.items() if p in names}
-    overrides = reader.table(spec.get("parameters"), f"{key}.parameters", required=False)
-    for pname, value in overrides.items():
-        if reader.full:
-            break
-        texts[pname] = reader.number(value, join_key(f"{key}.parameters", pname))
-        if pname not in names:
-            reader.problem(join_key(f"{key}.parameters", pname), f"{shown(pname)} is not a parameter of the "
-                           f"network{suggest(pname, network.parameters)}")
+    texts = _parameter_texts(reader, spec, key, network, names, parameters)
     init = _read_init(reader, spec["init"], f"{key}.init", network) if "init" in spec else None
     values = {p: parse_fraction(t) for p, t in texts.items() if p in names}
     if init is not None and init.draw_seed is not None and reader.count == before:
@@ -310,14 +331,12 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
         return None, network
     if len(rows) > 1 and not name_clashes(reader, network, keys, len(rows), key, derived):
         return None, network
-    for r, (raw, exact) in enumerate(zip(raw_rows, rows)):
-        for input_name, text, value in zip(network.inputs, raw, exact):
-            texts[naming.in_row(input_name, r, len(rows))] = \
-                text if spec.get("input_scale") is None else to_decimal_text(value, 10)
-    for r, (raw, exact) in enumerate(zip(raw_targets, targets)):
-        for target_name, text, value in zip(network.targets, raw, exact):
-            texts[naming.in_row(target_name, r, len(rows))] = \
-                text if spec.get("target_scale") is None else to_decimal_text(value, 10)
+    for names_of, raw_numbers, exact_numbers, scale in ((network.inputs, raw_rows, rows, "input_scale"),
+                                                        (network.targets, raw_targets, targets, "target_scale")):
+        for r, (raw, exact) in enumerate(zip(raw_numbers, exact_numbers)):
+            for quantity, text, value in zip(names_of, raw, exact):  # a scaled number shows its scaled value
+                texts[naming.in_row(quantity, r, len(rows))] = \
+                    text if spec.get(scale) is None else to_decimal_text(value, 10)
     texts[LEARNING_RATE] = rate
     title = text_line(reader, spec, "title", key, "")
     case = Case(name, rows, targets, parse_fraction(rate), MappingProxyType(values), MappingProxyType(texts),

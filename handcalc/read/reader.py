@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable
 
-__all__ = ["InputError", "Names", "Problem", "KeyLines", "Reader", "shown", "suggest", "kind_of", "join_key",
+__all__ = ["InputError", "Names", "Problem", "shown_path", "KeyLines", "Reader", "shown", "suggest", "kind_of", "join_key",
            "IDENTIFIER", "MAX_NAME_LENGTH"]
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*", re.ASCII)  # use with fullmatch
 MAX_NAME_LENGTH = 64  # characters of a name (neuron, weight, case, quantity)
 MAX_SHOWN = 60  # characters of a user's text quoted in a message
+MAX_SHOWN_PATH = 200  # characters of a path or argument quoted in a message
 MAX_PROBLEMS = 50  # problems listed for one file; the rest are counted
 
 
@@ -60,6 +61,15 @@ def shown(value: Any) -> str:
         return "a very large integer"
     text = repr(value) if isinstance(value, (str, bool, int)) or value is None else kind_of(value)
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 5] + "...'"
+
+
+def shown_path(text: str) -> str:
+    """Return a path or argument as a message quotes it: unquoted, control characters escaped, cut in the middle."""
+    text = str(text)
+    if not text.isprintable():
+        text = repr(text)[1:-1]
+    keep = (MAX_SHOWN_PATH - 3) // 3  # a path's end names the file: keep a third of the start, the rest of the end
+    return text if len(text) <= MAX_SHOWN_PATH else text[:keep] + "..." + text[-(MAX_SHOWN_PATH - 3 - keep):]
 
 
 def kind_of(value: Any) -> str:

@@ -13,7 +13,8 @@ from typing import Any
 import sympy
 
 from ..output.render import render_document
-from ..output.report import Block, Heading, Paragraph, Table, number_text
+from ..output.document import CODE, NUMBER, VERDICT, Block, Cell, Heading, Paragraph, Table
+from ..output.report import number_text
 from .judging import Checked
 from .scanner import ScanResult
 
@@ -31,10 +32,6 @@ def _value(value: sympy.Expr | None, digits: int = _DIGITS) -> str:
     if value in (sympy.oo, -sympy.oo):
         return "∞" if value > 0 else "-∞"
     return number_text(value, digits)
-
-
-def _clip(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def summary_line(result: ScanResult) -> str:
@@ -58,8 +55,9 @@ def root_lines(result: ScanResult) -> list[str]:
 
 def _row(statement: Checked) -> tuple[str, ...]:
     verdict = statement.verdict
-    return (statement.id, f"{statement.line}:{statement.column}", _clip(statement.text), _value(verdict.computed),
-            verdict.verdict, verdict.explanation or "")
+    return (statement.id, f"{statement.line}:{statement.column}", Cell(statement.text, CODE),
+            Cell(_value(verdict.computed), NUMBER), Cell(verdict.verdict, VERDICT, classes=(verdict.verdict,)),
+            verdict.explanation or "")
 
 
 def build(result: ScanResult) -> list[Block]:
