@@ -190,6 +190,27 @@ def _find(slots: list[tuple[Any, str, Any]], index: int, number: str) -> tuple[i
     return None
 
 
+_PRODUCT_STAR = re.compile(r"(?<=[\w)])\*(?=[\w(])")
+
+
+def _literal_products(markdown: str) -> str:
+    """Escape each `*` between two operands (w1*i1) outside code, so the page shows the product the scan
+    read rather than emphasis."""
+    out, fenced = [], False
+    for line in markdown.split("\n"):
+        if _FENCE_LINE.match(line):
+            fenced = not fenced
+        if fenced or _FENCE_LINE.match(line) or line.startswith(("    ", "\t")):
+            out.append(line)
+            continue
+        parts = line.split("`")  # odd parts are inline code
+        out.append("`".join(_PRODUCT_STAR.sub(r"\\*", part) if i % 2 == 0 else part for i, part in enumerate(parts)))
+    return "\n".join(out)
+
+
+_FENCE_LINE = re.compile(r"^\s*(```|~~~)")
+
+
 def annotate(result: ScanResult) -> str:
     """Return the annotated copy of the scanned text as one self-contained HTML page."""
     if result.fmt == "text":
@@ -199,7 +220,7 @@ def annotate(result: ScanResult) -> str:
         if result.fmt == "markdown":
             from markdown_it import MarkdownIt
 
-            page = MarkdownIt("commonmark").enable("table").render(result.source)
+            page = MarkdownIt("commonmark").enable("table").render(_literal_products(result.source))
         body, placed = _dom_body(result, page)
     return _PAGE.format(title=html.escape(f"handcalc scan: {result.name}"), style=_STYLE,
                         summary=_summary(result, placed), body=body)
