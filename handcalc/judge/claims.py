@@ -402,13 +402,18 @@ def _float_note(value: sympy.Expr) -> str | None:
 def judge_case(claims: tuple[Claim, ...], network: Network, case: Case, derivation: Derivation | None,
                values: Mapping[str, sympy.Expr], training: TrainingResult | None = None) -> tuple[Verdict, ...]:
     """Return the verdicts on a case's claims, operand claims just before the claim they belong to."""
+    from .procedures import explain, search_for
+
     judge = _Judge(network, derivation, values, case, training)
+    search = search_for(network, case, training, claims)  # replays nothing until a training claim is wrong
     for claim in claims:
         try:
             verdict = judge.judge(claim)
         except ex.ExpressionError as error:
             verdict = Verdict(claim, None, "wrong", f"cannot compute {claim.expression}: {error}")
-        if isinstance(verdict.claim, ValueClaim):  # the text's own numbers, for later claims to build on
+        if search is not None and claim.by_replay and verdict.verdict == "wrong":
+            verdict = explain(verdict, search)
+        if isinstance(verdict.claim, ValueClaim) and not claim.by_replay:  # the text's own numbers, for later claims
             judge.remember(verdict)
         else:
             judge.verdicts.append(verdict)
