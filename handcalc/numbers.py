@@ -122,6 +122,10 @@ def _decimal(value: sympy.Expr | Fraction | int, digits: int) -> Decimal:
     if isinstance(value, Fraction):
         value = sympy.Rational(value.numerator, value.denominator)
     value = sympy.Integer(value) if isinstance(value, int) else value
+    if isinstance(value, sympy.Float):  # the same digits as below, without SymPy's evalf and printer
+        from mpmath.libmp import dps_to_prec, mpf_pos, round_nearest, to_str
+
+        return Decimal(to_str(mpf_pos(value._mpf_, dps_to_prec(digits + 10), round_nearest), digits + 10))
     return Decimal(str(sympy.Float(sympy.N(value, digits + 10), digits + 10)))
 
 

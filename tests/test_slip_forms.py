@@ -151,3 +151,15 @@ def test_weight_read_from_the_neighbouring_row() -> None:
     assert v["y"].verdict == "propagated" and v["y"].roots == ("y[0.7]",)
     assert v["y[0.7]"].claim.quantity == "w1"
     assert v["y[0.7]"].slips[0] == "the value of w3 (0.7) taken for w1", v["y[0.7]"].slips
+
+
+def test_the_written_slip_search_stops_at_the_runs_budget() -> None:
+    # y1 = 0.5*0.1 + 0.3*0.2 = 0.11, written as a long sum of 60 numbers that gives 0.44 exactly (not y1)
+    from handcalc import budget
+
+    terms = " + ".join(["0.01 * 0.5"] * 30) + " + 0.29"
+    assert sum([Fraction("0.005")] * 30) + Fraction("0.29") == Fraction("0.44")
+    with budget.scope(3_000_000) as run:
+        v = judged(TABLE + claim("y", "y1", "0.44", terms))["y"]
+    assert v.verdict == "wrong" and "does not compute y1" in v.explanation
+    assert "stopped at its budget" in v.explanation and run.spent <= 3_000_000

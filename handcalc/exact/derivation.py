@@ -26,7 +26,7 @@ from .formulas import (UPDATE, Apply, Formula, Sum, Symbolic, activation_shape, 
 
 __all__ = ["Step", "Derivation", "DerivationError", "derive", "symbol"]
 
-STEP_COST = 400  # work units (~microseconds) of building one step
+STEP_COST = 15  # work units (~microseconds) of building one step (measured: 11 at 50,000 steps)
 
 
 class DerivationError(RuntimeError):

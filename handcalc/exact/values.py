@@ -24,7 +24,7 @@ from ..model import Case, Network
 __all__ = ["WORKING_DIGITS", "given_inputs", "given_values", "evaluate"]
 
 WORKING_DIGITS = 60
-EVALUATION_COST = 100  # work units (~microseconds) of evaluating one step (more for a step left to SymPy)
+EVALUATION_COST = 20  # work units (~microseconds) of evaluating one step (measured: 15 at 50,000 steps)
 
 
 def _rational(value: Fraction) -> sympy.Rational:

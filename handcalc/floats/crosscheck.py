@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Mapping
 
 import sympy
-from mpmath.libmp import from_float
-
 from ..exact.derivation import Derivation
-from ..exact.formulas import ARGS, UPDATE, Apply, Sum
-from ..exact.interpreter import compile_rule, exact_fraction
 from ..naming import row_suffix
 from ..numbers import to_decimal_text
 
 __all__ = ["CrossCheck", "float_notes", "NUMPY_TOLERANCE", "FINITE_DIFFERENCE_TOLERANCE", "relative_difference", "cross_check",
-           "float_scales"]
+           "NOISE_MARGIN"]
 
 NUMPY_TOLERANCE = 1e-12
 FINITE_DIFFERENCE_TOLERANCE = 1e-6
 # Below this magnitude a difference is measured absolutely: float64 cannot
 # carry a relative error for a quantity that is itself at rounding level.
 _FLOOR = 1e-12
+NOISE_MARGIN = 100  # how far beyond its measured rounding noise a NumPy value may stray (`noise`)
 
 
 @dataclass(frozen=True)
@@ -65,7 +61,7 @@ def _largest(approximate: Mapping[str, float], exact: Mapping[str, sympy.Expr],
 def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float],
                 finite_differences: Mapping[str, float], notes: tuple[str, ...] = (),
                 kinks: Mapping[str, str] | None = None, resolution: Mapping[str, float] | None = None,
-                scales: Mapping[str, float] | None = None) -> CrossCheck:
+                noise: Mapping[str, float] | None = None) -> CrossCheck:
     """Return the largest differences of the NumPy values and finite-difference gradients.
 
     `resolution` gives, per gradient, the absolute error its finite difference cannot
@@ -73,14 +69,18 @@ def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float]
     relative to max(|gradient|, resolution / FINITE_DIFFERENCE_TOLERANCE), so one at the
     finite difference's own noise level (a minimum, a gradient of 1e-9) passes exactly when
     the difference stays within that noise, and any larger gradient is held to 1e-6.
-    `scales` does the same for the NumPy path: a sum is measured against its terms' size
-    (`float_scales`).
+    `noise` does the same for the NumPy path: per value, how much it moved when every
+    input, target and parameter was moved by a few units in the last place
+    (`vectorized.rounding_noise`); where a value is that sensitive to rounding (a sum
+    whose terms cancel: new_w = 0.0003 - 0.5*0.00054, E = (t - out)^2/2 with out near t),
+    NumPy may differ from the exact value by NOISE_MARGIN times as much.
 
     `kinks` names the gradients whose finite difference straddles a relu's kink, and the
     neuron: they are left out of that comparison, and a note says so.
     """
     kinks = kinks or {}
-    numpy_worst, numpy_where, compared = _largest(vectorized, exact, scales or {})
+    scales = {name: NOISE_MARGIN * error / NUMPY_TOLERANCE for name, error in (noise or {}).items()}
+    numpy_worst, numpy_where, compared = _largest(vectorized, exact, scales)
     smooth = {name: value for name, value in finite_differences.items() if name not in kinks}
     floors = {name: error / FINITE_DIFFERENCE_TOLERANCE for name, error in (resolution or {}).items()}
     fd_worst, fd_where, _ = _largest(smooth, exact, floors)
@@ -94,38 +94,6 @@ def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float]
             f"{'is' if len(gradients) == 1 else 'are'} left out of the finite-difference check"
             for neuron, gradients in at.items())
     return CrossCheck(numpy_worst, numpy_where, fd_worst, fd_where, compared, notes)
-
-
-def float_scales(derivation: Derivation, exact: Mapping[str, sympy.Expr]) -> dict[str, float]:
-    """Return each step's scale: the size of what float64 rounds on the way to it.
-
-    float64 rounds each term of a sum, so a sum whose terms cancel (new_w = 0.0003 -
-    0.5*0.00054, or dE/dout = out - t at a minimum) carries an error relative to its
-    terms, not to itself; the NumPy path is held to 1e-12 of the larger of the two.
-    A sum's scale is the sum over its terms of the product of their factors' scales;
-    a rule whose formula is a sum (out - t, 1 - out^2) the sum of its terms' sizes; an
-    activation (slope at most 1) passes on what its argument's sum cancelled.
-    """
-    size: dict[str, float] = {name: abs(float(value)) for name, value in exact.items()}
-    scale: dict[str, float] = {}
-    compiled: dict[sympy.Expr, list] = {}
-    for step in derivation.steps:
-        formula, own = step.formula_of, size[step.name]
-        if isinstance(formula, Sum):
-            scale[step.name] = max(own, sum(math.prod(scale.get(n, size[n]) for n in term) for term in formula.terms))
-        elif isinstance(formula, Apply) and formula.rule == UPDATE:
-            p, eta, grad = formula.operands
-            scale[step.name] = max(own, scale.get(p, size[p]) + size[eta] * scale.get(grad, size[grad]))
-        elif isinstance(formula, Apply) and formula.rule.is_Add:
-            if formula.rule not in compiled:
-                compiled[formula.rule] = [compile_rule(term, ARGS, 53) for term in formula.rule.args]
-            operands = [from_float(size[n] if exact[n] >= 0 else -size[n]) for n in formula.operands]
-            terms = [term(operands) for term in compiled[formula.rule]]
-            scale[step.name] = max(own, sum(abs(float(exact_fraction(t))) for t in terms if t is not None))
-        elif isinstance(formula, Apply) and len(formula.operands) == 1:
-            z = formula.operands[0]
-            scale[step.name] = own + scale.get(z, size[z]) - size[z]
-    return scale
 
 
 def float_notes(derivation: Derivation, exact: Mapping[str, sympy.Expr]) -> tuple[str, ...]:

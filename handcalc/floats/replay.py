@@ -39,6 +39,7 @@ class Replay:
     losses_at: Mapping[int, float] = field(default_factory=dict)  # monitored loss after given epochs
     prediction: np.ndarray | None = None
     curve: tuple[tuple[int, float], ...] = ()  # the monitored loss at about 200 points, for a plot
+    weights_at: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)  # parameter values after given epochs
 
 
 class _Ops:
@@ -176,7 +177,8 @@ def _tie(network: Network, weights: list[np.ndarray], biases: list[np.ndarray]) 
 
 
 def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
-         marks: frozenset[int] = frozenset(), progress: Callable[[int], None] | None = None) -> Replay:
+         marks: frozenset[int] = frozenset(), progress: Callable[[int], None] | None = None,
+         keep: frozenset[int] = frozenset()) -> Replay:
     weights, biases = _parameters(network, case, ops)
     x, t = ops.array(case.rows), ops.array(case.targets)
     eta = ops.number(case.learning_rate)
@@ -188,6 +190,7 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
     curve: list[tuple[int, Any]] = []
     snapshots: dict[int, np.ndarray] = {}
     losses_at: dict[int, Any] = {}
+    kept: dict[int, Mapping[str, Any]] = {}
     cached = _forward(network, weights, biases, x, ops) if proc.forward == "once" else None
     single = [(x[r:r + 1], t[r:r + 1]) for r in range(rows)]
     fresh_rows = proc.mode == "online" and proc.forward == "every_update"
@@ -227,6 +230,8 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
             final = _forward(network, weights, biases, x, ops)[1][-1]
             snapshots[epoch + 1] = final
             losses_at[epoch + 1] = ops.loss(monitor, final, t)
+        if epoch + 1 in keep:
+            kept[epoch + 1] = _tie(network, weights, biases)
         if progress is not None:
             progress(epoch)
     if result is None:  # no epochs at all
@@ -234,7 +239,7 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
     history.append((end, result.loss))
     curve.append(history[-1])
     return Replay(tuple(history), result.weights, result.outputs, snapshots, losses_at, result.prediction,
-                  tuple(curve))
+                  tuple(curve), kept)
 
 
 @dataclass(frozen=True)
@@ -273,11 +278,11 @@ def _record(epoch: int, every: int, sample: int, history: list, curve: list, los
 
 
 def replay(network: Network, case: Case, proc: Procedure, marks: frozenset[int] = frozenset(),
-           progress: Callable[[int], None] | None = None) -> Replay:
-    """Return the float64 replay of a case's training run."""
+           progress: Callable[[int], None] | None = None, keep: frozenset[int] = frozenset()) -> Replay:
+    """Return the float64 replay of a case's training run (`keep`: epochs after which to keep the weights)."""
     epochs = max([proc.epochs, *marks])
     with np.errstate(over="ignore", under="ignore"):
-        return _run(network, case, proc, epochs, _Ops(exact=False), frozenset(marks), progress)
+        return _run(network, case, proc, epochs, _Ops(exact=False), frozenset(marks), progress, frozenset(keep))
 
 
 def exact_replay(network: Network, case: Case, proc: Procedure, epochs: int) -> Replay:

@@ -20,7 +20,7 @@ import numpy as np
 from ..model import Case, Network
 from ..naming import gradient, row_suffix, updated
 
-__all__ = ["run", "loss", "finite_differences", "finite_difference_gradients", "matrices"]
+__all__ = ["run", "loss", "rounding_noise", "finite_differences", "finite_difference_gradients", "matrices"]
 
 
 # --- activations -------------------------------------------------------------
@@ -187,6 +187,35 @@ def run(network: Network, case: Case) -> dict[str, float]:
         result[gradient(name)] = gradients[name]
         result[updated(name)] = values[name] - eta * gradients[name]
     return result
+
+
+def rounding_noise(network: Network, case: Case, trials: int = 3) -> dict[str, float]:
+    """Return, per value of `run`, how far it moves when every number it starts from moves by ~2 ulps.
+
+    A value computed in float64 carries rounding errors of about this size: each operation
+    rounds its result by an ulp, which is what moving its operands does.  A well-conditioned
+    value moves by a few ulps of itself; one whose terms cancel moves by ulps of its terms.
+    """
+    import dataclasses
+    from fractions import Fraction
+
+    rng = np.random.default_rng(0)
+    eps = float(np.finfo(np.float64).eps)
+
+    def moved(value: Fraction) -> Fraction:
+        return Fraction(float(value) * (1 + eps * rng.uniform(-2, 2)))
+
+    base = run(network, case)
+    noise = dict.fromkeys(base, 0.0)
+    for _ in range(trials):
+        other = dataclasses.replace(
+            case, parameters={name: moved(case.parameters[name]) for name in network.parameters},
+            rows=tuple(tuple(moved(v) for v in row) for row in case.rows),
+            targets=tuple(tuple(moved(v) for v in row) for row in case.targets),
+            learning_rate=moved(case.learning_rate))
+        for name, value in run(network, other).items():
+            noise[name] = max(noise[name], abs(value - base[name]))
+    return noise
 
 
 def finite_differences(network: Network, case: Case) -> tuple[dict[str, float], dict[str, str]]:

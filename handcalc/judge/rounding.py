@@ -31,9 +31,10 @@ from ..numbers import last_digit_exponent, parse_fraction, parse_rational, to_de
 from .intervals import contains, describe, enclosure, rounding_interval
 from .verdicts import rounded_text
 
-__all__ = ["explained_by_rounding", "stated_widths", "pairs_by_value", "not_computed_text", "computes_quantity", "off_by_one", "MAX_EXPLAINERS", "MIN_OFF_BY_ONE_DIGITS"]
+__all__ = ["explained_by_rounding", "stated_widths", "pairs_by_value", "not_computed_text", "computes_quantity",
+           "off_by_one", "ENCLOSURE_COST", "MAX_EXPLAINERS", "MIN_OFF_BY_ONE_DIGITS"]
 
-ENCLOSURE_COST = 40  # work units (~microseconds) per written number of one interval evaluation
+ENCLOSURE_COST = 100  # work units (~microseconds) per written number of one interval evaluation (measured: 80-170)
 MAX_EXPLAINERS = 12  # written numbers tried one at a time for "which rounding alone explains it"
 MIN_OFF_BY_ONE_DIGITS = 3  # fewer significant digits than this: one unit off is too much to call rounding
 Pairs = Sequence[tuple[ex.Number, str]]

@@ -19,9 +19,9 @@ import sympy
 
 from ..expr import expression as ex
 from .intervals import contains, enclosure
-from .rounding import stated_widths
 from .. import budget
-from .slips import CANDIDATE_COST, SlipSearch, _digit_variants, _rebuild
+from .rounding import ENCLOSURE_COST, stated_widths
+from .slips import SlipSearch, _digit_variants, _rebuild
 
 __all__ = ["written_slips", "MAX_UNDO_CANDIDATES"]
 
@@ -79,7 +79,7 @@ def written_slips(node: ex.Node, values: Mapping[str, sympy.Expr], other_numbers
     """
     found: list[str] = []
     trees: list[ex.Node] = []
-    cost = CANDIDATE_COST * max(1, len(ex.numbers(node)) // 4)  # one interval pass over the expression
+    cost = ENCLOSURE_COST * (len(ex.numbers(node)) + 1)  # one interval pass over the candidate expression
     for tried, (why, tree) in enumerate(_candidates(node, other_numbers, update)):
         if len(found) >= MAX_NAMED:
             break

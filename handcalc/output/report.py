@@ -39,7 +39,7 @@ VALUE_DIGITS = 12
 SCIENTIFIC_BELOW = sympy.Rational(1, 10**5)
 SCIENTIFIC_FROM = 10**9
 NUMBER_COST = 30  # work units (~microseconds) of writing a number, besides one per digit
-ROW_COST = 1000  # work units of typesetting one step's formula and substitution (HTML and LaTeX take the longest)
+ROW_COST = 150  # work units of typesetting one step's formula and substitution (HTML and LaTeX take the longest)
 
 
 def _scientific(text: str) -> str:
@@ -167,6 +167,7 @@ def _latex_name(name: str) -> str:
     return _symbol(name)
 
 
+@functools.lru_cache(maxsize=4096)
 def _symbol(name: str) -> str:
     return sympy.latex(sympy.Symbol(name))
 
@@ -382,10 +383,13 @@ def build(result: Result) -> list[Block]:
         if case.derivation is None:
             blocks.append(Paragraph(_no_derivation(case)))
         elif case.training is None:
+            equations = None
             for table in case_tables(case):
                 blocks.append(table)
                 if table.title.startswith("Backward"):
-                    blocks += [e for e in chain_equations(case) if _in_section(e, table)]
+                    equations = chain_equations(case) if equations is None else equations
+                    names = {row.quantity for row in table.rows}
+                    blocks += [e for e in equations if _in_section(e, names)]
         if case.cross_check is not None:
             blocks += [Heading(3, "Cross-checks"), Paragraph("", tuple(_cross_check_lines(case)))]
         if case.training is not None:
@@ -400,8 +404,7 @@ def build(result: Result) -> list[Block]:
     return blocks
 
 
-def _in_section(equation: Equation, table: Table) -> bool:
-    names = {row.quantity for row in table.rows}
+def _in_section(equation: Equation, names: set[str]) -> bool:
     return equation.plain.split(" = ", 1)[0] in names
 
 

@@ -1,0 +1,106 @@
+"""How each stage grows with the number of weights: loading, derivation, exact evaluation, cross-checks.
+
+Run on demand: `python benchmarks/bench_scaling.py [--repeat N]`. Generated sigmoid networks
+[k, k, k] (benchmarks/networks.py) from 8 to 16,200 weights, one row; each stage timed in CPU
+seconds (best of N), and the growth exponent fitted (least squares of log time on log weights)
+over 512 -> 16,200 weights. Then the [64, 96, 64] network (12,288 weights) against its goals.
+Exits 1 when a goal is missed: an exponent above 1.1, derivation + evaluation above 5 s, loading
+above 0.5 s or the finite differences above 2 s at 12,288 weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from networks import network_text, weight_count  # noqa: E402
+
+from handcalc.exact.derivation import derive  # noqa: E402
+from handcalc.exact.values import evaluate, given_values  # noqa: E402
+from handcalc.floats import vectorized  # noqa: E402
+from handcalc.floats.differences import finite_differences  # noqa: E402
+from handcalc.read.loader import load_text  # noqa: E402
+
+WIDTHS = (2, 4, 8, 16, 32, 64, 90)  # [k, k, k]: 2 k^2 weights, 8 -> 16,200
+FIT_FROM = 512
+MAX_EXPONENT = 1.1
+GOALS = {"derive + evaluate": 5.0, "load": 0.5, "finite differences": 2.0}  # seconds at [64, 96, 64]
+
+
+def _best(work: Callable[[], object], repeat: int) -> float:
+    """Return the least CPU time of `repeat` runs."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        work()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def _stages(sizes: list[int], repeat: int) -> dict[str, float]:
+    text = network_text(sizes)
+    example = load_text(text)
+    network, case = example.network, example.cases[0]
+
+    def derived():
+        derive.cache_clear()
+        return derive(network, 1)
+
+    derivation = derived()
+    given = given_values(derivation, case)
+    return {
+        "load": _best(lambda: load_text(text), repeat),
+        "derive": _best(derived, repeat),
+        "evaluate": _best(lambda: evaluate(derivation, given), repeat),
+        "numpy": _best(lambda: vectorized.run(network, case), repeat),
+        "finite differences": _best(lambda: finite_differences(network, case), repeat),
+        "rounding noise": _best(lambda: vectorized.rounding_noise(network, case), repeat),
+    }
+
+
+def _exponent(points: list[tuple[int, float]]) -> float:
+    """Return the least-squares slope of log(time) on log(weights)."""
+    xs = [math.log(w) for w, _ in points]
+    ys = [math.log(max(t, 1e-6)) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    rows = []
+    for k in WIDTHS:
+        sizes = [k, k, k]
+        rows.append((weight_count(sizes), _stages(sizes, args.repeat)))
+    stages = list(rows[0][1])
+    print(f"{'weights':>8} " + " ".join(f"{s:>19}" for s in stages))
+    for weights, times in rows:
+        print(f"{weights:>8,} " + " ".join(f"{times[s]:>18.4f}s" for s in stages))
+    failed = False
+    print(f"growth exponent over {FIT_FROM:,} -> {rows[-1][0]:,} weights (goal <= {MAX_EXPONENT}):")
+    for stage in stages:
+        exponent = _exponent([(w, t[stage]) for w, t in rows if w >= FIT_FROM])
+        missed = exponent > MAX_EXPONENT
+        failed |= missed
+        print(f"  {stage:<20} W^{exponent:.2f}{'  MISSED' if missed else ''}")
+    times = _stages([64, 96, 64], 1)
+    figures = {"derive + evaluate": times["derive"] + times["evaluate"], "load": times["load"],
+               "finite differences": times["finite differences"]}
+    print("[64, 96, 64], 12,288 weights:")
+    for name, seconds in figures.items():
+        missed = seconds > GOALS[name]
+        failed |= missed
+        print(f"  {name:<20} {seconds:6.2f} s (goal <= {GOALS[name]} s){'  MISSED' if missed else ''}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
