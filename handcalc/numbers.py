@@ -149,6 +149,28 @@ def round_to_exponent(value: sympy.Expr | Fraction | int, exponent: int) -> str:
         return format(rounded, "f")
 
 
+def _factor_count(n: int, p: int) -> tuple[int, int]:
+    """Return (k, n / p**k) for the largest k with p**k dividing n, in O(log k) big divisions.
+
+    Dividing by p one factor at a time is quadratic in the size of n (a
+    denominator of 10^60000 took seconds); dividing by p, p^2, p^4, ... and
+    then back down takes a few dozen divisions.
+
+    >>> _factor_count(2 * 5**13, 5)
+    (13, 2)
+    """
+    count, powers = 0, [p]
+    while n % powers[-1] == 0:
+        n //= powers[-1]
+        count += 1 << (len(powers) - 1)
+        powers.append(powers[-1] * powers[-1])
+    for index in range(len(powers) - 2, -1, -1):
+        if n % powers[index] == 0:
+            n //= powers[index]
+            count += 1 << index
+    return count, n
+
+
 def to_decimal_text(value: sympy.Expr | Fraction | int, digits: int = 20) -> str:
     """Return `value` as plain decimal text: exact if it terminates within `digits`, else rounded."""
     if isinstance(value, Fraction):
@@ -158,13 +180,9 @@ def to_decimal_text(value: sympy.Expr | Fraction | int, digits: int = 20) -> str
         if value == 0:
             return "0"
         denominator = int(value.q)
-        twos = fives = 0
-        while denominator % 2 == 0:
-            denominator //= 2
-            twos += 1
-        while denominator % 5 == 0:
-            denominator //= 5
-            fives += 1
+        twos = (denominator & -denominator).bit_length() - 1  # trailing zero bits: the factors of 2, at once
+        denominator >>= twos
+        fives, denominator = _factor_count(denominator, 5)
         if denominator == 1 and max(twos, fives) <= digits:
             places = max(twos, fives)
             numerator, denominator = Decimal(int(value.p)), Decimal(int(value.q))

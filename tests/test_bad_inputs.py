@@ -73,6 +73,8 @@ BAD_FILES = [
                                 "with a letter)"),
     ("name_too_long.toml", 4, "a name has at most 64 characters, found 71"),
     ("name_eta.toml", 4, "[network.inputs[0]] the name 'eta' is reserved for the learning rate"),
+    # issue 15: a quantity named e silently became Euler's number in an expression
+    ("name_e.toml", 4, "[network.inputs[0]] the name 'e' is reserved: in an expression e is Euler's number, exp(1)"),
     ("name_like_neuron.toml", 4, "[network.inputs[1]] the name 'y1' is also the default name of "
                                  "network.layers[0].pre[0]"),
     ("name_like_gradient.toml", 4, "[network.targets[0]] the name 'dE_dw1' is also the derivative dE/dw1"),

@@ -92,13 +92,13 @@ activation = "tanh"
 weights = [["a", "b"], ["b", "c"], ["d", "a"]]   # a and b in two places each
 [[network.layers]]
 activation = "sigmoid"
-weights = [["a", "e", "f"], ["g", "h", "b"]]     # ... and again in the output layer
+weights = [["a", "k", "f"], ["g", "h", "b"]]     # ... and again in the output layer
 [parameters]
 a = 0.35
 b = -0.8
 c = 0.125
 d = 1.5
-e = 0.2
+k = 0.2
 f = -0.45
 g = 0.7
 h = 0.05

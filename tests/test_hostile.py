@@ -93,3 +93,75 @@ def test_names_near_picks_the_names_that_share_the_rarest_letter_pairs() -> None
     assert suggest("x7_r99", names) == " (did you mean 'x7_r99'?)"  # itself: present
     assert len(names.near("x7_r9")) <= Names.POOL
     assert suggest("zzzz", names) == ""
+
+
+def test_factors_of_2_and_5_are_counted_directly() -> None:
+    import random
+
+    import sympy
+
+    from handcalc.numbers import _factor_count, to_decimal_text
+
+    rng = random.Random(15)
+    for _ in range(200):
+        k, m = rng.randint(0, 400), rng.choice([1, 2, 3, 7, 11, 13]) * rng.randint(1, 10**6)
+        while m % 5 == 0:
+            m //= 5
+        assert _factor_count(m * 5**k, 5) == (k, m)
+    # exact when the decimal ends within the digits asked for: 1/2^30 has 30 decimals
+    assert to_decimal_text(sympy.Rational(1, 2**30), 40) == \
+        f"0.{5**30:030d}"
+    with deadline(20):  # (1 + 1e-300)^199: a denominator of 10^59700 once took 8-9 s to print
+        assert to_decimal_text(sympy.Rational(10**300 + 1, 10**300) ** 199, 20) == "1.0000000000000000000"
+
+
+def test_the_loss_history_is_capped_whatever_report_every_asks() -> None:
+    from handcalc.floats.replay import MAX_HISTORY
+
+    text = ("[network]\nsizes = [1, 1]\n[parameters]\nw1 = 0.5\nb1 = 0.1\n[[cases]]\nname = \"c1\"\n"
+            "inputs = [[1]]\ntargets = [[0]]\n[cases.training]\nepochs = 20000\nmode = \"batch\"\nreport_every = 1\n")
+    with deadline(120):
+        (case,) = check(load_text(text)).cases
+    history = case.training.replay.history
+    assert len(history) <= MAX_HISTORY + 1  # the points, and the final loss
+    assert [epoch for epoch, _ in history[:3]] == [0, 20, 40]  # every 20,000 / 1,000 = 20 epochs
+
+
+DIVERGING = """
+[network]
+sizes = [1, 1]
+activation = "identity"
+[parameters]
+w1 = 1
+b1 = 0
+[[cases]]
+name = "c1"
+inputs = [[1e100]]
+targets = [[0]]
+[cases.training]
+epochs = 10
+mode = "batch"
+report_every = 1
+[[claims]]
+kind = "training"
+check = "loss_at"
+stated = "0"
+"""
+
+
+def test_a_run_that_diverges_to_nan_is_reported_and_its_claims_are_wrong(capsys) -> None:
+    import json
+    import math
+    import warnings
+
+    # w1 -= (w1 * 1e100) * 1e100 each epoch: -1e200 after one (the loss 5e599 = inf), -inf after two, then NaN
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no NumPy warning may reach stderr
+        result = check(load_text(DIVERGING))
+    (final,) = result.verdicts
+    assert final.verdict == "wrong"
+    assert final.explanation.startswith("the float64 replay diverged: its loss is inf by epoch 1")
+    assert result.cases[0].training.replay.history[0][1] == 5e199  # before training: (1e100 * 1 + 0)^2 / 2
+    from handcalc.output.jsonreport import to_json
+
+    json.dumps(to_json(result), allow_nan=False)  # NaN and infinity written as strings, never bare NaN

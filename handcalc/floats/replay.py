@@ -25,6 +25,7 @@ __all__ = ["Replay", "replay", "exact_replay", "exact_epochs", "EXACT_BUDGET"]
 
 EXACT_DIGITS = 40
 CURVE_POINTS = 200
+MAX_HISTORY = 1_000  # losses kept for the report's table, whatever report_every asks
 EXACT_BUDGET = 800  # epochs x rows x parameters the 40-digit replay may spend on one run
 
 
@@ -184,7 +185,9 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
     eta = ops.number(case.learning_rate)
     rows = x.shape[0]
     monitor = proc.monitor or network.loss
-    every = proc.report_every or max(1, epochs // 10)
+    # the loss is kept every `report_every` epochs, but at most MAX_HISTORY times (a claim about any epoch gets
+    # its own snapshot): report_every = 1 over a million epochs would otherwise fill gigabytes
+    every = max(proc.report_every or max(1, epochs // 10), -(-min(proc.epochs, epochs) // MAX_HISTORY))
     sample = max(1, epochs // CURVE_POINTS)
     history: list[tuple[int, Any]] = []
     curve: list[tuple[int, Any]] = []
@@ -281,7 +284,7 @@ def replay(network: Network, case: Case, proc: Procedure, marks: frozenset[int] 
            progress: Callable[[int], None] | None = None, keep: frozenset[int] = frozenset()) -> Replay:
     """Return the float64 replay of a case's training run (`keep`: epochs after which to keep the weights)."""
     epochs = max([proc.epochs, *marks])
-    with np.errstate(over="ignore", under="ignore"):
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):  # a diverged run: judged
         return _run(network, case, proc, epochs, _Ops(exact=False), frozenset(marks), progress, frozenset(keep))
 
 

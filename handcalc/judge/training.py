@@ -36,8 +36,23 @@ def claim_epochs(claims: tuple[Claim, ...], procedure: Procedure) -> frozenset[i
     return frozenset(e for claim in claims for e in claim.epochs() if e > 0 and e != procedure.epochs)
 
 
+class _Diverged(ArithmeticError):
+    """A value the claim needs is NaN or infinite in the float64 replay."""
+
+
 def _exact(value: float) -> sympy.Expr:
+    """The exact value of a float the replay gives; NaN or infinity (a diverged run) raises `_Diverged`."""
+    if not np.isfinite(float(value)):
+        raise _Diverged(str(float(value)))
     return sympy.Rational(float(value))
+
+
+def _divergence(training: TrainingResult) -> str:
+    """Say where the replay stopped being a number (the first reported loss that is NaN or infinite)."""
+    for epoch, loss in training.replay.history:
+        if not np.isfinite(float(loss)):
+            return f"the float64 replay diverged: its loss is {float(loss)} by epoch {epoch:,}"
+    return "the float64 replay diverged: it ends in NaN or infinite values"
 
 
 def _outputs(claim: Claim, training: TrainingResult) -> np.ndarray:
@@ -107,9 +122,20 @@ def _value_verdict(claim: Claim, network: Network, training: TrainingResult) -> 
 
 
 def judge_training(claim: Claim, case: Case, training: TrainingResult | None, network: Network) -> Verdict:
-    """Return the verdict on an after-training value or array claim, or a training claim."""
+    """Return the verdict on an after-training value or array claim, or a training claim.
+
+    A claim that needs a value the float64 replay has lost to NaN or infinity
+    (a run that diverged) is wrong, and says where the run diverged.
+    """
     if training is None:
         return Verdict(claim, None, "unchecked", f"case {case.name} describes no training run ([cases.training])")
+    try:
+        return _judge_training(claim, case, training, network)
+    except _Diverged:
+        return Verdict(claim, None, "wrong", f"{_divergence(training)}: no number it ends with can bear this claim out")
+
+
+def _judge_training(claim: Claim, case: Case, training: TrainingResult, network: Network) -> Verdict:
     epochs = claim.epoch if claim.epoch is not None else training.procedure.epochs
     if isinstance(claim, ValueClaim):
         return _value_verdict(claim, network, training)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from typing import Any
 
 import sympy
@@ -12,6 +14,14 @@ from .report import number_text, stated_text
 __all__ = ["to_json"]
 
 JSON_VALUE_DIGITS = 25
+
+
+def _float(value: Any) -> float | str:
+    """A replayed float for JSON: a number, or "NaN", "Infinity", "-Infinity" for a run that diverged."""
+    number = float(value)
+    if math.isfinite(number):
+        return number
+    return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
 
 
 def _training_json(result: Result) -> dict[str, Any]:
@@ -26,12 +36,12 @@ def _training_json(result: Result) -> dict[str, Any]:
                           "hidden_deltas": proc.hidden_deltas, "forward": proc.forward, "monitor": proc.monitor,
                           "outputs": proc.outputs},
             "reproducible": case.case.reproducible,
-            "history": [{"epoch": epoch, "loss": float(loss)} for epoch, loss in replay.history],
-            "final_weights": {name: float(value) for name, value in replay.weights.items()},
-            "outputs": [[float(v) for v in row] for row in replay.outputs],
-            "prediction": None if replay.prediction is None else [[float(v) for v in row] for row in replay.prediction],
+            "history": [{"epoch": epoch, "loss": _float(loss)} for epoch, loss in replay.history],
+            "final_weights": {name: _float(value) for name, value in replay.weights.items()},
+            "outputs": [[_float(v) for v in row] for row in replay.outputs],
+            "prediction": None if replay.prediction is None else [[_float(v) for v in row] for row in replay.prediction],
             "exact_epochs": case.training.exact_epochs,
-            "float_vs_exact": case.training.float_vs_exact,
+            "float_vs_exact": _float(case.training.float_vs_exact),
         }
     return training
 

@@ -35,7 +35,12 @@ STAGES = ("hand", "after_training")
 ARRAY_NAMES = ("inputs", "X", "targets", "y", "outputs", "out", "predictions")  # and W1, W2, ... one per layer
 SHAPE = re.compile(r"\(?\s*\d{1,9}\s*(?:x|×|,)\s*\d{1,9}\s*\)?", re.ASCII)
 CLAIM_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}", re.ASCII)
-RESERVED = frozenset({LEARNING_RATE})  # a name no quantity may take
+# names no quantity may take, each with why: in written arithmetic `e` is Euler's number and a function's
+# name is that function (`S` alone may still name a quantity: the parser tells S(x) from S)
+RESERVED = {LEARNING_RATE: "is reserved for the learning rate",
+            "e": "is reserved: in an expression e is Euler's number, exp(1)",
+            **{name: f"is reserved: in an expression {name} is the function {function}"
+               for name, function in ex.BUILTIN_FUNCTIONS.items() if name.isidentifier() and name != "S"}}
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,7 @@ def declared_names(reader: Reader, declared: list[tuple[str, str, bool, bool]]) 
             ok = False
             continue
         if name in RESERVED:
-            reader.problem(key, f"the name {name!r} is reserved for the learning rate")
+            reader.problem(key, f"the name {name!r} {RESERVED[name]}")
             ok = False
         elif name in first and not (parameter and first[name][0]):
             ok = False
