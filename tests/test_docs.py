@@ -78,3 +78,24 @@ def test_readme_limits_table_is_the_limits() -> None:
     section = README[README.index("## Untrusted input"):README.index("## Development")]
     rows = [line for line in section.splitlines() if line.startswith("| `")]
     assert rows == [f"| `{limit.name}` | {limit.value:,} | {limit.what} |" for limit in LIMITS]
+
+
+def test_the_readme_layout_names_every_module_of_every_stage() -> None:
+    start = README.index("The package is laid out as the data flow")
+    block = README[README.index("```", start) + 3:README.index("```", README.index("```", start) + 3)]
+    listed: dict[str, set[str]] = {}
+    folder = ""
+    for line in block.splitlines():
+        match = re.match(r"\s+(\w+)/\s", line)
+        continued = line.startswith("            ") and folder
+        folder = match.group(1) if match else folder if continued else ""
+        text = line.split(":", 1)[1] if match and ":" in line else line if continued else ""
+        names = set(re.findall(r"[a-z]+", text))
+        listed.setdefault(folder, set()).update(names)
+    package = ROOT / "handcalc"
+    for stage in ("read", "expr", "exact", "floats", "judge", "output"):
+        modules = {p.stem for p in (package / stage).glob("*.py")} - {"__init__"}
+        assert modules <= listed[stage], (stage, modules - listed[stage])
+    top = {p.stem for p in package.glob("*.py")} - {"__init__", "__main__"}
+    assert all(re.search(rf"\b{name}\b", block) for name in top), top
+    assert (ROOT / "docs" / "architecture.md").is_file()
