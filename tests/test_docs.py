@@ -48,7 +48,7 @@ def test_readme_excerpts_are_real_output(capsys, heading, argv) -> None:
 
 
 def test_format_guide_example_runs(tmp_path, capsys) -> None:
-    (toml,) = _blocks(FORMAT_GUIDE, "toml")
+    toml, _ = _blocks(FORMAT_GUIDE, "toml")  # the second is the softmax excerpt, below
     path = tmp_path / "relu_3_2_2.toml"
     path.write_text(toml, encoding="utf-8")
     assert main([str(path)]) == 0
@@ -62,6 +62,20 @@ def test_readme_toml_excerpt_agrees_with_the_complete_file() -> None:
         setting = line.split("#")[0].strip()
         if "=" in setting:
             assert setting in complete, setting
+
+
+def test_format_guide_softmax_excerpt_agrees_with_the_complete_file(capsys) -> None:
+    _, toml = _blocks(FORMAT_GUIDE, "toml")
+    path = ROOT / "tests" / "data" / "softmax_2_3_3.toml"
+    complete = path.read_text(encoding="utf-8")
+    for line in toml.splitlines():
+        setting = line.split("#")[0].strip()
+        if "=" in setting:
+            assert setting in complete, setting
+    assert main([str(path)]) == 1  # the planted slip
+    out = capsys.readouterr().out
+    assert "14 claims: 13 correct, 0 rounding, 0 propagated, 1 wrong" in out
+    assert "likely slip: a factor 1/2 missing" in out and "-0.300842146198" in out
 
 
 def test_readme_bad_input_excerpt_is_real_output(capsys, monkeypatch) -> None:
