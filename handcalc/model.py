@@ -36,6 +36,7 @@ class Layer:
     activation: str
     weights: tuple[tuple[str, ...], ...]  # weights[j][i]: input i -> neuron j
     biases: tuple[str, ...]  # bias name per neuron (shared: one name repeated), () for none
+    slope: Fraction | None = None  # the activation's declared constant (leaky_relu's slope, elu's alpha)
 
     @property
     def size(self) -> int:

@@ -13,6 +13,8 @@ cannot drift apart.  The rules:
 - dE/dout of a hidden neuron is the sum of its paths, one per neuron of the
   next layer: `dE1_dout_h1` (via the loss term E1, when the next layer is the
   output layer) or `dE_dout_h1_via_h2_1` (deeper);
+- a softmax layer's Jacobian entries are `dout_y1_dy2` (d out_y1 / d y2); with
+  cross-entropy, dE/dy1 simplified to (out_y1 - T1)/rows is `dE_dy1_simplified`;
 - the updated parameter is `new_w5`; the learning rate is `eta`;
 - default names: inputs x1.., targets T1.., loss terms E1.., total E_total;
   neurons h1.. (one hidden layer), h1_1.. (several), y1.. (the output layer),
@@ -32,7 +34,8 @@ if TYPE_CHECKING:
     from .model import Network
 
 __all__ = ["LEARNING_RATE", "TOTAL_ERROR", "LOSS", "row_suffix", "row_suffixes", "in_row", "row_of",
-           "derivative", "split_derivative", "is_quantity", "gradient", "updated", "NeuronNames", "neuron_names", "quantity_names",
+           "derivative", "split_derivative", "is_quantity", "gradient", "updated", "simplified", "NeuronNames",
+           "neuron_names", "quantity_names",
            "default_inputs", "default_targets", "default_errors", "default_pre", "default_post",
            "default_weights", "default_biases"]
 
@@ -129,6 +132,13 @@ class NeuronNames:
     links: tuple[tuple[str, str], ...]  # hidden neurons: (d next_pre / d out, that path's dE/d out) per next neuron
     locals: tuple[str, ...]  # d pre / d parameter, per weight then bias of the neuron
     described: tuple[tuple[str, str], ...]  # (name, what it is) for each of the names above but pre and post
+    jacobian: tuple[str, ...] = ()  # softmax: dout_i / d pre for every output i of the layer (d_act is then unused)
+    simplified: str | None = None  # softmax + cross-entropy output: dE/d pre simplified to (out - T)/rows
+
+
+def simplified(delta: str) -> str:
+    """Return the name of softmax + cross-entropy's simplified dE/dz: simplified("dE_dy1") == "dE_dy1_simplified"."""
+    return f"{delta}_simplified"
 
 
 def neuron_names(network: Network, index: int, j: int, row: int, rows: int) -> NeuronNames:
@@ -149,11 +159,22 @@ def neuron_names(network: Network, index: int, j: int, row: int, rows: int) -> N
             described += [(link, _what(next_pre + s, post)), (via, what)]
     places = layer.weights[j] + layer.biases[j:j + 1]
     locals_ = tuple(derivative(pre, parameter) for parameter in places)
-    described += [(gradient(post), _what(LOSS, post)), (derivative(post, pre), _what(post, pre)),
-                  (gradient(pre), _what(LOSS, pre))]
+    jacobian: tuple[str, ...] = ()
+    short = None
+    if layer.activation == "softmax":  # not elementwise: the Jacobian's column j, dout_i/dz_j for every i
+        jacobian = tuple(derivative(other + s, pre) for other in layer.post)
+        described += [(gradient(post), _what(LOSS, post))]
+        described += [(derivative(other + s, pre), _what(other + s, pre)) for other in layer.post]
+        described.append((gradient(pre), _what(LOSS, pre)))
+        if index == len(network.layers) - 1 and network.loss == "cross_entropy":
+            short = simplified(gradient(pre))
+            described.append((short, f"dE/d{pre} simplified to (out - T)/rows"))
+    else:
+        described += [(gradient(post), _what(LOSS, post)), (derivative(post, pre), _what(post, pre)),
+                      (gradient(pre), _what(LOSS, pre))]
     described += [(local, _what(pre, parameter)) for local, parameter in zip(locals_, places)]
     return NeuronNames(pre, post, gradient(post), derivative(post, pre), gradient(pre), tuple(links), locals_,
-                       tuple(described))
+                       tuple(described), jacobian, short)
 
 
 def quantity_names(network: Network, rows: int, derived: bool = True) -> list[tuple[str, str]]:

@@ -51,7 +51,7 @@ BAD_FILES = [
     ("exponent_400.toml", 7, "[parameters.w2] expected a finite decimal number: '1e400' has an exponent beyond 300"),
     ("number_too_long.toml", 6, "a number has at most 100 characters, found 122"),
     ("activation_typo.toml", 4, "[network.activation] unknown activation 'sigmoidd': expected one of sigmoid, tanh, "
-                                "relu, identity (did you mean 'sigmoid'?)"),
+                                "relu, identity, leaky_relu, softplus, elu, softmax (did you mean 'sigmoid'?)"),
     ("loss_unknown.toml", 4, "[network.loss] unknown loss 'hinge': expected one of half_squared_error"),
     ("bias_mode_typo.toml", 3, "[network.bias] unknown bias mode 'per-neuron'"),
     ("bias_mode_typo.toml", 3, "(did you mean 'per_neuron'?)"),
@@ -113,8 +113,8 @@ BAD_FILES = [
     ("training_work_limit.toml", 15, "costs 10,040,000,000 units: beyond 2,000,000,000 (MAX_TRAINING_WORK)"),
     # found by fuzz/fuzz_loader.py (each once an uncaught exception)
     ("fuzz_nested_name.toml", 6, "[network.layers[0].weights[1][1]] ' w4' is not a plain name"),
-    ("fuzz_activation_list.toml", 4, "[network.activation] expected activation, one of sigmoid, tanh, relu, identity; "
-                                     "found a list"),
+    ("fuzz_activation_list.toml", 4, "[network.activation] expected activation, one of sigmoid, tanh, relu, "
+                                     "identity, leaky_relu, softplus, elu, softmax; found a list"),
     ("fuzz_loss_list.toml", 4, "[network.loss] expected loss, one of half_squared_error"),
 ]
 

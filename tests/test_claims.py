@@ -19,10 +19,7 @@ import pytest
 from handcalc.output import report
 from handcalc.check import Result, check
 
-try:
-    from handcalc.output.jsonreport import to_json
-except ImportError:  # older layout: the JSON report lived in handcalc.output.report
-    from handcalc.output.report import to_json
+from handcalc.output.jsonreport import to_json
 from handcalc.read.loader import load_text
 from handcalc.judge.verdicts import Verdict, within_stated_digits
 

@@ -244,7 +244,7 @@ sizes = [2, 2, 1]
 bias = "none"
 
 [[network.layers]]
-activation = "softplus"
+activation = "softsign"
 
 [[network.layers]]
 activation = "sigmoid"
@@ -269,8 +269,8 @@ def test_unknown_activation(tmp_path, capsys) -> None:
     code, out, err = _run(capsys, str(path))
     assert code == 2
     assert out == ""
-    _assert_one_line_error(err, "bad_activation.toml", "activation", "softplus")
-    assert ":6:" in err  # the line of `activation = "softplus"`
+    _assert_one_line_error(err, "bad_activation.toml", "activation", "softsign")
+    assert ":6:" in err  # the line of `activation = "softsign"`
 
 
 def test_claim_about_an_unknown_quantity_does_not_exit_0(tmp_path, capsys) -> None:

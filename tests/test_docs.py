@@ -48,7 +48,7 @@ def test_readme_excerpts_are_real_output(capsys, heading, argv) -> None:
 
 
 def test_format_guide_example_runs(tmp_path, capsys) -> None:
-    (toml,) = _blocks(FORMAT_GUIDE, "toml")
+    toml, _ = _blocks(FORMAT_GUIDE, "toml")  # the second is the softmax excerpt, below
     path = tmp_path / "relu_3_2_2.toml"
     path.write_text(toml, encoding="utf-8")
     assert main([str(path)]) == 0
@@ -62,6 +62,20 @@ def test_readme_toml_excerpt_agrees_with_the_complete_file() -> None:
         setting = line.split("#")[0].strip()
         if "=" in setting:
             assert setting in complete, setting
+
+
+def test_format_guide_softmax_excerpt_agrees_with_the_complete_file(capsys) -> None:
+    _, toml = _blocks(FORMAT_GUIDE, "toml")
+    path = ROOT / "tests" / "data" / "softmax_2_3_3.toml"
+    complete = path.read_text(encoding="utf-8")
+    for line in toml.splitlines():
+        setting = line.split("#")[0].strip()
+        if "=" in setting:
+            assert setting in complete, setting
+    assert main([str(path)]) == 1  # the planted slip
+    out = capsys.readouterr().out
+    assert "14 claims: 13 correct, 0 rounding, 0 propagated, 1 wrong" in out
+    assert "likely slip: a factor 1/2 missing" in out and "-0.300842146198" in out
 
 
 def test_readme_bad_input_excerpt_is_real_output(capsys, monkeypatch) -> None:
@@ -88,3 +102,24 @@ def test_readme_names_every_extra() -> None:
     section = README[start:README.index("###", start + 3)]
     named = re.findall(r"^\| `(\w+)` \|", section, re.M)
     assert named == list(extras)
+
+
+def test_the_readme_layout_names_every_module_of_every_stage() -> None:
+    start = README.index("The package is laid out as the data flow")
+    block = README[README.index("```", start) + 3:README.index("```", README.index("```", start) + 3)]
+    listed: dict[str, set[str]] = {}
+    folder = ""
+    for line in block.splitlines():
+        match = re.match(r"\s+(\w+)/\s", line)
+        continued = line.startswith("            ") and folder
+        folder = match.group(1) if match else folder if continued else ""
+        text = line.split(":", 1)[1] if match and ":" in line else line if continued else ""
+        names = set(re.findall(r"[a-z]+", text))
+        listed.setdefault(folder, set()).update(names)
+    package = ROOT / "handcalc"
+    for stage in ("read", "expr", "exact", "floats", "judge", "output"):
+        modules = {p.stem for p in (package / stage).glob("*.py")} - {"__init__"}
+        assert modules <= listed[stage], (stage, modules - listed[stage])
+    top = {p.stem for p in package.glob("*.py")} - {"__init__", "__main__"}
+    assert all(re.search(rf"\b{name}\b", block) for name in top), top
+    assert (ROOT / "docs" / "architecture.md").is_file()

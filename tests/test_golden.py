@@ -17,7 +17,7 @@ from handcalc.cli import main
 DATA = Path(__file__).parent / "data"
 GOLDEN = DATA / "golden"
 EXAMPLES = {"tutorial1": "tutorial1", "tutorial2": "tutorial2", "tutorial3": "tutorial3",
-            "tanh_3_4_2": str(DATA / "tanh_3_4_2.toml")}
+            "tanh_3_4_2": str(DATA / "tanh_3_4_2.toml"), "softmax_2_3_3": str(DATA / "softmax_2_3_3.toml")}
 FORMATS = ["text", "markdown", "latex", "html", "json"]
 
 

@@ -165,3 +165,11 @@ def test_a_run_that_diverges_to_nan_is_reported_and_its_claims_are_wrong(capsys)
     from handcalc.output.jsonreport import to_json
 
     json.dumps(to_json(result), allow_nan=False)  # NaN and infinity written as strings, never bare NaN
+
+
+def test_values_beyond_1e90_stay_exact_without_a_log_of_zero() -> None:
+    claims = ('[[claims]]\nid = "big"\nexpression = "1e300"\nstated = "1e300"\n'
+              '[[claims]]\nid = "same"\nkind = "compare"\nexpression = "10^91"\nrelation = "=="\nright = "10^95"\n')
+    big, same = check(load_text(_inputs_only(1, 1, claims))).verdicts
+    assert big.verdict == "correct" and big.computed == 10**300
+    assert same.verdict == "wrong"  # 10^91 is not 10^95

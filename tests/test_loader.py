@@ -27,7 +27,8 @@ from handcalc.read.loader import load_bytes, load_file, load_text
 from handcalc.numbers import NumberError, parse_fraction, round_to_exponent, to_decimal_text
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = sorted((ROOT / "worked_examples").glob("*.toml")) + [ROOT / "tests" / "data" / "tanh_3_4_2.toml"]
+SHIPPED = sorted((ROOT / "worked_examples").glob("*.toml")) + [ROOT / "tests" / "data" / "tanh_3_4_2.toml",
+                                                               ROOT / "tests" / "data" / "softmax_2_3_3.toml"]
 SEEDS = sorted((ROOT / "fuzz" / "corpus" / "loader").glob("*"))
 
 

@@ -3,8 +3,7 @@
 Each verdict below was judged by hand from the tutorial's text before it was
 pinned, with the reason in a comment; the tests further down recompute those
 reasons independently (Fractions, mpmath at 50 digits, a NumPy replay of the
-tutorials' own code).  Where handcalc's verdict differs from the careful one,
-the careful verdict is kept and the test is an xfail naming the difference.
+tutorials' own code).
 """
 
 from __future__ import annotations
@@ -22,10 +21,7 @@ import pytest
 from handcalc.read import catalog, loader
 from handcalc.check import Result, check
 
-try:
-    from handcalc.output.jsonreport import to_json
-except ImportError:  # older layout: the JSON report lived in handcalc.output.report
-    from handcalc.output.report import to_json
+from handcalc.output.jsonreport import to_json
 
 mpmath.mp.dps = 50
 
@@ -60,11 +56,7 @@ def result(name: str) -> Result:
 
 
 def renumbered(res: Result) -> dict[str, object]:
-    """Verdicts by id, repeated operand sub-claims numbered #2, #3 ... in order.
-
-    (handcalc currently numbers the second E1[1] as E1[1]#3; that is pinned as an
-    xfail in test_claims.py and kept out of the way here.)
-    """
+    """Verdicts by id, repeated operand sub-claims numbered #2, #3 ... in order."""
     seen: dict[str, int] = {}
     out = {}
     for v in res.verdicts:
@@ -181,17 +173,10 @@ TUTORIAL3 = {
 
 EXPECTED = {"tutorial1": TUTORIAL1, "tutorial2": TUTORIAL2, "tutorial3": TUTORIAL3}
 
-# Where handcalc's verdict differs from the careful one: (example, id) -> why.
-DISAGREEMENTS: dict[tuple[str, str], str] = {}  # (example, claim id) -> why handcalc's verdict is not the careful one
-
-
 def _params():
     for name, expected in EXPECTED.items():
         for cid, verdict in expected.items():
-            marks = ()
-            if (name, cid) in DISAGREEMENTS:
-                marks = pytest.mark.xfail(strict=True, reason=DISAGREEMENTS[(name, cid)])
-            yield pytest.param(name, cid, verdict, marks=marks, id=f"{name}:{cid}")
+            yield pytest.param(name, cid, verdict, id=f"{name}:{cid}")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -3,7 +3,11 @@
 Forward pass, loss terms, then reverse mode as a tutorial writes it by hand:
 output deltas first (dE/dout_y1 * dout_y1/dy1), hidden deltas from them
 (dE/dout_h1 = dE1/dout_h1 + dE2/dout_h1), and each partial as delta times the
-input to that weight (dE/dw5 = dE/dout_y1 * dout_y1/dy1 * dy1/dw5).  Each step
+input to that weight (dE/dw5 = dE/dout_y1 * dout_y1/dy1 * dy1/dw5).  A softmax
+layer is not elementwise: its delta sums over every output through the
+Jacobian's named entries (dE/dy1 = dE/dout_y1 * dout_y1/dy1 + dE/dout_y2 *
+dout_y2/dy1 + ...), and with cross-entropy the simplified (out_y1 - T1)/rows
+is a step of its own, which must agree.  Each step
 is a formula in the names of earlier steps, so the work grows linearly with
 the number of weights; `expand` rebuilds a step in terms of inputs, targets
 and parameters only, for checking against `sympy.diff`.
@@ -18,8 +22,10 @@ from typing import Iterable
 import sympy
 
 from ..budget import charge
-from ..model import Network
+from ..model import Layer, Network
 from ..naming import LEARNING_RATE, NeuronNames, gradient, in_row, neuron_names, row_suffix, updated
+from ..numbers import to_decimal_text
+from ..functions import SOFTMAX_JACOBIAN_FORMULAS, softmax, softmax_jacobian
 from ..functions import activation as activation_named, loss as loss_named
 from .formulas import (UPDATE, Apply, Formula, Sum, Symbolic, activation_shape, derivative_shape, loss_derivative_shape,
                        loss_shape, symbol)
@@ -143,95 +149,124 @@ def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
     pass: there is no loss, so no gradient and no update.
     """
     b = _Builder(network, rows)
+    loss = loss_named(network.loss)
+    count = len(network.layers)
+    outputs = network.layers[-1]
+    # terms averaged over, for the mean losses: outputs x rows, or rows (categorical cross-entropy)
+    n = rows if loss.per_row else len(outputs.pre) * rows
     given = [in_row(x, r, rows) for r in range(rows) for x in network.inputs]
     if targets:
         given += [in_row(t, r, rows) for r in range(rows) for t in network.targets]
     given += list(network.parameters) + [LEARNING_RATE]
     b.names.update(given)
-    _forward(b, targets)
-    if targets:
-        contributions: dict[str, list[tuple[str, ...]]] = {p: [] for p in network.parameters}
-        for r in range(rows):
-            _backward(b, r, contributions)
-        _gradients(b, contributions)
-    return Derivation(network, rows, tuple(b.steps), tuple(given))
 
-
-def _terms(network: Network, rows: int) -> int:
-    """The number of loss terms a mean loss averages over: outputs x rows."""
-    return len(network.layers[-1].pre) * rows
-
-
-def _forward(b: _Builder, targets: bool) -> None:
-    """Forward pass and loss terms, row by row, then the total error (when there are targets)."""
-    network, rows, count = b.network, b.rows, len(b.network.layers)
-    loss, n = loss_named(network.loss), _terms(network, b.rows)
+    # Forward pass and loss terms, row by row.
     error_terms: list[str] = []
     for r in range(rows):
         s = row_suffix(r, rows)
         inputs = [f"{x}{s}" for x in network.inputs]
         for index, layer in enumerate(network.layers):
-            section = f"forward pass, {_layer_label(index, count)}"
-            activation = activation_named(layer.activation)
-            for j, (pre, post) in enumerate(zip(layer.pre, layer.post)):
-                terms = [(inputs[i], weight) for i, weight in enumerate(layer.weights[j])]
-                template = " + ".join(f"{{{x}}}*{{{w}}}" for x, w in terms)
-                if layer.biases:
-                    terms.append((layer.biases[j],))
-                    template += f" + {{{layer.biases[j]}}}"
-                b.add(pre + s, section, Sum(tuple(terms)), template, row=r)
-                b.add(post + s, section, Apply(activation_shape(activation.function), (pre + s,)),
-                      activation.formula.format(z=f"{{{pre}{s}}}"), row=r)
+            _forward_layer(b, layer, f"forward pass, {_layer_label(index, count)}", inputs, r)
             inputs = [f"{post}{s}" for post in layer.post]
         if not targets:
             continue
-        for error, target, out in zip(network.errors, network.targets, network.layers[-1].post):
+        for error, target, out in zip(network.errors, network.targets, outputs.post):
             b.add(error + s, "error", Apply(loss_shape(loss.term, n), (target + s, out + s)),
                   _per_term(loss.formula, n).format(t=f"{{{target}{s}}}", out=f"{{{out}{s}}}", n=n), row=r)
             error_terms.append(error + s)
-    if targets:
-        b.add(network.total_error, "error", Sum(tuple((name,) for name in error_terms)),
-              " + ".join(f"{{{e}}}" for e in error_terms))
+    if not targets:
+        return Derivation(network, rows, tuple(b.steps), tuple(given))
+    b.add(network.total_error, "error", Sum(tuple((name,) for name in error_terms)),
+          " + ".join(f"{{{e}}}" for e in error_terms))
+
+    # Backward pass, row by row: deltas layer by layer from the output back.
+    contributions: dict[str, list[tuple]] = {p: [] for p in network.parameters}
+    for r in range(rows):
+        deltas: list[str] = []
+        for index in range(count - 1, -1, -1):
+            deltas = _backward_layer(b, index, r, n, deltas, contributions)
+    _gradients(b, contributions)
+    return Derivation(network, rows, tuple(b.steps), tuple(given))
 
 
-def _backward(b: _Builder, r: int, contributions: dict[str, list[tuple[str, ...]]]) -> None:
-    """Backward pass of row r: deltas layer by layer from the output back; record each parameter's places."""
-    network, rows, count = b.network, b.rows, len(b.network.layers)
-    s = row_suffix(r, rows)
-    deltas: list[str] = []
-    for index in range(count - 1, -1, -1):
-        layer = network.layers[index]
-        section = f"backward pass, {_layer_label(index, count)}"
-        inputs = ([f"{x}{s}" for x in network.inputs] if index == 0
-                  else [f"{post}{s}" for post in network.layers[index - 1].post])
-        new_deltas = []
-        for j in range(layer.size):
-            names = neuron_names(network, index, j, r, rows)
-            _output_derivative(b, names, index, j, r, section, deltas)
-            d_out, d_act, delta, out, z = names.d_out, names.d_act, names.delta, names.post, names.pre
-            activation = activation_named(layer.activation)
-            b.add(d_act, section, Apply(derivative_shape(activation.derivative), (z, out)),
-                  activation.derivative_formula.format(z=f"{{{z}}}", out=f"{{{out}}}"), row=r)
-            b.add(delta, section, Sum(((d_out, d_act),)),
+def _constants(layer: Layer) -> tuple:
+    """The layer's activation constant as an exact number, or () for an activation without one."""
+    declared = None if layer.slope is None else sympy.Rational(layer.slope.numerator, layer.slope.denominator)
+    return activation_named(layer.activation).constants(declared)
+
+
+def _constant_text(layer: Layer) -> str:
+    """The activation constant as the formulas show it: the declared one, or the default."""
+    default = activation_named(layer.activation).default
+    return default or "" if layer.slope is None else to_decimal_text(layer.slope, 12)
+
+
+def _forward_layer(b: _Builder, layer: Layer, section: str, inputs: list[str], r: int) -> None:
+    """Add one layer's pre-activations and activations for row r (softmax: every z before any out)."""
+    s = row_suffix(r, b.rows)
+    activation = activation_named(layer.activation)
+    for j, pre in enumerate(layer.pre):
+        terms = [(inputs[i], weight) for i, weight in enumerate(layer.weights[j])]
+        template = " + ".join(f"{{{x}}}*{{{w}}}" for x, w in terms)
+        if layer.biases:
+            terms.append((layer.biases[j],))
+            template += f" + {{{layer.biases[j]}}}"
+        b.add(pre + s, section, Sum(tuple(terms)), template, row=r)
+        if activation.elementwise:
+            b.add(layer.post[j] + s, section, Apply(activation_shape(activation.function, *_constants(layer)),
+                                                    (pre + s,)),
+                  activation.formula.format(z=f"{{{pre}{s}}}", a=_constant_text(layer)), row=r)
+    if not activation.elementwise:
+        zs = [symbol(pre + s) for pre in layer.pre]
+        total = " + ".join(f"e^{{{pre}{s}}}" for pre in layer.pre)
+        for j, (pre, post) in enumerate(zip(layer.pre, layer.post)):
+            b.add(post + s, section, softmax(zs, j), activation.formula.format(z=f"{{{pre}{s}}}", total=total), row=r)
+
+
+def _backward_layer(b: _Builder, index: int, r: int, n: int, deltas: list[str],
+                    contributions: dict[str, list[tuple]]) -> list[str]:
+    """Add one layer's dE/dout, dout/dz and deltas dE/dz for row r; return the deltas' names."""
+    network, s = b.network, row_suffix(r, b.rows)
+    layer = network.layers[index]
+    section = f"backward pass, {_layer_label(index, len(network.layers))}"
+    activation = activation_named(layer.activation)
+    inputs = ([f"{x}{s}" for x in network.inputs] if index == 0
+              else [f"{post}{s}" for post in network.layers[index - 1].post])
+    every = [neuron_names(network, index, j, r, b.rows) for j in range(layer.size)]
+    if not activation.elementwise:  # softmax: every dE/dout first, the Jacobian after
+        for j, names in enumerate(every):
+            _d_out(b, index, j, names, n, deltas, section, r)
+    new_deltas = []
+    for j, names in enumerate(every):
+        if activation.elementwise:
+            _d_out(b, index, j, names, n, deltas, section, r)
+            z, out, d_out, d_act = names.pre, names.post, names.d_out, names.d_act
+            b.add(d_act, section, Apply(derivative_shape(activation.derivative, *_constants(layer)), (z, out)),
+                  activation.derivative_formula.format(z=f"{{{z}}}", out=f"{{{out}}}", a=_constant_text(layer)),
+                  row=r)
+            b.add(names.delta, section, Sum(((d_out, d_act),)),
                   f"{_wrap('{' + d_out + '}')}*{{{d_act}}}", factors=(d_out, d_act), row=r)
-            new_deltas.append(delta)
-            sources = [inputs[i] for i in range(len(layer.weights[j]))] + ([None] if layer.biases else [])
-            parameters = layer.weights[j] + layer.biases[j:j + 1]
-            for source, parameter, local in zip(sources, parameters, names.locals):
-                b.add(local, section, Sum(((source,) if source else (),)),
-                      f"{{{source}}}" if source else "1", row=r)
-                contributions[parameter].append((d_out, d_act, local, delta, section))
-        deltas = new_deltas
+            chain: tuple[str, ...] = (d_out, d_act)
+        else:
+            _softmax_delta(b, layer, j, every, section, r)
+            chain = (names.delta,)
+        new_deltas.append(names.delta)
+        sources = [inputs[i] for i in range(len(layer.weights[j]))] + ([None] if layer.biases else [])
+        parameters = layer.weights[j] + layer.biases[j:j + 1]
+        for source, parameter, local in zip(sources, parameters, names.locals):
+            b.add(local, section, Sum(((source,) if source else (),)), f"{{{source}}}" if source else "1", row=r)
+            contributions[parameter].append((chain + (local,), local, names.delta, section))
+    return new_deltas
 
 
-def _output_derivative(b: _Builder, names: NeuronNames, index: int, j: int, r: int, section: str,
-                       deltas: list[str]) -> None:
-    """dE/d out of one neuron: from the loss on the output layer, else the sum of its paths to the next layer."""
+def _d_out(b: _Builder, index: int, j: int, names: NeuronNames, n: int, deltas: list[str], section: str,
+           r: int) -> None:
+    """Add dE/dout of neuron j of layer `index`: from the loss, or summed over the next layer's neurons."""
     network = b.network
     out = names.post
     if index == len(network.layers) - 1:
-        loss, n = loss_named(network.loss), _terms(network, b.rows)
-        target = network.targets[j] + row_suffix(r, b.rows)
+        loss = loss_named(network.loss)
+        target = in_row(network.targets[j], r, b.rows)
         b.add(names.d_out, section, Apply(loss_derivative_shape(loss.term, n), (target, out)),
               _per_term(loss.derivative_formula, n).format(t=f"{{{target}}}", out=f"{{{out}}}", n=n), row=r)
         return
@@ -245,27 +280,44 @@ def _output_derivative(b: _Builder, names: NeuronNames, index: int, j: int, r: i
     b.add(names.d_out, section, Sum(tuple((p,) for p in vias)), " + ".join(f"{{{p}}}" for p in vias), row=r)
 
 
-def _gradients(b: _Builder, contributions: dict[str, list[tuple[str, ...]]]) -> None:
-    """Each gradient, then each updated parameter.
+def _softmax_delta(b: _Builder, layer: Layer, j: int, every: list[NeuronNames], section: str, r: int) -> None:
+    """Add column j of softmax's Jacobian and dE/dz_j = sum_i dE/dout_i * dout_i/dz_j, the long way.
 
-    A gradient is the chain product where a parameter sits in one place, else
-    the sum of delta x local derivative over its places and rows.
+    With cross-entropy on the output layer, also dE/dz_j's simplified form (out_j - T_j)/rows,
+    equal to the long one because each target row sums to 1.
     """
-    network = b.network
-    for parameter in network.parameters:
+    names = every[j]
+    outs = [symbol(other.post) for other in every]
+    for i, link in enumerate(names.jacobian):
+        form = SOFTMAX_JACOBIAN_FORMULAS[0 if i == j else 1]
+        b.add(link, section, softmax_jacobian(outs, i, j),
+              form.format(out=f"{{{every[i].post}}}", other=f"{{{names.post}}}"), row=r)
+    pairs = [(other.d_out, link) for other, link in zip(every, names.jacobian)]
+    b.add(names.delta, section, Sum(tuple(pairs)), " + ".join(f"{{{d}}}*{{{link}}}" for d, link in pairs), row=r)
+    if names.simplified:
+        target = in_row(b.network.targets[j], r, b.rows)
+        b.add(names.simplified, section, (symbol(names.post) - symbol(target)) / b.rows,
+              _per_term("({out} - {t})/{n}", b.rows).format(out=f"{{{names.post}}}", t=f"{{{target}}}", n=b.rows),
+              row=r)
+
+
+def _gradients(b: _Builder, contributions: dict[str, list[tuple]]) -> None:
+    """Each gradient, then each update.
+
+    A parameter in one place gets the chain product (dE/dout * dout/dz * dz/dw, or through
+    softmax dE/dz * dz/dw); one in several places or rows the sum of delta x local derivative.
+    """
+    for parameter in b.network.parameters:
         places = contributions[parameter]
         name = gradient(parameter)
-        section = places[0][4]
+        section = places[0][3]
         if len(places) == 1:
-            d_out, d_act, local, _, _ = places[0]
-            factors = (d_out, d_act, local)
-            b.add(name, section, Sum((factors,)),
-                  "*".join(_wrap("{" + f + "}") for f in factors), factors=factors)
+            factors = places[0][0]
+            b.add(name, section, Sum((factors,)), "*".join(_wrap("{" + f + "}") for f in factors), factors=factors)
         else:
-            b.add(name, section, Sum(tuple((delta, local) for _, _, local, delta, _ in places)),
-                  " + ".join(f"{{{delta}}}*{{{local}}}" for _, _, local, delta, _ in places))
-    for parameter in network.parameters:
+            b.add(name, section, Sum(tuple((delta, local) for _, local, delta, _ in places)),
+                  " + ".join(f"{{{delta}}}*{{{local}}}" for _, local, delta, _ in places))
+    for parameter in b.network.parameters:
         grad = gradient(parameter)
-        b.add(updated(parameter), "updated parameters",
-              Apply(UPDATE, (parameter, LEARNING_RATE, grad)),
+        b.add(updated(parameter), "updated parameters", Apply(UPDATE, (parameter, LEARNING_RATE, grad)),
               f"{{{parameter}}} - {{{LEARNING_RATE}}}*{{{grad}}}")

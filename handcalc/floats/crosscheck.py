@@ -75,7 +75,7 @@ def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float]
     whose terms cancel: new_w = 0.0003 - 0.5*0.00054, E = (t - out)^2/2 with out near t),
     NumPy may differ from the exact value by NOISE_MARGIN times as much.
 
-    `kinks` names the gradients whose finite difference straddles a relu's kink, and the
+    `kinks` names the gradients whose finite difference straddles a kink (relu, leaky_relu, elu), and the
     neuron: they are left out of that comparison, and a note says so.
     """
     kinks = kinks or {}
@@ -89,11 +89,16 @@ def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float]
         for gradient, neuron in kinks.items():
             at.setdefault(neuron, []).append(gradient)
         notes = tuple(notes) + tuple(
-            f"Relu kink: {neuron} = {to_decimal_text(exact[neuron], 6)} sits at the kink of relu at 0, "
-            f"where the loss has no derivative: handcalc takes relu'(0) = 0, so {', '.join(gradients)} "
+            f"Kink: {neuron} = {to_decimal_text(exact[neuron], 6)} sits at the kink of its activation at 0, "
+            f"where the loss has no derivative: handcalc takes the derivative from the left (relu'(0) = 0, "
+            f"leaky_relu'(0) = its slope, elu'(0) = its alpha), so {', '.join(gradients)} "
             f"{'is' if len(gradients) == 1 else 'are'} left out of the finite-difference check"
             for neuron, gradients in at.items())
     return CrossCheck(numpy_worst, numpy_where, fd_worst, fd_where, compared, notes)
+
+
+_FROM_LOGITS = {"binary_cross_entropy": ("binary cross-entropy", "the logit"),
+                "cross_entropy": ("cross-entropy", "the logits (max-shifted softmax, log-sum-exp)")}
 
 
 def float_notes(derivation: Derivation, exact: Mapping[str, sympy.Expr]) -> tuple[str, ...]:
@@ -111,8 +116,9 @@ def float_notes(derivation: Derivation, exact: Mapping[str, sympy.Expr]) -> tupl
             gap = abs(value - as_float)
             note = (f"Float64: {step.name} = {sympy.Float(value, 25)} is exactly {as_float} in float64 (the gap "
                     f"{sympy.Float(gap, 3)} is below float64's resolution)")
-            if base in outputs and network.loss == "binary_cross_entropy":
-                note += ("; a naive float64 binary cross-entropy takes log(0) = -inf there, while the exact "
-                         "loss is finite; handcalc's NumPy path works from the logit and stays finite")
+            if base in outputs and network.loss in _FROM_LOGITS:
+                loss, source = _FROM_LOGITS[network.loss]
+                note += (f"; a naive float64 {loss} takes log(0) = -inf there, while the exact loss is finite; "
+                         f"handcalc's NumPy path works from {source} and stays finite")
             notes.append(note)
     return tuple(notes)

@@ -34,7 +34,7 @@ import numpy as np
 
 from ..model import Case, Network
 from ..naming import gradient, in_row
-from .vectorized import _activate, _data, _output_delta, _terms, matrices
+from .vectorized import _activate, _data, _has_kink, _output_delta, _terms, matrices
 
 __all__ = ["FiniteDifferences", "finite_differences", "BATCH_NUMBERS"]
 
@@ -80,7 +80,7 @@ class _Net:
         self.pres = []
         for layer, w, b in zip(network.layers, self.weights, self.biases):
             self.pres.append(self.posts[-1] @ w.T + b)
-            self.posts.append(_activate(layer.activation, self.pres[-1]))
+            self.posts.append(_activate(layer, self.pres[-1]))
 
     def losses(self, start: int, z: np.ndarray, weights: list[np.ndarray] | None = None,
                biases: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
@@ -89,11 +89,11 @@ class _Net:
         biases = self.biases if biases is None else biases
         layers = self.network.layers
         pres, a_prev = [z], self.posts[start]
-        a = _activate(layers[start].activation, z)
+        a = _activate(layers[start], z)
         for l in range(start + 1, len(layers)):
             a_prev, z = a, a @ weights[l].T + biases[l]
             pres.append(z)
-            a = _activate(layers[l].activation, z)
+            a = _activate(layers[l], z)
         last = z
         # the sum of |products| that make up each output pre-activation: its rounding error scales with it
         scale = np.abs(a_prev) @ np.abs(weights[-1]).T + np.abs(biases[-1])
@@ -106,10 +106,10 @@ class _Net:
 
 def _kinks(network: Network, start: int, below: list[np.ndarray], above: list[np.ndarray],
            rows: int) -> list[str | None]:
-    """For each move of a batch, the first relu neuron whose pre-activation changes sign, else None."""
+    """For each move of a batch, the first neuron with a kink (relu, leaky_relu, elu) whose pre-activation changes sign."""
     found: list[str | None] = [None] * below[0].shape[0]
     for l, low, high in zip(range(start, len(network.layers)), below, above):
-        if network.layers[l].activation != "relu":
+        if not _has_kink(network.layers[l]):
             continue
         changed = (low > 0) != (high > 0)
         for c in np.flatnonzero(changed.any(axis=(1, 2))):

@@ -18,8 +18,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ..functions import UnknownFunction, activation, loss
-from ..model import Case, Network, Procedure
+from ..functions import UnknownFunction, activation, loss, softmax_backward
+from ..model import Case, Layer, Network, Procedure
 
 __all__ = ["Replay", "replay", "exact_replay", "exact_epochs", "EXACT_BUDGET"]
 
@@ -62,22 +62,40 @@ class _Ops:
     def array(self, rows: Any) -> np.ndarray:
         return np.array([[self.number(v) for v in row] for row in rows], dtype=object if self.exact else np.float64)
 
-    def activate(self, name: str, z: np.ndarray) -> np.ndarray:
-        return activation(name).on_array(z, self)
+    def activate(self, name: str, z: np.ndarray, slope: Fraction | None = None) -> np.ndarray:
+        return activation(name).on_array(z, self, *self.constants(name, slope))
 
-    @staticmethod
-    def derivative(name: str, z: np.ndarray, out: np.ndarray) -> np.ndarray:
-        return activation(name).derivative_on_array(z, out)
+    def constants(self, name: str, slope: Fraction | None) -> tuple:
+        """leaky_relu's slope or elu's alpha as a number of this arithmetic: declared, else the default."""
+        entry = activation(name)
+        if entry.default is None:
+            return ()
+        return (self.number(Fraction(entry.default) if slope is None else slope),)
 
-    def loss(self, name: str, out: np.ndarray, t: np.ndarray) -> Any:
-        return loss(name).on_array(out, t, t.size, self)
+    def backward(self, layer: Layer, z: np.ndarray, out: np.ndarray, de_dout: np.ndarray) -> np.ndarray:
+        """dE/dz from dE/dout: elementwise, or through softmax's Jacobian."""
+        entry = activation(layer.activation)
+        if not entry.elementwise:
+            return softmax_backward(out, de_dout)
+        return de_dout * entry.derivative_on_array(z, out, *self.constants(layer.activation, layer.slope))
 
-    @staticmethod
-    def loss_gradient(name: str, out: np.ndarray, t: np.ndarray, n: int, sigmoid_output: bool) -> tuple[np.ndarray, bool]:
-        """dE/dout, or dE/dz directly (second item True) where the loss has a shortcut on a sigmoid output."""
+    def loss(self, name: str, out: np.ndarray, t: np.ndarray, z: np.ndarray | None = None) -> Any:
+        """The summed loss of outputs `out`; from the logits `z` where the loss has a stable form there."""
         entry = loss(name)
+        if z is not None and entry.on_logits is not None:
+            return entry.on_logits(z, t, entry.count(t), self)
+        return entry.on_array(out, t, entry.count(t), self)
+
+    @staticmethod
+    def loss_gradient(name: str, out: np.ndarray, t: np.ndarray, n: int, sigmoid_output: bool,
+                      softmax_output: bool = False) -> tuple[np.ndarray, bool]:
+        """dE/dout, or dE/dz directly (second item True) where the loss has a shortcut on a sigmoid or softmax."""
+        entry = loss(name)
+        n = t.shape[0] if entry.per_row else n
         if sigmoid_output and entry.sigmoid_delta is not None:
             return entry.sigmoid_delta(out, t, n), True
+        if softmax_output and entry.softmax_delta is not None:
+            return entry.softmax_delta(out, t, n), True
         if entry.gradient_on_array is None:
             raise UnknownFunction(f"the loss {name!r} is only monitored: it has no gradient to train with")
         return entry.gradient_on_array(out, t, n), False
@@ -96,7 +114,7 @@ def _forward(network: Network, weights: list[np.ndarray], biases: list[np.ndarra
     pres, posts, a = [], [], x
     for layer, w, b in zip(network.layers, weights, biases):
         z = a @ w.T + b if layer.biases else a @ w.T
-        a = ops.activate(layer.activation, z)
+        a = ops.activate(layer.activation, z, layer.slope)
         pres.append(z)
         posts.append(a)
     return pres, posts
@@ -108,8 +126,8 @@ def _step(network: Network, proc: Procedure, weights: list[np.ndarray], biases: 
     """One update from the rows of x (their forward values given), in place."""
     layers = network.layers
     gradient, is_delta = ops.loss_gradient(proc.gradient_loss or network.loss, posts[-1], t, n,
-                                           layers[-1].activation == "sigmoid")
-    delta = gradient if is_delta else gradient * ops.derivative(layers[-1].activation, pres[-1], posts[-1])
+                                           layers[-1].activation == "sigmoid", layers[-1].activation == "softmax")
+    delta = gradient if is_delta else ops.backward(layers[-1], pres[-1], posts[-1], gradient)
     updates = []
     for index in range(len(layers) - 1, -1, -1):
         a_prev = x if index == 0 else posts[index - 1]
@@ -121,7 +139,7 @@ def _step(network: Network, proc: Procedure, weights: list[np.ndarray], biases: 
                 _apply(network, weights, biases, [(index, step_w, step_b)], tied)
                 step_w = None
             back = delta @ weights[index]
-            delta = back * ops.derivative(layers[index - 1].activation, pres[index - 1], posts[index - 1])
+            delta = ops.backward(layers[index - 1], pres[index - 1], posts[index - 1], back)
         if step_w is not None:
             updates.append((index, step_w, step_b))
     _apply(network, weights, biases, updates, tied)
@@ -205,8 +223,8 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
         recording = epoch < end
         if fresh_rows:
             if recording and (epoch % every == 0 or epoch % sample == 0):
-                now = _forward(network, weights, biases, x, ops)[1][-1]
-                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now, t))
+                now = _forward(network, weights, biases, x, ops)
+                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now[1][-1], t, now[0][-1]))
             row_outputs = []
             for x_row, t_row in single:  # each row's forward pass sees the previous row's update
                 pres, posts = _forward(network, weights, biases, x_row, ops)
@@ -218,8 +236,8 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
                 cached = _forward(network, weights, biases, x, ops)
             last_out = cached[1][-1]
             if recording and (epoch % every == 0 or epoch % sample == 0):
-                now = last_out if proc.forward != "once" else _forward(network, weights, biases, x, ops)[1][-1]
-                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now, t))
+                now = cached if proc.forward != "once" else _forward(network, weights, biases, x, ops)
+                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now[1][-1], t, now[0][-1]))
             if proc.mode == "batch":
                 _step(network, proc, weights, biases, x, cached[0], cached[1], t, eta, ops, t.size, tied)
             else:
@@ -230,9 +248,9 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
         if epoch + 1 == end:
             result = _finish(network, proc, weights, biases, x, t, ops, monitor, last_out)
         if epoch + 1 in marks:
-            final = _forward(network, weights, biases, x, ops)[1][-1]
-            snapshots[epoch + 1] = final
-            losses_at[epoch + 1] = ops.loss(monitor, final, t)
+            final = _forward(network, weights, biases, x, ops)
+            snapshots[epoch + 1] = final[1][-1]
+            losses_at[epoch + 1] = ops.loss(monitor, final[1][-1], t, final[0][-1])
         if epoch + 1 in keep:
             kept[epoch + 1] = _tie(network, weights, biases)
         if progress is not None:
@@ -258,7 +276,7 @@ class _End:
 def _finish(network: Network, proc: Procedure, weights: list[np.ndarray], biases: list[np.ndarray],
             x: np.ndarray, t: np.ndarray, ops: _Ops, monitor: str, last_out: Any) -> _End:
     """What the run ends with: final loss, weights, outputs (as the procedure says) and predictions."""
-    final = _forward(network, weights, biases, x, ops)[1][-1]
+    logits, final = (a[-1] for a in _forward(network, weights, biases, x, ops))
     if proc.outputs == "final_weights" or last_out is None:
         outputs = final
     else:
@@ -266,7 +284,7 @@ def _finish(network: Network, proc: Procedure, weights: list[np.ndarray], biases
     prediction = None
     if proc.predict:
         prediction = _forward(network, weights, biases, ops.array(proc.predict), ops)[1][-1]
-    return _End(ops.loss(monitor, final, t), _tie(network, weights, biases), outputs, prediction)
+    return _End(ops.loss(monitor, final, t, logits), _tie(network, weights, biases), outputs, prediction)
 
 
 def _record(epoch: int, every: int, sample: int, history: list, curve: list, loss: Callable[[], Any]) -> None:

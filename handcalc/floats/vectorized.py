@@ -17,7 +17,7 @@ from typing import Mapping
 
 import numpy as np
 
-from ..model import Case, Network
+from ..model import Case, Layer, Network
 from ..naming import gradient, row_suffix, updated
 
 __all__ = ["run", "loss", "rounding_noise", "finite_differences", "finite_difference_gradients", "matrices"]
@@ -35,29 +35,58 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return out
 
 
-def _activate(name: str, z: np.ndarray) -> np.ndarray:
-    if name == "sigmoid":
-        return _sigmoid(z)
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "relu":
-        return np.maximum(z, 0.0)
-    if name == "identity":
-        return z.copy()
-    raise ValueError(f"unknown activation {name!r}")
+def _softmax(z: np.ndarray) -> np.ndarray:
+    """Softmax along each row, shifted by the row's largest logit so no e^z overflows."""
+    shifted = np.exp(z - z.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
-def _derivative(name: str, z: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """d out / d z, elementwise (relu: 0 at z <= 0, 1 at z > 0)."""
-    if name == "sigmoid":
-        return out * (1.0 - out)
-    if name == "tanh":
-        return 1.0 - out * out
-    if name == "relu":
-        return (z > 0).astype(np.float64)
-    if name == "identity":
-        return np.ones_like(z)
-    raise ValueError(f"unknown activation {name!r}")
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    """ln softmax(z) by log-sum-exp: finite even where softmax itself underflows to 0."""
+    top = z.max(axis=-1, keepdims=True)
+    return z - top - np.log(np.exp(z - top).sum(axis=-1, keepdims=True))
+
+
+def _constant(layer: Layer) -> float:
+    """The layer's activation constant: its declared slope, else the convention's default."""
+    if layer.slope is not None:
+        return float(layer.slope)
+    return 1.0 if layer.activation == "elu" else 0.01
+
+
+# f(z, a) per activation; a is leaky_relu's slope or elu's alpha (ignored by the others)
+_FUNCTIONS = {
+    "sigmoid": lambda z, a: _sigmoid(z),
+    "tanh": lambda z, a: np.tanh(z),
+    "relu": lambda z, a: np.maximum(z, 0.0),
+    "identity": lambda z, a: z.copy(),
+    "leaky_relu": lambda z, a: np.where(z > 0, z, a * z),
+    "softplus": lambda z, a: np.logaddexp(0.0, z),
+    "elu": lambda z, a: np.where(z > 0, z, a * np.expm1(np.minimum(z, 0.0))),
+    "softmax": lambda z, a: _softmax(z),
+}
+
+# dout/dz elementwise, from z, out and a; at a kink (z = 0) the left derivative, as relu'(0) = 0
+_DERIVATIVES = {
+    "sigmoid": lambda z, out, a: out * (1.0 - out),
+    "tanh": lambda z, out, a: 1.0 - out * out,
+    "relu": lambda z, out, a: (z > 0).astype(np.float64),
+    "identity": lambda z, out, a: np.ones_like(z),
+    "leaky_relu": lambda z, out, a: np.where(z > 0, 1.0, a),
+    "softplus": lambda z, out, a: _sigmoid(z),
+    "elu": lambda z, out, a: np.where(z > 0, 1.0, a * np.exp(np.minimum(z, 0.0))),  # a*e^z: no cancellation
+}
+
+
+def _activate(layer: Layer, z: np.ndarray) -> np.ndarray:
+    return _FUNCTIONS[layer.activation](z, _constant(layer))
+
+
+def _backward(layer: Layer, z: np.ndarray, out: np.ndarray, de_dout: np.ndarray) -> np.ndarray:
+    """dE/dz from dE/dout: elementwise, or through softmax's Jacobian (dz_j = out_j (g_j - sum_i g_i out_i))."""
+    if layer.activation == "softmax":
+        return out * (de_dout - (de_dout * out).sum(axis=-1, keepdims=True))
+    return de_dout * _DERIVATIVES[layer.activation](z, out, _constant(layer))
 
 
 # --- losses ------------------------------------------------------------------
@@ -77,6 +106,10 @@ def _terms(network: Network, z: np.ndarray, out: np.ndarray, t: np.ndarray) -> n
             # from the logit: log(sigmoid(z)) = -logaddexp(0, -z), log(1 - sigmoid(z)) = -logaddexp(0, z)
             return (t * np.logaddexp(0.0, -z) + (1.0 - t) * np.logaddexp(0.0, z)) / n
         return -(t * np.log(out) + (1.0 - t) * np.log(1.0 - out)) / n
+    if name == "cross_entropy":
+        # from the logits: ln out = z - logsumexp(z); a 0 target contributes 0, never 0*(-inf)
+        log_out = _log_softmax(z)
+        return -np.where(t == 0, 0.0, t * log_out) / t.shape[0]
     raise ValueError(f"unknown loss {name!r}")
 
 
@@ -84,9 +117,11 @@ def _output_delta(network: Network, z: np.ndarray, out: np.ndarray, t: np.ndarra
     """dE/dz for the output layer, one row per batch row."""
     n = t.size
     name = network.loss
-    activation = network.layers[-1].activation
-    if name == "binary_cross_entropy" and activation == "sigmoid":
+    layer = network.layers[-1]
+    if name == "binary_cross_entropy" and layer.activation == "sigmoid":
         return (out - t) / n
+    if name == "cross_entropy":  # softmax + cross-entropy: dE/dz = (out - T)/rows, since each T sums to 1
+        return (out - t) / t.shape[0]
     if name == "half_squared_error":
         de_dout = out - t
     elif name == "squared_error":
@@ -97,7 +132,7 @@ def _output_delta(network: Network, z: np.ndarray, out: np.ndarray, t: np.ndarra
         de_dout = -(t / out - (1.0 - t) / (1.0 - out)) / n
     else:
         raise ValueError(f"unknown loss {name!r}")
-    return de_dout * _derivative(activation, z, out)
+    return _backward(layer, z, out, de_dout)
 
 
 # --- the network -------------------------------------------------------------
@@ -129,7 +164,7 @@ def _forward(network: Network, weights: list[np.ndarray], biases: list[np.ndarra
     for layer, w, b in zip(network.layers, weights, biases):
         z = posts[-1] @ w.T + b
         pres.append(z)
-        posts.append(_activate(layer.activation, z))
+        posts.append(_activate(layer, z))
     return pres, posts
 
 
@@ -158,7 +193,7 @@ def run(network: Network, case: Case) -> dict[str, float]:
     deltas = [_output_delta(network, pres[-1], posts[-1], t)]
     for l in range(len(network.layers) - 1, 0, -1):
         below = network.layers[l - 1]
-        deltas.insert(0, (deltas[0] @ weights[l]) * _derivative(below.activation, pres[l - 1], posts[l]))
+        deltas.insert(0, _backward(below, pres[l - 1], posts[l], deltas[0] @ weights[l]))
 
     gradients = dict.fromkeys(network.parameters, 0.0)
     for layer, delta, a_prev in zip(network.layers, deltas, posts):
@@ -219,7 +254,7 @@ def rounding_noise(network: Network, case: Case, trials: int = 3) -> dict[str, f
 
 
 def finite_differences(network: Network, case: Case) -> tuple[dict[str, float], dict[str, str]]:
-    """Central differences of the loss w.r.t. each parameter, keyed f"dE_d{p}", and the relu kinks.
+    """Central differences of the loss w.r.t. each parameter, keyed by gradient name (dE_dw5), and the kinks.
 
     The kinks map each gradient whose moves lie on either side of a relu's kink at 0 to
     that neuron: there the loss has no derivative, the exact path takes relu'(0) = 0 (as the
@@ -236,3 +271,8 @@ def finite_differences(network: Network, case: Case) -> tuple[dict[str, float], 
 def finite_difference_gradients(network: Network, case: Case) -> dict[str, float]:
     """Central differences of `loss` w.r.t. each parameter, keyed f"dE_d{p}"."""
     return finite_differences(network, case)[0]
+
+
+def _has_kink(layer: Layer) -> bool:
+    """relu always; leaky_relu and elu unless their constant is 1 (then the two slopes at 0 agree)."""
+    return layer.activation == "relu" or (layer.activation in ("leaky_relu", "elu") and _constant(layer) != 1.0)

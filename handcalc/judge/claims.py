@@ -313,8 +313,8 @@ class _Judge:
                        f"applied, so {what}"
             return f"case {case} gives no values for its weights, so {what}"
         if not self.case.targets:
-            return f"case {case} has no targets: it is worked forward only, so its loss and gradients are " \
-                   f"not computed and {what}"
+            return f"case {case} has no targets: it is worked forward only, so its loss and gradients" \
+                   f"{f' ({name} among them)' if name else ''} are not computed"
         return f"{what} in case {case}"
 
     def judge(self, claim: Claim) -> Verdict:

@@ -116,7 +116,8 @@ def extended_value(node: ex.Node, env: Mapping[str, sympy.Expr]) -> sympy.Expr |
     """Evaluate `node`, letting log(0) be -infinity as a hand calculation would write it.
 
     Each log whose argument is exactly 0 is replaced by a stand-in of -10^100;
-    a result beyond 10^90 in size is then reported as +-infinity.
+    a result beyond 10^90 in size is then reported as +-infinity.  Without a
+    log of 0 a value stays exact however large it is (1e300 is 1e300).
     """
     def zero_logs(n: ex.Node) -> ex.Node:
         if isinstance(n, ex.Call):
@@ -133,11 +134,12 @@ def extended_value(node: ex.Node, env: Mapping[str, sympy.Expr]) -> sympy.Expr |
             return replace(n, left=zero_logs(n.left), right=zero_logs(n.right))
         return n
 
+    rewritten = zero_logs(node)
     try:
-        result = evaluate(zero_logs(node), {**env, LOG_ZERO: -_HUGE})
+        result = evaluate(rewritten, {**env, LOG_ZERO: -_HUGE})
     except ex.ExpressionError:
         return None
-    if abs(result) > _HUGE / 10**10:
+    if rewritten != node and abs(result) > _HUGE / 10**10:  # only a log of 0 makes an infinity: 1e300 stays
         return sympy.oo if result > 0 else -sympy.oo
     return result
 

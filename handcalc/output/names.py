@@ -28,11 +28,12 @@ def _number(value, factor: bool = False) -> str:
 def _example_pair(values: Quantities) -> str | None:
     """A derivative two or more steps apart to show as an example (an output with respect to a hidden value)."""
     derivation = values.derivation
-    if derivation is None or len(derivation.network.layers) < 2:
+    if derivation is None:
         return None
     network = derivation.network
     suffix = "_r1" if derivation.rows > 1 else ""
-    return f"d{network.layers[-1].post[0]}{suffix}_d{network.layers[-2].post[0]}{suffix}"
+    below = network.layers[-2].post[0] + suffix if len(network.layers) > 1 else network.inputs[0] + suffix
+    return f"d{network.layers[-1].post[0]}{suffix}_d{below}"
 
 
 def list_names(case_name: str, title: str, values: Quantities) -> str:
@@ -53,9 +54,10 @@ def list_names(case_name: str, title: str, values: Quantities) -> str:
     lines = [heading, "-" * len(heading), "", tabulate(rows, headers=("name", "formula", "value")), ""]
     example = _example_pair(values)
     if example:
+        total = derivation.network.total_error
+        loss = f" (dE_dB: of the total error {total})" if total in values.base else ""
         lines.append(f"Any dA_dB of two of these names is a quantity too: the derivative of A with respect to B "
-                     f"through every path (dE_dB: of the total error {derivation.network.total_error}). "
-                     f"Show one with: handcalc names FILE {example}")
+                     f"through every path{loss}. Show one with: handcalc names FILE {example}")
     elif derivation is None:
         lines.append("No weights to compute with: only the given values are defined.")
     return "\n".join(lines) + "\n"

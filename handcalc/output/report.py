@@ -20,7 +20,8 @@ from ..budget import charge
 from ..check import CaseResult, Result
 from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
 from ..exact.derivation import Step
-from ..naming import LEARNING_RATE
+from ..naming import LEARNING_RATE, simplified
+from ..exact.values import WORKING_DIGITS
 from ..model import (ArrayClaim, Case, Claim, CompareClaim, Init, Network, RangeClaim, ShapeClaim, TrainingClaim,
                      ValueClaim)
 from ..numbers import to_decimal_text
@@ -107,6 +108,8 @@ def _ordered(steps: list[Step]) -> list[Step]:
             if name in by_name:
                 visit(by_name[name])
         shown[step.name] = step
+        if simplified(step.name) in by_name:  # softmax + cross-entropy: the short form right after the long
+            visit(by_name[simplified(step.name)])
 
     for step in steps:
         if step.name.startswith("dE_d") and step.row is None:
@@ -387,6 +390,7 @@ def build(result: Result) -> list[Block]:
             for table in case_tables(case):
                 blocks.append(table)
                 if table.title.startswith("Backward"):
+                    blocks += _simplification_note(case, table)
                     equations = chain_equations(case) if equations is None else equations
                     names = {row.quantity for row in table.rows}
                     blocks += [e for e in equations if _in_section(e, names)]
@@ -402,6 +406,23 @@ def build(result: Result) -> list[Block]:
         blocks.append(Paragraph("Root errors, each with what follows from it:", tuple(lines[:-1])))
     blocks.append(Paragraph(lines[-1]))
     return blocks
+
+
+def _simplification_note(case: CaseResult, table: Table) -> list[Block]:
+    """Softmax + cross-entropy: say that the long-form deltas simplify to (out - T)/rows, and how well they agree."""
+    pairs = [(row.quantity[:-len("_simplified")], row.quantity) for row in table.rows
+             if row.quantity.endswith("_simplified")]
+    if not pairs:
+        return []
+    largest = max(abs(case.values[long] - case.values[short]) for long, short in pairs)
+    # the long form is a sum of 60-digit products: it may differ from the short one in its last digits only
+    agreement = "exactly" if largest == 0 else f"to the {WORKING_DIGITS} digits carried (difference {largest:.1e})"
+    rows = len(case.case.rows)
+    return [Paragraph(
+        f"Softmax with cross-entropy: each {pairs[0][0]} above is the long form, dE/dout summed over every "
+        f"output through softmax's Jacobian; because each target row sums to 1 it simplifies to "
+        f"(out - T){'' if rows == 1 else f'/{rows}'}, shown as {pairs[0][1]} and its kin. "
+        f"The two forms agree {agreement}.")]
 
 
 def _in_section(equation: Equation, names: set[str]) -> bool:

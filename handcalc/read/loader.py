@@ -34,9 +34,9 @@ __all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER"]
 
 TOP_KEYS = ("example", "network", "parameters", "cases", "aliases", "claims")
 EXAMPLE_KEYS = ("name", "title", "source")
-NETWORK_KEYS = ("sizes", "activation", "loss", "bias", "inputs", "targets", "errors", "total_error", "layers",
+NETWORK_KEYS = ("sizes", "activation", "slope", "loss", "bias", "inputs", "targets", "errors", "total_error", "layers",
                 "function_names")
-LAYER_KEYS = ("pre", "post", "activation", "weights", "biases")
+LAYER_KEYS = ("pre", "post", "activation", "slope", "weights", "biases")
 CASE_KEYS = ("name", "title", "inputs", "targets", "learning_rate", "input_scale", "target_scale", "parameters",
              "init", "network", "training")
 INIT_KEYS = ("method", "seed", "replay_seed", "layout", "order", "bias_method")
@@ -47,13 +47,47 @@ TRAINING_KEYS = ("epochs", "mode", "gradient", "update_biases", "hidden_deltas",
 # --- the network ---------------------------------------------------------------------------
 
 def _unit_outputs(reader: Reader, loss: Any, output_activation: str, key: str) -> None:
-    """Record a loss that needs outputs in (0, 1) on an output layer whose activation does not give them."""
+    """Record a loss that needs outputs in (0, 1) on an output layer whose activation does not give them.
+
+    Categorical cross-entropy needs more: probabilities summing to 1, which only softmax gives.
+    """
     if not isinstance(loss, str) or loss not in LOSSES or not LOSSES[loss].needs_unit_interval \
-            or output_activation not in ACTIVATIONS \
-            or ACTIVATIONS[output_activation].unit_interval:
+            or output_activation not in ACTIVATIONS:
+        return
+    needed = LOSSES[loss].output
+    if needed is not None:
+        if output_activation != needed:
+            reader.problem(key, f"{loss} needs outputs that are probabilities summing to 1: the output layer's "
+                           f"activation must be {needed}, found {output_activation}")
+        return
+    if ACTIVATIONS[output_activation].unit_interval:
         return
     reader.problem(key, f"{loss} needs outputs in (0, 1): the output layer's activation must be "
                    f"{' or '.join(unit_interval_activations())}, found {output_activation}")
+
+
+def _slope(reader: Reader, spec: dict[str, Any], network: dict[str, Any], key: str, prefix: str,
+           activation: str) -> Fraction | None:
+    """Return a layer's declared activation constant (its own `slope`, else the network's); None: the default."""
+    where, raw = (f"{key}.slope", spec["slope"]) if "slope" in spec else (f"{prefix}.slope", network.get("slope"))
+    if raw is None:
+        return None
+    if ACTIVATIONS[activation].default is None:
+        if "slope" in spec:
+            reader.problem(where, f"a slope is given but {activation} takes none (leaky_relu and elu do)")
+        return None
+    return parse_fraction(reader.number(raw, where))
+
+
+def _probability_targets(reader: Reader, losses: set[str], targets: tuple[tuple[Fraction, ...], ...],
+                         key: str) -> None:
+    """Categorical cross-entropy: each target row must be a probability vector, summing to exactly 1."""
+    if not any(name in LOSSES and LOSSES[name].per_row for name in losses):
+        return
+    for r, row in enumerate(targets):
+        if sum(row) != 1:
+            reader.problem(f"{key}[{r}]", f"cross_entropy needs each target row to be a probability vector "
+                           f"summing to 1 (one-hot or not), found sum {to_decimal_text(sum(row), 12)}")
 
 
 def _layer_specs(reader: Reader, data: dict[str, Any], sizes: list[int], prefix: str) -> list[Any]:
@@ -113,6 +147,7 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
         post = names(spec, "post", naming.default_post(pre), key, size)
         layer_activation = reader.choice(spec.get("activation", activation), f"{key}.activation", ACTIVATIONS,
                                          "activation") or activation
+        slope = _slope(reader, spec, data, key, prefix, layer_activation)
         weights, number = _layer_weights(reader, spec, key, size, fan_in, number, declared)
         biases: tuple[str, ...] = ()
         if bias_mode == "shared":
@@ -123,7 +158,7 @@ def _read_network(reader: Reader, raw: Any, prefix: str) -> tuple[Network | None
             reader.problem(f"{key}.biases", f"biases given but {prefix}.bias is 'none'")
         if len(pre) == len(post) == len(weights) == size and all(len(row) == fan_in for row in weights) \
                 and len(biases) in (0, size) and (len(biases) == size) == (bias_mode != "none"):
-            layers.append(Layer(pre, post, layer_activation, tuple(weights), biases))
+            layers.append(Layer(pre, post, layer_activation, tuple(weights), biases, slope))
     outputs = sizes[-1]
     targets = names(data, "targets", naming.default_targets(outputs), prefix, outputs)
     errors = names(data, "errors", naming.default_errors(outputs), prefix, outputs)
@@ -270,6 +305,7 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
         reader.problem(f"{key}.learning_rate", f"expected a positive number, found {rate}")
     losses = {network.loss} | ({training.gradient_loss, training.monitor} if training else set())
     _unit_targets(reader, key, losses, targets, raw_targets)
+    _probability_targets(reader, {n for n in losses if n}, targets, f"{key}.targets")
     names = frozenset(network.parameters)  # once: a membership test per parameter stays linear
     texts = _parameter_texts(reader, spec, key, network, names, parameters)
     init = _read_init(reader, spec["init"], f"{key}.init", network) if "init" in spec else None
