@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
                "work budget (--max-work), 3 an internal error (a bug in handcalc).",
     )
     parser.add_argument("--list", action="store_true", help="list the shipped worked examples and exit")
+    parser.add_argument("--version", action="version", version=f"handcalc {_version()}")
     commands = parser.add_subparsers(dest="command")
     check = commands.add_parser("check", help="check one or more worked examples")
     check.add_argument("examples", nargs="+", metavar="EXAMPLE",
@@ -49,9 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--plot", metavar="FILE", help="draw the training loss curves to FILE (.png/.svg/.pdf; "
                        "needs matplotlib: pip install 'handcalc[plot]')")
     check.add_argument("--diagram", metavar="FILE", help="draw the network with its weights and values to FILE "
-                       "(.svg/.png; needs matplotlib: pip install 'handcalc[diagram]')")
-    check.add_argument("--show", choices=("values", "gradients", "updated"), default="values",
-                       help="what the diagram's edges show besides each weight's name (default: values)")
+                       "(.svg/.png/.pdf; needs matplotlib: pip install 'handcalc[diagram]')")
+    check.add_argument("--show", choices=("values", "gradients", "updated"), default=None,
+                       help="with --diagram: what its edges show besides each weight's name (default: values)")
     check.add_argument("--case", metavar="NAME", help="the case the diagram draws (default: the first)")
     check.add_argument("--max-work", type=_work, default=None, metavar="UNITS",
                        help=f"the run's work budget, in units of about a microsecond (default: {DEFAULT_MAX_WORK:,}, "
@@ -67,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     names.add_argument("--debug", action="store_true", help="show a traceback on errors")
     _scan_parser(commands)
     return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
 
 
 def _width(text: str) -> int:
@@ -172,6 +179,9 @@ def _check_outputs(args: argparse.Namespace, inputs: list[str], options: tuple[s
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.show and not args.diagram:
+        raise InputError(f"--show {args.show} says what the network diagram shows: add --diagram FILE "
+                         "(.svg, .png or .pdf)")
     from .read.catalog import resolve
     from .check import check
     from .read.loader import load_file
@@ -189,7 +199,7 @@ def _check(args: argparse.Namespace) -> int:
         from .output.diagram import FORMATS
 
         if Path(args.diagram).suffix.lower() not in FORMATS:
-            raise InputError(f"cannot draw {args.diagram}: the file name must end in .png or .svg")
+            raise InputError(f"cannot draw {args.diagram}: the file name must end in .png, .svg or .pdf")
     examples = [load_file(resolve(name)) for name in args.examples]  # every file validated before any work
     if args.case is not None and args.diagram and args.case not in {case.name for case in examples[0].cases}:
         raise InputError(f"--case {shown_path(args.case)}: no such case (the cases are "
@@ -244,7 +254,7 @@ def _pictures(result: "Result", args: argparse.Namespace) -> None:
         if args.case is not None and args.case not in cases:
             raise InputError(f"--case {shown_path(args.case)}: no such case (the cases are {', '.join(cases)})")
         chosen = cases[args.case] if args.case else result.cases[0]
-        draw(chosen, result.example.network_of(chosen.case), args.diagram, args.show)
+        draw(chosen, result.example.network_of(chosen.case), args.diagram, args.show or "values")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -414,3 +414,56 @@ def test_a_bug_is_exit_code_3_with_one_line_naming_the_version(capsys, monkeypat
     with pytest.raises(ZeroDivisionError):
         main([str(TUTORIAL1), "--debug"])
 
+
+
+# --- options of issue 14: --version, --show without --diagram, --width, --color, the format from -o ----
+
+def test_version_is_the_package_version(capsys) -> None:
+    import handcalc
+    from importlib.metadata import version
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"handcalc {version('handcalc')}\n" == f"handcalc {handcalc.__version__}\n"
+
+
+def test_dir_lists_the_public_api() -> None:
+    import handcalc
+
+    assert {"load", "Example", "Report", "__version__"} <= set(dir(handcalc))
+
+
+def test_show_without_diagram_is_an_error(capsys) -> None:
+    code, out, err = _run(capsys, "tutorial1", "--show", "gradients")
+    assert code == 2 and out == ""
+    assert err == "handcalc: error: --show gradients says what the network diagram shows: add --diagram FILE " \
+                  "(.svg, .png or .pdf)\n"
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 140])
+def test_text_fits_the_width_and_keeps_every_stated_number(capsys, width) -> None:
+    code, out, err = _run(capsys, "tutorial2", "--width", str(width))
+    assert max(len(line) for line in out.splitlines()) <= width
+    report = json.loads(_run(capsys, "tutorial2", "--format", "json")[1])
+    words = set(out.split())
+    for claim in report["claims"]:  # every stated number is on the page whole, whatever the width
+        if claim["kind"] == "value":
+            assert any(claim["stated"] in word for word in words), claim["stated"]
+
+
+def test_color_always_never_and_no_color(capsys, monkeypatch) -> None:
+    assert "\033[1;31mwrong\033[0m" in _run(capsys, "tutorial2", "--color", "always")[1]
+    assert "\033[" not in _run(capsys, "tutorial2", "--color", "never")[1]
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\033[" not in _run(capsys, "tutorial2")[1]
+    assert "✗ wrong" in _run(capsys, "tutorial2", "--color", "never")[1]  # the symbol reads without colour
+
+
+@pytest.mark.parametrize("suffix, first", [(".md", "# tutorial1"), (".tex", "\\documentclass"),
+                                           (".html", "<!DOCTYPE html>"), (".json", "{"), (".txt", "tutorial1:")])
+def test_format_from_the_output_extension(tmp_path, capsys, suffix, first) -> None:
+    target = tmp_path / f"report{suffix}"
+    assert main(["tutorial1", "-o", str(target)]) == 1
+    assert target.read_text(encoding="utf-8").startswith(first)
+    assert main(["tutorial1", "-o", str(target), "--format", "text"]) == 1  # --format wins
+    assert target.read_text(encoding="utf-8").startswith("tutorial1:")

@@ -141,10 +141,15 @@ inputs = [[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]]
     _assert_clear(picture)
 
 
-@pytest.mark.parametrize("name", ["tutorial1.pdf", "tutorial1", "tutorial1.svg.txt"])
+@pytest.mark.parametrize("name", ["tutorial1.jpg", "tutorial1", "tutorial1.svg.txt"])
 def test_a_bad_suffix_is_an_input_error(tutorial1, tmp_path, name):
-    with pytest.raises(InputError, match="must end in .png or .svg"):
+    with pytest.raises(InputError, match="must end in .png, .svg or .pdf"):
         diagram.draw(*tutorial1, tmp_path / name)
+
+
+def test_a_pdf_diagram_is_a_pdf(tutorial1, tmp_path):
+    written = diagram.draw(*tutorial1, tmp_path / "network.pdf")
+    assert written.read_bytes()[:5] == b"%PDF-" and written.stat().st_size > 5_000
 
 
 def test_bad_show_or_folder_is_an_input_error(tutorial1, tmp_path):

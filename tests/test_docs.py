@@ -94,6 +94,16 @@ def test_readme_limits_table_is_the_limits() -> None:
     assert rows == [f"| `{limit.name}` | {limit.value:,} | {limit.what} |" for limit in LIMITS]
 
 
+def test_readme_names_every_extra() -> None:
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    start = README.index("### Optional extras")
+    section = README[start:README.index("###", start + 3)]
+    named = re.findall(r"^\| `(\w+)` \|", section, re.M)
+    assert named == list(extras)
+
+
 def test_the_readme_layout_names_every_module_of_every_stage() -> None:
     start = README.index("The package is laid out as the data flow")
     block = README[README.index("```", start) + 3:README.index("```", README.index("```", start) + 3)]

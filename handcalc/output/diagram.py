@@ -29,7 +29,7 @@ __all__ = ["SHOWS", "FORMATS", "draw"]
 
 SHOWS = {"values": "weight values", "gradients": "weight values and gradients dE/dw",
          "updated": "weight values \u2192 after one gradient step"}
-FORMATS = (".png", ".svg")
+FORMATS = (".png", ".svg", ".pdf")
 MISSING_MATPLOTLIB = "drawing a diagram needs matplotlib: pip install 'handcalc[diagram]'"
 EXACT_DIGITS = 6  # a value with at most this many decimals is shown exactly ...
 ROUNDED_DIGITS = 4  # ... any other to this many significant digits
@@ -254,14 +254,14 @@ def _title(result_case: CaseResult, network: Network, show: str) -> str:
 # -- the picture ----------------------------------------------------------------------------
 
 def draw(result_case: CaseResult, network: Network, path: str | Path, show: str = "values") -> Path:
-    """Write a picture of the network with the case's values (row 1 of a batch) to a .png or .svg; return its path.
+    """Write a picture of the network with the case's values (row 1 of a batch) to a .png, .svg or .pdf; return its path.
 
     `show`: "values" labels each edge with its weight, "gradients" adds dE/dw,
     "updated" adds the weight after one gradient step.
     """
     target = Path(path)
     if target.suffix.lower() not in FORMATS:
-        raise InputError(f"cannot draw {path}: the file name must end in .png or .svg")
+        raise InputError(f"cannot draw {path}: the file name must end in .png, .svg or .pdf")
     if show not in SHOWS:
         raise InputError(f"cannot draw {show!r}: show one of {', '.join(SHOWS)}")
     if not target.parent.is_dir():

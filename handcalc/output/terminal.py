@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tabulate import tabulate
-
 from .document import NUMBER, VERDICT, Cell
 
 __all__ = ["text_table", "wrap", "SYMBOLS", "COLORS", "paint_verdicts"]
@@ -72,6 +70,12 @@ def _widths(headers: list[str], rows: list[list[Cell]], width: int) -> list[int]
         room, waiting = room - widths[i], waiting - natural[i]
     if room < 0 or any(len(wrap(text, widths[i])) > MAX_LINES for i in flexible for text in columns[i]):
         return None
+    for i in flexible:  # each wrapped column as wide as its longest wrapped line; what that frees goes on
+        widths[i] = _natural(["\n".join(wrap(text, widths[i])) for text in columns[i]])
+    spare = width - sum(widths) - GAP * (len(headers) - 1)
+    for i in sorted(flexible, key=lambda i: natural[i] - widths[i]):  # the nearest to fitting first
+        more = min(spare, natural[i] - widths[i])
+        widths[i], spare = widths[i] + more, spare - more
     return widths
 
 
@@ -105,15 +109,27 @@ def _stacked(headers: list[str], rows: list[list[Cell]], width: int) -> str:
     return "\n\n".join(blocks)
 
 
+def _lines(cells: list[str], widths: list[int], paints: list[Any]) -> list[str]:
+    """One table row as lines: each cell padded to its column (then painted), GAP spaces between columns."""
+    parts = [cell.split("\n") for cell in cells]
+    height = max(len(lines) for lines in parts)
+    return [(" " * GAP).join(paint(lines[k].ljust(w)) if k < len(lines) else " " * w
+                             for lines, w, paint in zip(parts, widths, paints)).rstrip() for k in range(height)]
+
+
 def text_table(headers: list[str], rows: list[list[Cell]], options: Any) -> str:
     """The table as columns that fit `options.width`, or stacked blocks when they cannot."""
     rows = _marked(rows)
     widths = _widths(headers, rows, options.width)
     paint = paint_verdicts if options.color else (lambda text: text)
-    rows = [[Cell(paint(c.text), c.kind) if c.kind == VERDICT else c for c in row] for row in rows]
     if widths is None:
-        return _stacked(headers, rows, options.width)
-    body = [["\n".join(wrap(c.text, widths[i])) if c.text and c.kind != VERDICT else c.text
-             for i, c in enumerate(row)] for row in rows]
-    heads = ["\n".join(wrap(h, widths[i])) for i, h in enumerate(headers)]
-    return tabulate(body, headers=heads, tablefmt="simple", disable_numparse=True)
+        painted = [[Cell(paint(c.text), c.kind) if c.kind == VERDICT else c for c in row] for row in rows]
+        return _stacked(headers, painted, options.width)
+    plain = [lambda text: text] * len(headers)
+    lines = _lines(["\n".join(wrap(h, w)) for h, w in zip(headers, widths)], widths, plain)
+    lines.append((" " * GAP).join("-" * w for w in widths))
+    for row in rows:
+        cells = ["\n".join(wrap(c.text, widths[i])) if c.text and c.kind != VERDICT else c.text
+                 for i, c in enumerate(row)]
+        lines += _lines(cells, widths, [paint if c.kind == VERDICT else str for c in row])
+    return "\n".join(lines)
