@@ -173,3 +173,12 @@ def test_values_beyond_1e90_stay_exact_without_a_log_of_zero() -> None:
     big, same = check(load_text(_inputs_only(1, 1, claims))).verdicts
     assert big.verdict == "correct" and big.computed == 10**300
     assert same.verdict == "wrong"  # 10^91 is not 10^95
+
+
+def test_a_diverged_replay_renders_in_every_format() -> None:
+    from handcalc.output.render import FORMATS
+    from handcalc.output.report import render
+
+    result = check(load_text(DIVERGING))  # found by fuzz/fuzz_check.py: a NaN loss crashed the report
+    for fmt in FORMATS:
+        assert "nan" in render(result, fmt)

@@ -10,6 +10,7 @@ every format shows the same thing.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from decimal import Decimal
 from typing import Any, Mapping
@@ -71,6 +72,8 @@ def number_text(value: sympy.Expr, digits: int, scientific: bool = True) -> str:
 
 def float_text(value: float, digits: int) -> str:
     """A float's text at `digits` significant digits (no trailing zeros), with the same scientific rule."""
+    if not math.isfinite(float(value)):  # a replay that diverged: nan, inf
+        return str(float(value))
     number = Decimal(format(float(value), f".{digits}g"))
     if number != 0 and not SCIENTIFIC_BELOW <= abs(number) < SCIENTIFIC_FROM:
         return _scientific(str(number))
