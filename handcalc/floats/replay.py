@@ -225,12 +225,7 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
             if recording and (epoch % every == 0 or epoch % sample == 0):
                 now = _forward(network, weights, biases, x, ops)
                 _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now[1][-1], t, now[0][-1]))
-            row_outputs = []
-            for x_row, t_row in single:  # each row's forward pass sees the previous row's update
-                pres, posts = _forward(network, weights, biases, x_row, ops)
-                row_outputs.append(posts[-1])
-                _step(network, proc, weights, biases, x_row, pres, posts, t_row, eta, ops, t_row.size, tied)
-            last_out = row_outputs
+            last_out = _online_epoch(network, proc, weights, biases, single, eta, ops, tied)
         else:
             if proc.forward != "once":
                 cached = _forward(network, weights, biases, x, ops)
@@ -238,13 +233,7 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
             if recording and (epoch % every == 0 or epoch % sample == 0):
                 now = cached if proc.forward != "once" else _forward(network, weights, biases, x, ops)
                 _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now[1][-1], t, now[0][-1]))
-            if proc.mode == "batch":
-                _step(network, proc, weights, biases, x, cached[0], cached[1], t, eta, ops, t.size, tied)
-            else:
-                for r, (x_row, t_row) in enumerate(single):
-                    one = slice(r, r + 1)
-                    _step(network, proc, weights, biases, x_row, [z[one] for z in cached[0]],
-                          [a[one] for a in cached[1]], t_row, eta, ops, t_row.size, tied)
+            _steps_from(cached, network, proc, weights, biases, x, t, single, eta, ops, tied)
         if epoch + 1 == end:
             result = _finish(network, proc, weights, biases, x, t, ops, monitor, last_out)
         if epoch + 1 in marks:
@@ -261,6 +250,29 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
     curve.append(history[-1])
     return Replay(tuple(history), result.weights, result.outputs, snapshots, losses_at, result.prediction,
                   tuple(curve), kept)
+
+
+def _online_epoch(network: Network, proc: Procedure, weights: list, biases: list, single: list, eta: Any,
+                  ops: _Ops, tied: bool) -> list:
+    """One online epoch in which each row's forward pass sees the previous row's update; return the outputs."""
+    row_outputs = []
+    for x_row, t_row in single:
+        pres, posts = _forward(network, weights, biases, x_row, ops)
+        row_outputs.append(posts[-1])
+        _step(network, proc, weights, biases, x_row, pres, posts, t_row, eta, ops, t_row.size, tied)
+    return row_outputs
+
+
+def _steps_from(cached: tuple, network: Network, proc: Procedure, weights: list, biases: list, x: Any, t: Any,
+                single: list, eta: Any, ops: _Ops, tied: bool) -> None:
+    """One epoch's updates from one forward pass: a batch step, or a step per row from that pass's rows."""
+    if proc.mode == "batch":
+        _step(network, proc, weights, biases, x, cached[0], cached[1], t, eta, ops, t.size, tied)
+        return
+    for r, (x_row, t_row) in enumerate(single):
+        one = slice(r, r + 1)
+        _step(network, proc, weights, biases, x_row, [z[one] for z in cached[0]],
+              [a[one] for a in cached[1]], t_row, eta, ops, t_row.size, tied)
 
 
 @dataclass(frozen=True)

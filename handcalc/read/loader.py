@@ -276,6 +276,24 @@ def _parameter_texts(reader: Reader, spec: dict[str, Any], key: str, network: Ne
     return texts
 
 
+def _learning_rate(reader: Reader, spec: Any, key: str) -> str:
+    """Return the case's learning rate as written (1 when not given), recording a problem unless it is positive."""
+    counted = reader.count
+    rate = reader.number(spec.get("learning_rate", "1"), f"{key}.learning_rate")
+    if parse_fraction(rate) <= 0 and reader.count == counted:
+        reader.problem(f"{key}.learning_rate", f"expected a positive number, found {rate}")
+    return rate
+
+
+def _given_texts(texts: dict[str, str], spec: Any, groups: tuple, rows: int) -> None:
+    """Record each input and target as the text states it, per row (a scaled number shows its scaled value)."""
+    for names_of, raw_numbers, exact_numbers, scale in groups:
+        for r, (raw, exact) in enumerate(zip(raw_numbers, exact_numbers)):
+            for quantity, text, value in zip(names_of, raw, exact):
+                texts[naming.in_row(quantity, r, rows)] = \
+                    text if spec.get(scale) is None else to_decimal_text(value, 10)
+
+
 def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, default_keys: dict[str, str],
                parameters: dict[str, str], name: str) -> tuple[Case | None, Network | None]:
     """Return one case and the network it runs on (None for either when a problem prevents building it)."""
@@ -299,10 +317,7 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
     targets = exact_rows(raw_targets, _divisors(reader, raw_targets, spec.get("target_scale"), f"{key}.target_scale"))
     training = _read_training(reader, spec["training"], f"{key}.training", input_divisors, network) \
         if "training" in spec else None
-    counted = reader.count
-    rate = reader.number(spec.get("learning_rate", "1"), f"{key}.learning_rate")
-    if parse_fraction(rate) <= 0 and reader.count == counted:
-        reader.problem(f"{key}.learning_rate", f"expected a positive number, found {rate}")
+    rate = _learning_rate(reader, spec, key)
     losses = {network.loss} | ({training.gradient_loss, training.monitor} if training else set())
     _unit_targets(reader, key, losses, targets, raw_targets)
     _probability_targets(reader, {n for n in losses if n}, targets, f"{key}.targets")
@@ -331,12 +346,8 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
         return None, network
     if len(rows) > 1 and not name_clashes(reader, network, keys, len(rows), key, derived):
         return None, network
-    for names_of, raw_numbers, exact_numbers, scale in ((network.inputs, raw_rows, rows, "input_scale"),
-                                                        (network.targets, raw_targets, targets, "target_scale")):
-        for r, (raw, exact) in enumerate(zip(raw_numbers, exact_numbers)):
-            for quantity, text, value in zip(names_of, raw, exact):  # a scaled number shows its scaled value
-                texts[naming.in_row(quantity, r, len(rows))] = \
-                    text if spec.get(scale) is None else to_decimal_text(value, 10)
+    _given_texts(texts, spec, ((network.inputs, raw_rows, rows, "input_scale"),
+                               (network.targets, raw_targets, targets, "target_scale")), len(rows))
     texts[LEARNING_RATE] = rate
     title = text_line(reader, spec, "title", key, "")
     case = Case(name, rows, targets, parse_fraction(rate), MappingProxyType(values), MappingProxyType(texts),
