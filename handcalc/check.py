@@ -3,68 +3,24 @@
 from __future__ import annotations
 
 import sys
-from collections import Counter
-from dataclasses import dataclass
-from typing import Callable, Mapping
-
-import sympy
+from typing import Callable
 
 from . import budget
-from .floats.crosscheck import CrossCheck, cross_check, float_notes
-from .exact.derivation import Derivation, derive
+from .floats.crosscheck import cross_check, float_notes
+from .exact.derivation import derive
 from .model import Case, Claim, Network, Procedure, WorkedExample
 from .judge.training import TrainingResult
 from .exact.derivatives import Quantities
 from .naming import is_quantity
 from .exact.values import evaluate, given_inputs, given_values
 from .judge.claims import judge_case
-from .judge.verdicts import VERDICTS, Verdict
+from .judge.results import CaseResult, Result
 
 __all__ = ["CaseResult", "Result", "check", "check_case", "case_values", "validate_claims"]
 
 PROGRESS_THRESHOLD = 2_000_000  # epochs x rows beyond which a terminal gets a progress bar
 DIFFERENCE_COST = 40  # work units (~microseconds) of one parameter's finite difference, per row (measured: 21)
 TRAINING_UNITS = 50  # `training_work` units (10-20 ns each) per work unit
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    """Everything computed for one case of an example."""
-
-    case: Case
-    derivation: Derivation | None  # None when the case has no parameter values to derive with
-    values: Mapping[str, sympy.Expr]
-    cross_check: CrossCheck | None
-    verdicts: tuple[Verdict, ...]
-    training: TrainingResult | None = None
-
-
-@dataclass(frozen=True)
-class Result:
-    """Everything computed for a worked example."""
-
-    example: WorkedExample
-    cases: tuple[CaseResult, ...]
-
-    @property
-    def verdicts(self) -> tuple[Verdict, ...]:
-        """Return every claim's verdict, in the file's order."""
-        order = {claim.id: index for index, claim in enumerate(self.example.claims)}
-        verdicts = [v for case in self.cases for v in case.verdicts]
-        return tuple(sorted(verdicts, key=lambda v: order.get(v.claim.id.split("[")[0], len(order))))
-
-    @property
-    def summary(self) -> dict[str, int]:
-        """Return how many claims got each verdict."""
-        counts = Counter(v.verdict for v in self.verdicts)
-        return {name: counts.get(name, 0) for name in VERDICTS}
-
-    @property
-    def exit_code(self) -> int:
-        """Return 0 when every claim is correct or rounding (and cross-checks agree), else 1."""
-        summary = self.summary
-        failed = summary["wrong"] + summary["propagated"]
-        return 1 if failed or not all(case.cross_check.ok for case in self.cases if case.cross_check) else 0
 
 
 def _train(network: Network, case: Case, claims: tuple[Claim, ...], progress: bool) -> TrainingResult | None:

@@ -22,7 +22,7 @@ from ..numbers import parse_rational, to_decimal_text
 from .placement import Box, Edge, Node, place_labels
 
 if TYPE_CHECKING:
-    from ..check import CaseResult
+    from ..judge.results import CaseResult
     from ..model import Network
 
 __all__ = ["SHOWS", "FORMATS", "draw"]

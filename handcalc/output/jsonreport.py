@@ -8,7 +8,7 @@ from typing import Any
 
 import sympy
 
-from ..check import Result
+from ..judge.results import Result
 from .report import number_text, stated_text
 
 __all__ = ["to_json"]

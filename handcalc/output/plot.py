@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..check import Result
+from ..judge.results import Result
 from ..read.reader import InputError
 
 __all__ = ["loss_figure"]

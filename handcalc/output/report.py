@@ -18,7 +18,7 @@ from typing import Any, Mapping
 import sympy
 
 from ..budget import charge
-from ..check import CaseResult, Result
+from ..judge.results import CaseResult, Result
 from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
 from ..exact.derivation import Step
 from ..naming import LEARNING_RATE, simplified
