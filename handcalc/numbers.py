@@ -172,7 +172,11 @@ def _factor_count(n: int, p: int) -> tuple[int, int]:
 
 
 def to_decimal_text(value: sympy.Expr | Fraction | int, digits: int = 20) -> str:
-    """Return `value` as plain decimal text: exact if it terminates within `digits`, else rounded."""
+    """Return `value` as plain decimal text: exact if it terminates within `digits`, else rounded.
+
+    A rounded value whose plain text would run past MAX_WRITTEN_DIGITS digits
+    (below about 1e-4000) is written as 1.23E-4567 instead.
+    """
     if isinstance(value, Fraction):
         value = sympy.Rational(value.numerator, value.denominator)
     if isinstance(value, int) or (isinstance(value, sympy.Rational)):
@@ -198,4 +202,6 @@ def to_decimal_text(value: sympy.Expr | Fraction | int, digits: int = 20) -> str
         if decimal == 0:
             return "0"
         rounded = decimal.quantize(Decimal(1).scaleb(decimal.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
+        if max(rounded.adjusted(), digits - rounded.adjusted()) > MAX_WRITTEN_DIGITS:
+            return format(rounded, "E")  # exp(-10000): 4,343 zeros would not read back (Rational(text) fails)
         return format(rounded, "f")

@@ -182,3 +182,41 @@ def test_a_diverged_replay_renders_in_every_format() -> None:
     result = check(load_text(DIVERGING))  # found by fuzz/fuzz_check.py: a NaN loss crashed the report
     for fmt in FORMATS:
         assert "nan" in render(result, fmt)
+
+
+TINY = """[network]
+sizes = [1, 1]
+[parameters]
+w1 = -10000
+b1 = 0
+[[cases]]
+name = "c1"
+inputs = [[1]]
+targets = [[0]]
+[[claims]]
+id = "out"
+quantity = "out_y1"
+stated = "0.5"
+[[claims]]
+id = "e"
+expression = "exp(-10000)"
+stated = "0"
+"""
+
+
+def test_values_below_1e4300_render_in_scientific_notation_in_every_format() -> None:
+    # out_y1 = S(-10000) = 1/(1 + e^10000); its text had 4,343 zeros, more than Python reads into an int
+    import mpmath
+
+    from handcalc.output.render import FORMATS
+    from handcalc.output.report import render
+
+    with mpmath.workdps(30):
+        mantissa, exponent = mpmath.nstr(1 / (1 + mpmath.exp(10000)), 12).split("e")
+    assert exponent == "-4343"
+    result = check(load_text(TINY))
+    out, e = result.verdicts
+    assert out.verdict == "wrong" and e.verdict == "correct"  # 0 is exp(-10000) to the stated unit digit
+    for fmt in FORMATS:
+        text = render(result, fmt)
+        assert mantissa[:10] in text and "4343" in text and "0" * 100 not in text, fmt

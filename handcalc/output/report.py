@@ -38,7 +38,7 @@ SUBSTITUTED_DIGITS = 10
 VALUE_DIGITS = 12
 # A value this small or this large is written as 2.355780384e-22: a row of zeros hides its digits.
 # JSON keeps every value in plain decimal; this is only how a report shows it.
-SCIENTIFIC_BELOW = sympy.Rational(1, 10**5)
+SCIENTIFIC_BELOW = Decimal("1e-5")
 SCIENTIFIC_FROM = 10**9
 NUMBER_COST = 30  # work units (~microseconds) of writing a number, besides one per digit
 ROW_COST = 150  # work units of typesetting one step's formula and substitution (HTML and LaTeX take the longest)
@@ -61,13 +61,19 @@ def number_text(value: sympy.Expr, digits: int, scientific: bool = True) -> str:
     """
     charge(NUMBER_COST + digits, "printing", "the report's numbers")
     text = to_decimal_text(value, digits)
-    while digits < 40 and value.is_Float and sympy.Rational(text) == int(sympy.Rational(text)) \
-            and sympy.Rational(text) != value and float(value) != 0:
+    # Decimal, not sympy.Rational(text): a value below ~1e-4300 is a text of more digits than
+    # Python turns into an int (sys.get_int_max_str_digits), and Rational(text) raised TypeError.
+    while digits < 40 and value.is_Float and _is_whole(Decimal(text)) \
+            and sympy.Integer(int(Decimal(text))) != value and not value.is_zero:
         digits += 8
         text = to_decimal_text(value, digits)
-    if scientific and value != 0 and not SCIENTIFIC_BELOW <= abs(sympy.Rational(text)) < SCIENTIFIC_FROM:
+    if scientific and value != 0 and not SCIENTIFIC_BELOW <= abs(Decimal(text)) < SCIENTIFIC_FROM:
         return _scientific(text)
     return text
+
+
+def _is_whole(number: Decimal) -> bool:
+    return number == number.to_integral_value()
 
 
 def float_text(value: float, digits: int) -> str:
