@@ -46,3 +46,14 @@ def test_the_rule_sees_a_reversed_import(tmp_path) -> None:
     module = stage / "bad.py"
     module.write_text("from ..check import Result\nfrom ..judge.results import Result\nfrom .render import x\n")
     assert _imported_top_names(module) == [("check", 1), ("judge", 2)]
+
+
+def test_no_function_is_longer_than_sixty_lines() -> None:
+    # a long function whose early returns encode a policy is how rules get lost; split it instead
+    long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
+                long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name} "
+                            f"({node.end_lineno - node.lineno + 1} lines)")
+    assert long == []

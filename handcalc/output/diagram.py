@@ -194,24 +194,13 @@ def _arrange(network: Network, quantity: Callable[..., str | None], show: str,
                 edges.append(Edge((source.x + source.width / 2, source.y), (target.x - target.width / 2, target.y),
                                   f"{index}:{i}", index, PALETTE[j % len(PALETTE)],
                                   label=parameter_label(quantity, name, show), size=sizes[name]))
-        if not layer.biases:
-            continue
-        shared = len(set(layer.biases)) == 1
-        radius = max(measure(layer.biases[0], size)[0] / 2 + pad, 0.2) if shared else 0.2
-        bottom = min(node.y for node in sources + targets) - height / 2
-        bias = Node(layer.biases[0] if shared else "1", "bias", sources[0].x + sources[0].width / 2,
-                    bottom - 0.6 * step - radius, 2 * radius, 2 * radius)
-        bias_nodes.append(bias)
-        for j, (target, name) in enumerate(zip(targets, layer.biases)):
-            end = (target.x - target.width / 2, target.y)
-            length = ((end[0] - bias.x) ** 2 + (end[1] - bias.y) ** 2) ** 0.5
-            start = (bias.x + radius * (end[0] - bias.x) / length, bias.y + radius * (end[1] - bias.y) / length)
-            text = "" if shared else parameter_label(quantity, name, show)
-            edges.append(Edge(start, end, f"bias{index}", index, PALETTE[j % len(PALETTE)], True, text,
-                              sizes[name] if text else (0.0, 0.0)))
-        if shared:
-            notes.append((bias.x, bias.y - radius - 0.06, parameter_label(quantity, layer.biases[0], show),
-                          "center", "top"))
+        if layer.biases:
+            radius = max(measure(layer.biases[0], size)[0] / 2 + pad, 0.2) if len(set(layer.biases)) == 1 else 0.2
+            bottom = min(node.y for node in sources + targets) - height / 2
+            bias = Node(layer.biases[0] if len(set(layer.biases)) == 1 else "1", "bias",
+                        sources[0].x + sources[0].width / 2, bottom - 0.6 * step - radius, 2 * radius, 2 * radius)
+            bias_nodes.append(bias)
+            _bias_edges(layer, index, bias, targets, quantity, show, sizes, edges, notes)
     for node, target, error in zip(nodes[-1], network.targets, network.errors):
         lines = [_equation(name, quantity(name)) for name in (target, error) if quantity(name) is not None]
         if lines:
@@ -222,6 +211,23 @@ def _arrange(network: Network, quantity: Callable[..., str | None], show: str,
     overlap, under = place_labels(edges, obstacles)
     nodes_drawn = tuple(node for column in nodes for node in column) + tuple(bias_nodes)
     return Layout(nodes_drawn, tuple(edges), tuple(notes), size), overlap, under
+
+
+def _bias_edges(layer: Any, index: int, bias: Node, targets: list[Node], quantity: Callable[..., str | None],
+                show: str, sizes: Mapping[str, tuple[float, float]], edges: list[Edge], notes: list[Note]) -> None:
+    """Add the edges from a layer's bias node to its neurons: each labelled, or one note for a shared bias."""
+    shared = len(set(layer.biases)) == 1
+    radius = bias.width / 2
+    for j, (target, name) in enumerate(zip(targets, layer.biases)):
+        end = (target.x - target.width / 2, target.y)
+        length = ((end[0] - bias.x) ** 2 + (end[1] - bias.y) ** 2) ** 0.5
+        start = (bias.x + radius * (end[0] - bias.x) / length, bias.y + radius * (end[1] - bias.y) / length)
+        text = "" if shared else parameter_label(quantity, name, show)
+        edges.append(Edge(start, end, f"bias{index}", index, PALETTE[j % len(PALETTE)], True, text,
+                          sizes[name] if text else (0.0, 0.0)))
+    if shared:
+        notes.append((bias.x, bias.y - radius - 0.06, parameter_label(quantity, layer.biases[0], show),
+                      "center", "top"))
 
 
 def _column_title(network: Network, column: int) -> str:
@@ -270,7 +276,6 @@ def draw(result_case: CaseResult, network: Network, path: str | Path, show: str 
         import matplotlib
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
-        from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
     except ImportError:
         raise InputError(MISSING_MATPLOTLIB) from None
 
@@ -298,29 +303,42 @@ def draw(result_case: CaseResult, network: Network, path: str | Path, show: str 
         axes.set_ylim(y0, y1)
         axes.set_axis_off()
         axes.text(x0 + 0.3, y1 - 0.2, title, fontsize=size + 1, ha="left", va="top")
-        for edge in picture.edges:
-            axes.add_patch(FancyArrowPatch(edge.start, edge.end, arrowstyle="-|>", mutation_scale=9, shrinkA=0,
-                                           shrinkB=0, color=edge.color, lw=1.1, alpha=0.85, zorder=1,
-                                           linestyle="--" if edge.dashed else "-"))
-            if edge.label:
-                x = (edge.label_box()[0] + edge.label_box()[2]) / 2
-                y = (edge.label_box()[1] + edge.label_box()[3]) / 2
-                axes.text(x, y, edge.label, fontsize=small, color=edge.color, ha="center", va="center",
-                          multialignment="center", zorder=3,
-                          bbox={"boxstyle": f"round,pad={LABEL_PAD}", "fc": "white", "ec": edge.color, "lw": 0.6})
-        for node in picture.nodes:
-            if node.kind == "bias":
-                axes.add_patch(Circle((node.x, node.y), node.width / 2, fc=FILL["bias"], ec="#333333", lw=1,
-                                      zorder=2))
-            else:
-                axes.add_patch(FancyBboxPatch((node.box[0], node.box[1]), node.width, node.height, zorder=2,
-                                              boxstyle="round,pad=0,rounding_size=0.08", fc=FILL[node.kind],
-                                              ec="#333333", lw=1))
-            axes.text(node.x, node.y, node.text, fontsize=size, ha="center", va="center", zorder=4,
-                      multialignment="center")
+        _draw_edges(axes, picture.edges, small)
+        _draw_nodes(axes, picture.nodes, size)
         for x, y, text, horizontal, vertical in picture.notes:
             axes.text(x, y, text, fontsize=small, ha=horizontal, va=vertical, color="#333333",
                       multialignment="center" if horizontal == "center" else "left")
         figure.savefig(target, format=target.suffix.lower()[1:], metadata={"Date": None} if
                        target.suffix.lower() == ".svg" else None)
     return target
+
+
+def _draw_nodes(axes: Any, nodes: tuple[Node, ...], size: float) -> None:
+    """Draw each neuron as a rounded box (a bias as a circle) with its text."""
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    for node in nodes:
+        if node.kind == "bias":
+            axes.add_patch(Circle((node.x, node.y), node.width / 2, fc=FILL["bias"], ec="#333333", lw=1, zorder=2))
+        else:
+            axes.add_patch(FancyBboxPatch((node.box[0], node.box[1]), node.width, node.height, zorder=2,
+                                          boxstyle="round,pad=0,rounding_size=0.08", fc=FILL[node.kind],
+                                          ec="#333333", lw=1))
+        axes.text(node.x, node.y, node.text, fontsize=size, ha="center", va="center", zorder=4,
+                  multialignment="center")
+
+
+def _draw_edges(axes: Any, edges: tuple[Edge, ...], small: float) -> None:
+    """Draw each weight (and bias) as an arrow, with its label in a box at the place found for it."""
+    from matplotlib.patches import FancyArrowPatch
+
+    for edge in edges:
+        axes.add_patch(FancyArrowPatch(edge.start, edge.end, arrowstyle="-|>", mutation_scale=9, shrinkA=0,
+                                       shrinkB=0, color=edge.color, lw=1.1, alpha=0.85, zorder=1,
+                                       linestyle="--" if edge.dashed else "-"))
+        if edge.label:
+            x = (edge.label_box()[0] + edge.label_box()[2]) / 2
+            y = (edge.label_box()[1] + edge.label_box()[3]) / 2
+            axes.text(x, y, edge.label, fontsize=small, color=edge.color, ha="center", va="center",
+                      multialignment="center", zorder=3,
+                      bbox={"boxstyle": f"round,pad={LABEL_PAD}", "fc": "white", "ec": edge.color, "lw": 0.6})
