@@ -20,9 +20,9 @@ SCHEMA_VERSION = "1"  # bump when a field is removed or changes meaning (report.
 def schema() -> dict[str, Any]:
     """Return the JSON Schema the report follows (report.schema.json, shipped inside the package)."""
     import json
-    from importlib.resources import files
+    from pathlib import Path
 
-    return json.loads(files(__package__).joinpath("report.schema.json").read_text(encoding="utf-8"))
+    return json.loads(Path(__file__).with_name("report.schema.json").read_text(encoding="utf-8"))
 
 
 def _float(value: Any) -> float | str:
