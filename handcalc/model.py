@@ -16,7 +16,7 @@ from typing import ClassVar, Mapping
 from .functions import LOSSES
 
 __all__ = ["Layer", "Network", "Procedure", "Init", "Case", "Claim", "ValueClaim", "CompareClaim", "RangeClaim",
-           "ShapeClaim", "ArrayClaim", "TrainingClaim", "CLAIM_KINDS", "WorkedExample", "INIT_METHODS", "BIAS_METHODS", "LAYOUTS", "MODES", "HIDDEN_DELTAS", "FORWARD",
+           "ShapeClaim", "ArrayClaim", "TrainingClaim", "PredictionClaim", "CLAIM_KINDS", "WorkedExample", "INIT_METHODS", "BIAS_METHODS", "LAYOUTS", "MODES", "HIDDEN_DELTAS", "FORWARD",
            "MONITORS", "OUTPUTS"]
 
 MODES = ("batch", "online")
@@ -269,8 +269,17 @@ class TrainingClaim(Claim):
         return super().epochs() + ((self.from_epoch,) if self.from_epoch else ())
 
 
+@dataclass(frozen=True, kw_only=True)
+class PredictionClaim(Claim):
+    """About one row's outputs: `check` "class" (the argmax is class `stated`, 1-based) or "sums_to_one"."""
+
+    kind: ClassVar[str] = "prediction"
+    check: str = "class"
+    row: int = 1  # 1-based, as texts count rows
+
+
 CLAIM_KINDS: dict[str, type[Claim]] = {kind.kind: kind for kind in (ValueClaim, CompareClaim, RangeClaim, ShapeClaim,
-                                                                    ArrayClaim, TrainingClaim)}
+                                                                    ArrayClaim, TrainingClaim, PredictionClaim)}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import sympy
 
 from ..expr import expression as ex
 from ..exact.derivation import Derivation, symbol
-from ..model import ArrayClaim, Case, Claim, CompareClaim, Network, RangeClaim, ShapeClaim, ValueClaim
+from ..model import ArrayClaim, Case, Claim, CompareClaim, Network, PredictionClaim, RangeClaim, ShapeClaim, ValueClaim
 from .training import TrainingResult, judge_training
 from ..exact.values import given_inputs
 from ..numbers import is_infinite_text, parse_rational
@@ -28,7 +28,7 @@ from ..naming import LEARNING_RATE, row_of
 from .slips import SlipSearch, expression_candidates, extended_value, find_slips, given_candidates, value_candidates
 from .rules import judge_value
 from .verdicts import Verdict, short_value
-from . import arrays
+from . import arrays, prediction
 from .nearby import RECENT, NearbyNumbers
 
 __all__ = ["judge_case"]
@@ -355,6 +355,11 @@ def _(claim: Claim, judge: _Judge) -> Verdict:
     return arrays.judge(claim, judge.case, judge.network, judge.derivation, judge.values)
 
 
+@_decide.register
+def _(claim: PredictionClaim, judge: _Judge) -> Verdict:
+    return prediction.judge(claim, judge.case, judge.network, judge.values)
+
+
 @functools.singledispatch
 def _needs_weights(claim: Claim, given: set[str], functions: Mapping[str, str] | None) -> bool:
     """Return True when a claim can only be decided with the case's weights: it names more than the data."""
@@ -374,6 +379,11 @@ def _(claim: ShapeClaim, given: set[str], functions: Mapping[str, str] | None) -
 @_needs_weights.register
 def _(claim: ArrayClaim, given: set[str], functions: Mapping[str, str] | None) -> bool:
     return claim.by_replay or claim.array not in ("inputs", "X", "targets", "y")
+
+
+@_needs_weights.register
+def _(claim: PredictionClaim, given: set[str], functions: Mapping[str, str] | None) -> bool:
+    return True  # the outputs need the weights
 
 
 _RELATIONS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,

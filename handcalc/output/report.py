@@ -23,7 +23,7 @@ from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
 from ..exact.derivation import Step
 from ..naming import LEARNING_RATE, simplified
 from ..exact.values import WORKING_DIGITS
-from ..model import (ArrayClaim, Case, Claim, CompareClaim, Init, Network, RangeClaim, ShapeClaim, TrainingClaim,
+from ..model import (ArrayClaim, Case, Claim, CompareClaim, Init, Network, PredictionClaim, RangeClaim, ShapeClaim, TrainingClaim,
                      ValueClaim)
 from ..numbers import to_decimal_text
 from ..judge.verdicts import Verdict
@@ -339,6 +339,13 @@ def _(claim: TrainingClaim) -> str:
     if claim.check == "loss_at":
         return f"loss{after} = {claim.stated}"
     return f"outputs{does} within {claim.tolerance} of targets{after}"
+
+
+@_statement.register
+def _(claim: PredictionClaim) -> str:
+    if claim.check == "class":
+        return f"row {claim.row}: the network predicts class {claim.stated}"
+    return f"row {claim.row}: the probabilities sum to 1"
 
 
 @_statement.register

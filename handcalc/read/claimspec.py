@@ -24,11 +24,12 @@ from ..numbers import is_infinite_text
 __all__ = ["CaseNames", "read_claims", "declared_names", "name_clashes", "CLAIM_KINDS", "CLAIM_KEYS",
            "ARRAY_NAMES", "RESERVED", "text_line"]
 
-CLAIM_KINDS = tuple(CLAIM_RECORDS)  # value, compare, range, shape, array, training
+CLAIM_KINDS = tuple(CLAIM_RECORDS)  # value, compare, range, shape, array, training, prediction
 CLAIM_KEYS = ("kind", "id", "case", "where", "stage", "quantity", "expression", "operands", "stated", "relation",
               "right", "low", "high", "bounds", "array", "transpose", "check", "epoch", "from_epoch", "tolerance",
-              "holds", "reproducible")
+              "holds", "reproducible", "row")
 TRAINING_CHECKS = ("loss_decreases", "loss_at", "outputs_near_targets")
+PREDICTION_CHECKS = ("class", "sums_to_one")
 RELATIONS = ("<", ">", "<=", ">=", "==", "!=")
 BOUNDS = ("()", "[]", "[)", "(]")
 STAGES = ("hand", "after_training")
@@ -230,12 +231,42 @@ def _array_fields(reader: Reader, spec: dict[str, Any], key: str, network: Netwo
     return fields, ""
 
 
+def _prediction_fields(reader: Reader, spec: dict[str, Any], key: str, network: Network | None) -> KindFields:
+    check = reader.choice(spec.get("check", "class"), f"{key}.check", PREDICTION_CHECKS, "prediction check")
+    row = reader.whole(spec.get("row", 1), f"{key}.row", 1, limits.MAX_ROWS, "a row (1-based)") or 1
+    stated = ""
+    if check == "class":
+        outputs = network.layers[-1].size if network else limits.MAX_ROWS
+        value = spec.get("stated")
+        if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
+            value = int(value)  # "2" as the text writes it
+        number = reader.whole(value, f"{key}.stated", 1, outputs, "a class (1-based)") if value is not None else None
+        if value is None:
+            reader.problem(f"{key}.stated", f"is missing: expected the predicted class, 1 to {outputs}")
+        stated = str(number or 1)
+    elif "stated" in spec:
+        reader.problem(f"{key}.stated", "a sums_to_one claim states no number")
+    return {"check": check or "class", "row": row}, stated
+
+
+def _prediction_row(reader: Reader, claim: Claim, key: str, entry: CaseNames) -> None:
+    """Record a prediction claim's row when its case has no such row."""
+    if entry.network is None or entry.quantities is None:
+        return
+    post = entry.network.layers[-1].post[0]
+    names = {f"{post}_r{claim.row}"} | ({post} if claim.row == 1 else set())
+    if not names & entry.quantities:
+        reader.problem(f"{key}.row", f"case {claim.case} has no row {claim.row}")
+
+
 _KIND_FIELDS = {"value": _value_fields, "compare": _compare_fields, "range": _range_fields,
-                "shape": _shape_fields, "array": _array_fields, "training": _training_fields}
+                "shape": _shape_fields, "array": _array_fields, "training": _training_fields,
+                "prediction": _prediction_fields}
 # the id a claim gets when the file gives none (numbered #2, #3 ... when it recurs)
 _DEFAULT_IDS = {"value": lambda f: f.get("quantity") or "arithmetic", "compare": lambda f: "compare",
                 "range": lambda f: f"range_{f.get('quantity') or 'value'}", "shape": lambda f: f"shape_{f.get('array')}",
-                "array": lambda f: f"array_{f.get('array')}", "training": lambda f: f"training_{f.get('check')}"}
+                "array": lambda f: f"array_{f.get('array')}", "training": lambda f: f"training_{f.get('check')}",
+                "prediction": lambda f: f"prediction_{f.get('check')}"}
 
 
 def _own_fields(reader: Reader, spec: dict[str, Any], key: str, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -293,8 +324,11 @@ def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, CaseNam
     claim_id = spec.get("id", _DEFAULT_IDS[kind](fields))
     if "id" in spec and (not isinstance(claim_id, str) or not CLAIM_ID.fullmatch(claim_id)):
         reader.problem(f"{key}.id", f"expected an id of 1 to 64 letters, digits, _ . : -, found {shown(claim_id)}")
-    return CLAIM_RECORDS[kind](id=str(claim_id), stated=stated, where=where, case=case or "", stage=stage,
-                               reproducible=reproducible, **_own_fields(reader, spec, key, kind, fields))
+    claim = CLAIM_RECORDS[kind](id=str(claim_id), stated=stated, where=where, case=case or "", stage=stage,
+                                reproducible=reproducible, **_own_fields(reader, spec, key, kind, fields))
+    if kind == "prediction":
+        _prediction_row(reader, claim, key, entry)
+    return claim
 
 
 def text_line(reader: Reader, spec: dict[str, Any], name: str, key: str, default: str) -> str:
