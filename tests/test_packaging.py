@@ -37,6 +37,7 @@ def test_wheel_ships_the_worked_examples(wheel) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for example in ("tutorial1", "tutorial2", "tutorial3"):
         assert f"handcalc/worked_examples/{example}.toml" in names
+    assert "handcalc/output/report.schema.json" in names  # the JSON report's schema (README, "JSON for tools and CI")
     assert not any(name.startswith(("tests/", "notebooks/")) for name in names)
 
 

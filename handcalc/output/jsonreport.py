@@ -11,9 +11,18 @@ import sympy
 from ..judge.results import Result
 from .report import number_text, stated_text
 
-__all__ = ["to_json"]
+__all__ = ["SCHEMA_VERSION", "schema", "to_json"]
 
 JSON_VALUE_DIGITS = 25
+SCHEMA_VERSION = "1"  # bump when a field is removed or changes meaning (report.schema.json's "const" too)
+
+
+def schema() -> dict[str, Any]:
+    """Return the JSON Schema the report follows (report.schema.json, shipped inside the package)."""
+    import json
+    from pathlib import Path
+
+    return json.loads(Path(__file__).with_name("report.schema.json").read_text(encoding="utf-8"))
 
 
 def _float(value: Any) -> float | str:
@@ -85,6 +94,7 @@ def to_json(result: Result) -> dict[str, Any]:
             "slips": list(verdict.slips),
         })
     return {
+        "schema_version": SCHEMA_VERSION,
         "example": result.example.name,
         "title": result.example.title,
         "values": _values_json(result),

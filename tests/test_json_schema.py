@@ -1,0 +1,78 @@
+"""The JSON report validates against the JSON Schema shipped in the package (handcalc/output/report.schema.json)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from handcalc.cli import main
+from handcalc.output.jsonreport import SCHEMA_VERSION, schema
+
+DATA = Path(__file__).parent / "data"
+EXAMPLES = ["tutorial1", "tutorial2", "tutorial3", *sorted(str(path) for path in DATA.glob("*.toml"))]
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.protocols.Validator:
+    shipped = schema()
+    cls = jsonschema.validators.validator_for(shipped)
+    cls.check_schema(shipped)  # the schema itself is a valid JSON Schema of the draft it names
+    return cls(shipped)
+
+
+def _report(example: str, capsys: pytest.CaptureFixture[str]) -> dict:
+    assert main([example, "--format", "json"]) in (0, 1)
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: Path(e).stem)
+def test_every_example_report_validates(example: str, validator, capsys: pytest.CaptureFixture[str]) -> None:
+    report = _report(example, capsys)
+    assert report["schema_version"] == SCHEMA_VERSION == "1"
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(report)]
+    assert errors == []
+
+
+def test_several_examples_print_a_list_of_valid_reports(validator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tutorial1", EXAMPLES[-1], "--format", "json"]) in (0, 1)
+    reports = json.loads(capsys.readouterr().out)
+    assert isinstance(reports, list) and len(reports) == 2
+    for report in reports:
+        validator.validate(report)
+
+
+def _broken(report: dict, how: str) -> dict:
+    report = copy.deepcopy(report)
+    if how == "unknown verdict":
+        report["claims"][0]["verdict"] = "plausible"
+    elif how == "no summary":
+        del report["summary"]
+    elif how == "claim without id":
+        del report["claims"][0]["id"]
+    elif how == "negative count":
+        report["summary"]["wrong"] = -1
+    elif how == "value not a string":
+        report["values"][next(iter(report["values"]))] = 0.5  # values are exact decimal strings, never floats
+    elif how == "other schema version":
+        report["schema_version"] = "0"
+    return report
+
+
+@pytest.mark.parametrize("how", ["unknown verdict", "no summary", "claim without id", "negative count",
+                                 "value not a string", "other schema version"])
+def test_an_invalid_report_is_rejected(how: str, validator, capsys: pytest.CaptureFixture[str]) -> None:
+    report = _report("tutorial1", capsys)
+    validator.validate(report)
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(_broken(report, how))
+
+
+def test_extra_keys_are_allowed(validator, capsys: pytest.CaptureFixture[str]) -> None:
+    report = _report("tutorial1", capsys)
+    report["future_field"] = {"anything": [1, 2]}
+    report["claims"][0]["future_field"] = True
+    validator.validate(report)
