@@ -178,12 +178,7 @@ class _Judge:
                                                                         claim.stated), claim=claim.id)
             elif claim.quantity and self.derivation:
                 search = find_slips(claim.stated, self._value_candidates(claim, exact), claim=claim.id)
-        slips = search.slips
-        if slips:
-            explanation += f"; likely slip: {slips[0]}"
-        elif search.stopped:
-            explanation += f"; {search.stopped}"
-        return Verdict(claim, exact, "wrong", explanation, as_written, (), slips)
+        return Verdict(claim, exact, "wrong", explanation + search.explanation(), as_written, (), search.slips)
 
     def _step_inputs(self, quantity: str) -> dict[str, sympy.Expr]:
         """The exact values of the quantities a quantity's step is computed from ({} for a given value)."""

@@ -44,6 +44,12 @@ class SlipSearch(NamedTuple):
     slips: tuple[str, ...]
     stopped: str | None = None
 
+    def explanation(self) -> str:
+        """Return what a wrong verdict's explanation adds: the likely slip, or why none is named ('' if neither)."""
+        if self.slips:
+            return f"; likely slip: {self.slips[0]}"
+        return f"; {self.stopped}" if self.stopped else ""
+
 
 def find_slips(stated: str, candidates: Iterator[Candidate], claim: str = "") -> SlipSearch:
     """Return the descriptions of the candidates that reproduce `stated` (at most a few).

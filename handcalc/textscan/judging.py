@@ -219,12 +219,7 @@ class Judge:
                                 claim=claim.id)
             if search.slips or search.stopped:
                 break
-        slips = search.slips
-        if slips:
-            explanation += f"; likely slip: {slips[0]}"
-        elif search.stopped:
-            explanation += f"; {search.stopped}"
-        return Verdict(claim, exact, "wrong", explanation, as_written, (), slips)
+        return Verdict(claim, exact, "wrong", explanation + search.explanation(), as_written, (), search.slips)
 
     def _nearby(self, line: int, reach: int, most: int = 24) -> dict[str, str]:
         """Numbers written within `reach` lines of a line, nearest first: what a slip could have taken."""
