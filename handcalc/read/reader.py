@@ -9,13 +9,12 @@ and `Reader` reads a parsed TOML document value by value, recording a
 
 from __future__ import annotations
 
-import difflib
-from collections import Counter
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Iterable
+
+from .spelling import Names, plain_form, suggest
 
 __all__ = ["InputError", "Names", "Problem", "shown_path", "KeyLines", "Reader", "shown", "suggest", "kind_of", "join_key",
            "IDENTIFIER", "MAX_NAME_LENGTH"]
@@ -77,62 +76,6 @@ def kind_of(value: Any) -> str:
     kinds = {bool: "a boolean", int: "an integer", str: "a string", list: "a list", dict: "a table",
              type(None): "nothing"}
     return kinds.get(type(value), "a date or time" if hasattr(value, "isoformat") else type(value).__name__)
-
-
-def suggest(value: Any, choices: Iterable[str]) -> str:
-    """Return a ' (did you mean ...?)' for a near miss among `choices`, or ''.
-
-    A `Names` set is searched through its index, so the time does not grow with
-    how many names it holds.
-    """
-    if not isinstance(value, str) or len(value) > MAX_SHOWN:
-        return ""
-    pool = choices.near(value) if isinstance(choices, Names) else list(choices)
-    close = difflib.get_close_matches(value, pool, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-class Names(frozenset):
-    """A set of names with an index of their letter pairs, built on the first did-you-mean look-up.
-
-    A look-up counts, over the names holding the look-up's RAREST letter pairs
-    (a pair held by more than POSTING names is left out), how many of those
-    pairs each name shares;
-    of the WIDE best, the POOL sharing the most letters are compared in full.
-    Its time does not grow with the set.
-    """
-
-    POOL = 200  # names a look-up compares in full (difflib)
-    RAREST = 6  # letter pairs of the looked-up name whose names are counted
-    POSTING = 20_000  # names holding a letter pair beyond which it is too common to count
-    WIDE = 5_000  # names sharing the most pairs, ranked by the letters they share before the full comparison
-
-    @cached_property
-    def _pairs(self) -> dict[str, list[str]]:
-        index: dict[str, list[str]] = {}
-        for name in sorted(self):
-            for pair in {name[i:i + 2] for i in range(len(name) - 1)}:
-                index.setdefault(pair, []).append(name)
-        return index
-
-    def near(self, value: str) -> list[str]:
-        """Return at most POOL names sharing the most of `value`'s rarest letter pairs."""
-        if len(self) <= self.POOL:
-            return sorted(self)
-        pairs = {value[i:i + 2] for i in range(len(value) - 1)}
-        postings = sorted((self._pairs[pair] for pair in pairs if pair in self._pairs), key=len)[:self.RAREST]
-        informative = [names for names in postings if len(names) <= self.POSTING]  # a common pair tells little
-        shared: Counter[str] = Counter()
-        for names in informative or [postings[0][:self.POSTING]] if postings else []:
-            shared.update(names)
-        matcher = difflib.SequenceMatcher(None, "", value)  # quick_ratio: the letters shared, in any order
-
-        def closeness(name: str) -> float:
-            matcher.set_seq1(name)
-            return matcher.quick_ratio()
-
-        wide = [name for name, _ in shared.most_common(self.WIDE)]
-        return sorted(wide, key=closeness, reverse=True)[:self.POOL]
 
 
 def join_key(key: str, name: str | int) -> str:
@@ -333,7 +276,9 @@ class Reader:
         elif len(value) > MAX_NAME_LENGTH:
             self.problem(key, f"a name has at most {MAX_NAME_LENGTH} characters, found {len(value)}")
         elif not IDENTIFIER.fullmatch(value):
-            self.problem(key, f"{shown(value)} is not a plain name (letters, digits and _, starting with a letter)")
+            plain = plain_form(value)
+            self.problem(key, f"{shown(value)} is not a plain name (letters, digits and _, starting with a letter)"
+                         + (f" (did you mean {plain!r}?)" if plain else ""))
         else:
             return value
         return "_invalid"
