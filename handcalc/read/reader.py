@@ -2,7 +2,7 @@
 
 A key path names a value the way a reader would look for it:
 `network.layers[1].weights[0]`, `claims[3].stated`, `parameters."odd key"`.
-`KeyLines` finds the line a key path starts on (best effort, never failing),
+`KeyLines` (keylines.py) finds the line a key path starts on (best effort, never failing),
 and `Reader` reads a parsed TOML document value by value, recording a
 `Problem` for each thing wrong instead of stopping at the first.
 """
@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from .keylines import KeyLines
 from .spelling import Names, plain_form, suggest
 
 __all__ = ["InputError", "Names", "Problem", "shown_path", "KeyLines", "Reader", "shown", "suggest", "kind_of", "join_key",
@@ -86,89 +87,6 @@ def join_key(key: str, name: str | int) -> str:
         name = name[:MAX_SHOWN - 3] + "..."
     part = name if IDENTIFIER.fullmatch(name) else json.dumps(name)
     return f"{key}.{part}" if key else part
-
-
-_KEY_PART = re.compile(r'\.?(?:"((?:[^"\\]|\\.)*)"|([^.\[\]"]+))|\[(\d+)\]')
-_BARE = r'[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\''
-_DOTTED = re.compile(rf"\s*((?:{_BARE})(?:\s*\.\s*(?:{_BARE}))*)\s*")
-_HEADER = re.compile(rf"\s*(\[\[?)\s*((?:{_BARE})(?:\s*\.\s*(?:{_BARE}))*)\s*\]")
-
-
-def _parts(dotted: str) -> tuple[str, ...]:
-    """Split a TOML dotted key (`a."b.c".d`) into its keys."""
-    parts = []
-    for match in re.finditer(_BARE, dotted):
-        text = match.group()
-        if text[0] == '"':
-            try:
-                text = json.loads(text)
-            except ValueError:
-                text = text[1:-1]
-        elif text[0] == "'":
-            text = text[1:-1]
-        parts.append(text)
-    return tuple(parts)
-
-
-class KeyLines:
-    """The line each table header and key of a TOML text starts on."""
-
-    def __init__(self, text: str) -> None:
-        self.lines: dict[tuple[str | int, ...], int] = {}
-        counts: dict[tuple[str | int, ...], int] = {}
-        table: tuple[str | int, ...] = ()
-        closing = ""
-        for number, line in enumerate(text.splitlines(), 1):
-            if closing:  # inside a multi-line string
-                if line.count(closing) % 2:
-                    closing = ""
-                continue
-            header = _HEADER.match(line)
-            if header:
-                table = self._resolve(_parts(header.group(2)), counts)
-                if header.group(1) == "[[":
-                    counts[table] = counts.get(table, -1) + 1
-                    table += (counts[table],)
-                self.lines.setdefault(table, number)
-                continue
-            key = _DOTTED.match(line)
-            if key and line[key.end():key.end() + 1] == "=":
-                self.lines.setdefault(table + _parts(key.group(1)), number)
-                rest = line[key.end() + 1:]
-                for quotes in ('"""', "'''"):
-                    if rest.count(quotes) % 2:
-                        closing = quotes
-
-    @staticmethod
-    def _resolve(parts: tuple[str, ...], counts: dict[tuple[str | int, ...], int]) -> tuple[str | int, ...]:
-        """Add the index of the last table of each array of tables the path goes through."""
-        resolved: tuple[str | int, ...] = ()
-        for part in parts[:-1]:
-            resolved += (part,)
-            if resolved in counts:
-                resolved += (counts[resolved],)
-        return resolved + parts[-1:]
-
-    def line(self, key: str) -> int | None:
-        """Return the line of a key path, or of the nearest enclosing key that has one."""
-        parts: list[str | int] = []
-        for match in _KEY_PART.finditer(key):
-            quoted, bare, index = match.groups()
-            if index is not None:
-                parts.append(int(index))
-            else:
-                parts.append(bare if bare is not None else quoted)
-        while parts:
-            for found in (tuple(parts), (*parts, 0)):  # (*parts, 0): the first table of an array of tables
-                if found in self.lines:
-                    return self.lines[found]
-            last = parts[-1]
-            if isinstance(last, str) and last.endswith("..."):  # a name `join_key` shortened
-                for found, line in self.lines.items():
-                    if found[:-1] == tuple(parts[:-1]) and str(found[-1]).startswith(last[:-3]):
-                        return line
-            parts.pop()
-        return None
 
 
 class Reader:
