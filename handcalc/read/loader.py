@@ -22,7 +22,7 @@ from .claimspec import CaseNames, declared_names, name_clashes, read_claims, tex
 from .reader import IDENTIFIER, InputError, KeyLines, Names, Problem, Reader, join_key, kind_of, shown, suggest
 from ..model import BIAS_METHODS, INIT_METHODS, LAYOUTS, Case, Init, Layer, Network, WorkedExample
 from .. import naming
-from ..naming import LEARNING_RATE, is_quantity, quantity_names
+from ..naming import LEARNING_RATE, WEIGHT_DECAY, is_quantity, quantity_names
 from ..functions import ACTIVATIONS, BIAS_MODES, LOSSES, network_losses
 from .notation import read_function_names
 from .procedure import read_training, unit_outputs as _unit_outputs
@@ -300,6 +300,8 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
     _given_texts(texts, spec, ((network.inputs, raw_rows, rows, "input_scale"),
                                (network.targets, raw_targets, targets, "target_scale")), len(rows))
     texts[LEARNING_RATE] = rate
+    if training is not None and training.weight_decay:
+        texts[WEIGHT_DECAY] = str(spec["training"]["weight_decay"]).strip()  # as written (a valid number by now)
     title = text_line(reader, spec, "title", key, "")
     case = Case(name, rows, targets, parse_fraction(rate), MappingProxyType(values), MappingProxyType(texts),
                 title, init, network if "network" in spec else None, training)
@@ -332,7 +334,8 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
             known.update(case_network.parameters)
         quantities = None
         if case is not None and case_network is not None:
-            quantities = Names(q for q, _ in quantity_names(case_network, len(case.rows)))
+            quantities = Names(q for q, _ in quantity_names(case_network, len(case.rows),
+                                                            decay=case.decay(case_network)))
             cases.append(case)
         named.setdefault(name, CaseNames(case_network, quantities, index))
     for pname in parameters:
