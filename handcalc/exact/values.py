@@ -18,7 +18,7 @@ from .derivation import Derivation
 from ..expr.arithmetic import MAX_EXACT_BITS
 from .formulas import ARGS, Apply, Sum, symbol
 from .interpreter import Number, add, compile_rule, multiply
-from ..naming import LEARNING_RATE, row_suffix
+from ..naming import LEARNING_RATE, WEIGHT_DECAY, row_suffix
 from ..budget import charge
 from ..model import Case, Network
 
@@ -92,6 +92,8 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
     for name in network.parameters:
         values[name] = _rational(case.parameters[name])
     values[LEARNING_RATE] = _rational(case.learning_rate)
+    if WEIGHT_DECAY in derivation.given:
+        values[WEIGHT_DECAY] = _rational(case.training.weight_decay)
     return values
 
 
