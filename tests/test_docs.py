@@ -176,3 +176,17 @@ def test_readme_scan_json_sample_matches_a_real_run(capsys, monkeypatch) -> None
     real = json.loads(_output(capsys, "scan", "tests/data/texts/forward_wrong.md", "--format", "json"))
     sections = {"statements": lambda report: report["statements"][0], "values": lambda report: report["values"][0]}
     assert _json_sample_mismatches(sample, real, sections) == []
+
+
+def test_the_readme_names_every_extra_with_what_it_installs() -> None:
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    start = README.index("### Optional extras")
+    table = README[start:README.index("\n\n", README.index("| extra |", start))]
+    rows = {match.group(1): match.group(2) for match in re.finditer(r"^\| `(\w+)` \| ([^|]+) \|", table, re.M)}
+    assert set(rows) == set(extras)
+    for extra, requirements in extras.items():
+        names = [re.split(r"[<>=\[; ]", requirement)[0] for requirement in requirements]
+        listed = [name.strip() for name in rows[extra].split(",")]
+        assert listed == names, (extra, listed, names)
