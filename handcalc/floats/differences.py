@@ -180,6 +180,20 @@ def _tied(net: _Net, name: str, places: list[tuple[int, int, int | None]], value
     _record(net, 0, [name], outcomes, result)
 
 
+def _penalty(network: Network, case: Case, result: FiniteDifferences) -> None:
+    """Add the weight-decay term's central difference, when the case's training run puts it in the loss.
+
+    The term (lambda/2)*p^2 is a quadratic in each parameter, so its central difference is exactly
+    lambda*p, with no truncation error: adding it is the finite difference of the whole loss.
+    """
+    proc = case.training
+    if proc is None or not proc.coupled_decay:
+        return
+    lam = float(proc.weight_decay)
+    for name in proc.decays(network):
+        result.gradients[gradient(name)] += lam * float(case.parameters[name])
+
+
 def finite_differences(network: Network, case: Case) -> FiniteDifferences:
     """Return the finite-difference gradient of every parameter, its resolution, and the relu kinks straddled."""
     net = _Net(network, case)
@@ -195,6 +209,7 @@ def finite_differences(network: Network, case: Case) -> FiniteDifferences:
                 _tied(net, name, places, value, result)
         for layer, moves in by_layer.items():
             _batched(net, layer, moves, result)
+    _penalty(network, case, result)
     order = {gradient(name): k for k, name in enumerate(network.parameters)}
     return FiniteDifferences(dict(sorted(result.gradients.items(), key=lambda item: order[item[0]])),
                              result.resolution, result.kinks)
