@@ -158,17 +158,23 @@ def layout(network: Network, result_case: CaseResult, show: str,
     return min(tried, key=lambda attempt: attempt[:2])[2]  # the narrowest with labels clear, else the clearest
 
 
+def _columns(network: Network, quantity: Callable[..., str | None]) -> list[list[tuple[str, str]]]:
+    """Return each column's (text, kind) per node: the inputs, then each layer's neurons."""
+    columns = [[(_equation(name, quantity(name)), "input") for name in network.inputs]]
+    for index, layer in enumerate(network.layers):
+        kind = "softmax" if layer.activation == "softmax" else "output" if index == len(network.layers) - 1 \
+            else "hidden"
+        columns.append([(neuron_label(quantity, pre, post), kind) for pre, post in zip(layer.pre, layer.post)])
+    return columns
+
+
 def _arrange(network: Network, quantity: Callable[..., str | None], show: str,
              measure: Callable[[str, float], tuple[float, float]], stretch: float) -> tuple[Layout, float, float]:
     """Return the picture with `stretch` times the first guess of gaps between columns, and `place_labels`'s score."""
     size = _font_size(max(network.sizes))
     small = size - 0.5  # edge labels and notes
     pad = size / 72 * 0.7
-    columns = [[(_equation(name, quantity(name)), "input") for name in network.inputs]]
-    for index, layer in enumerate(network.layers):
-        kind = "softmax" if layer.activation == "softmax" else "output" if index == len(network.layers) - 1 \
-            else "hidden"
-        columns.append([(neuron_label(quantity, pre, post), kind) for pre, post in zip(layer.pre, layer.post)])
+    columns = _columns(network, quantity)
     widths = [max(measure(text, size)[0] for text, _ in column) + 2 * pad for column in columns]
     height = max(measure(text, size)[1] for column in columns for text, _ in column) + 2 * pad
     frame = 2 * LABEL_PAD * small / 72  # the label's box around its text
