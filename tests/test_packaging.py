@@ -54,9 +54,11 @@ def test_wheel_installs_and_runs_in_a_fresh_virtual_environment(wheel, tmp_path)
     python = env / "bin" / "python"
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           check=True, capture_output=True, text=True).stdout.strip()
-    Path(site, "lent_dependencies.pth").write_text("\n".join(sorted(_dependency_folders())) + "\n")
     subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True,
                    capture_output=True, text=True, timeout=300)
+    # lent only after the install: where handcalc itself is installed beside its dependencies (the sdist's
+    # own suite), pip would otherwise find it already there and skip the wheel
+    Path(site, "lent_dependencies.pth").write_text("\n".join(sorted(_dependency_folders())) + "\n")
     work = tmp_path / "elsewhere"
     work.mkdir()
 
