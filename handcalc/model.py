@@ -17,13 +17,14 @@ from .functions import LOSSES
 
 __all__ = ["Layer", "Network", "Procedure", "Init", "Case", "Claim", "ValueClaim", "CompareClaim", "RangeClaim",
            "ShapeClaim", "ArrayClaim", "TrainingClaim", "PredictionClaim", "CLAIM_KINDS", "WorkedExample", "INIT_METHODS", "BIAS_METHODS", "LAYOUTS", "MODES", "HIDDEN_DELTAS", "FORWARD",
-           "MONITORS", "OUTPUTS"]
+           "MONITORS", "OUTPUTS", "DECAY_FORMS"]
 
 MODES = ("batch", "online")
 HIDDEN_DELTAS = ("before_update", "after_update")
 FORWARD = ("every_update", "every_epoch", "once")
 MONITORS = tuple(LOSSES)  # a run may print any loss of the table (only some can drive updates)
 OUTPUTS = ("final_weights", "last_forward")
+DECAY_FORMS = ("coupled", "decoupled")  # L2 weight decay in the loss (its gradient), or a shrink of its own
 
 
 
@@ -92,6 +93,29 @@ class Procedure:
     report_every: int = 0  # 0: about ten points over the run
     outputs: str = "final_weights"  # outputs after training: from the final weights, or the loop's last forward pass
     predict: tuple[tuple[Fraction, ...], ...] = ()  # new inputs, already scaled as the training inputs were
+    # the update rule: v = momentum*v - eta*g, w += v (Nesterov: g at the look-ahead w + momentum*v);
+    # momentum 0 is plain SGD, w -= eta*g
+    momentum: Fraction = Fraction(0)
+    nesterov: bool = False
+    # L2 weight decay: "coupled" adds (weight_decay/2)*sum w^2 to the loss, so g gains weight_decay*w;
+    # "decoupled" leaves g alone and shrinks each weight by eta*weight_decay*w in the same step
+    weight_decay: Fraction = Fraction(0)
+    decay_form: str = "coupled"
+    decay_biases: bool = False  # whether the biases decay too (they are usually left out)
+
+    @property
+    def coupled_decay(self) -> bool:
+        """Return True when weight decay is part of the loss (so of its gradient and of the loss reported)."""
+        return bool(self.weight_decay) and self.decay_form == "coupled"
+
+    def decays(self, network: Network) -> tuple[str, ...]:
+        """Return the parameters weight decay acts on (the weights, and the biases when `decay_biases`)."""
+        if not self.weight_decay:
+            return ()
+        names = [name for layer in network.layers for row in layer.weights for name in row]
+        if self.decay_biases and self.update_biases:
+            names += [name for layer in network.layers for name in layer.biases]
+        return tuple(dict.fromkeys(names))
 
 
 INIT_METHODS = ("uniform_pm1", "randn", "uniform_01")  # 2*random(shape) - 1, randn(*shape), random(shape)

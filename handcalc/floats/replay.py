@@ -20,6 +20,7 @@ import numpy as np
 
 from ..functions import UnknownFunction, activation, loss, softmax_backward
 from ..model import Case, Layer, Network, Procedure
+from .update import Rule, apply, tie
 
 __all__ = ["Replay", "replay", "exact_replay", "exact_epochs", "EXACT_BUDGET"]
 
@@ -120,10 +121,10 @@ def _forward(network: Network, weights: list[np.ndarray], biases: list[np.ndarra
     return pres, posts
 
 
-def _step(network: Network, proc: Procedure, weights: list[np.ndarray], biases: list[np.ndarray],
-          x: np.ndarray, pres: list[np.ndarray], posts: list[np.ndarray], t: np.ndarray, eta: Any,
-          ops: _Ops, n: int, tied: bool) -> None:
-    """One update from the rows of x (their forward values given), in place."""
+def _step(network: Network, proc: Procedure, rule: Rule, weights: list[np.ndarray], biases: list[np.ndarray],
+          at: tuple[list[np.ndarray], list[np.ndarray]], x: np.ndarray, pres: list[np.ndarray],
+          posts: list[np.ndarray], t: np.ndarray, ops: _Ops, n: int) -> None:
+    """One update from the rows of x (their forward values, taken at the weights `at`, given), in place."""
     layers = network.layers
     gradient, is_delta = ops.loss_gradient(proc.gradient_loss or network.loss, posts[-1], t, n,
                                            layers[-1].activation == "sigmoid", layers[-1].activation == "softmax")
@@ -131,68 +132,49 @@ def _step(network: Network, proc: Procedure, weights: list[np.ndarray], biases: 
     updates = []
     for index in range(len(layers) - 1, -1, -1):
         a_prev = x if index == 0 else posts[index - 1]
-        # array * eta, not eta * array: an mpmath eta would first try (and fail) to convert the whole array
-        step_w = (delta.T @ a_prev) * eta
-        step_b = delta.sum(axis=0, keepdims=True) * eta if proc.update_biases and layers[index].biases else None
+        step_w = rule.step(index, 0, delta.T @ a_prev, weights[index], at[0][index])
+        step_b = None
+        if proc.update_biases and layers[index].biases:
+            step_b = rule.step(index, 1, delta.sum(axis=0, keepdims=True), biases[index], at[1][index])
         if index > 0:
             if proc.hidden_deltas == "after_update":
-                _apply(network, weights, biases, [(index, step_w, step_b)], tied)
+                apply(network, weights, biases, [(index, step_w, step_b)], rule.tied)
                 step_w = None
-            back = delta @ weights[index]
+            back = delta @ at[0][index]
             delta = ops.backward(layers[index - 1], pres[index - 1], posts[index - 1], back)
         if step_w is not None:
             updates.append((index, step_w, step_b))
-    _apply(network, weights, biases, updates, tied)
+    apply(network, weights, biases, updates, rule.tied)
 
 
-def _apply(network: Network, weights: list[np.ndarray], biases: list[np.ndarray],
-           updates: list[tuple[int, np.ndarray, np.ndarray | None]], tied: bool) -> None:
-    """Subtract the steps; a parameter used in several places (a shared bias) moves by the sum of its steps."""
-    if not tied:
-        for index, step_w, step_b in updates:
-            weights[index] = weights[index] - step_w
-            if step_b is not None:
-                biases[index] = biases[index] - step_b
-        return
-    current = _tie(network, weights, biases)
-    total: dict[str, Any] = {}
-    for index, step_w, step_b in updates:
-        layer = network.layers[index]
-        for j, row in enumerate(layer.weights):
-            for i, name in enumerate(row):
-                total[name] = total.get(name, 0) + step_w[j, i]
-        if step_b is not None:
-            for j, name in enumerate(layer.biases):
-                total[name] = total.get(name, 0) + step_b[0, j]
-    for index, layer in enumerate(network.layers):
-        weights[index], biases[index] = weights[index].copy(), biases[index].copy()
-        for j, row in enumerate(layer.weights):
-            for i, name in enumerate(row):
-                if name in total:
-                    weights[index][j, i] = current[name] - total[name]
-        for j, name in enumerate(layer.biases):
-            if name in total:
-                biases[index][0, j] = current[name] - total[name]
+class _Log:
+    """What a run records as it goes: the loss's history and curve, and the snapshots claims ask for."""
 
+    def __init__(self, proc: Procedure, epochs: int, loss_of: Callable[[tuple], Any]) -> None:
+        # the loss is kept every `report_every` epochs, but at most MAX_HISTORY times (a claim about any epoch gets
+        # its own snapshot): report_every = 1 over a million epochs would otherwise fill gigabytes
+        self.every = max(proc.report_every or max(1, epochs // 10), -(-min(proc.epochs, epochs) // MAX_HISTORY))
+        self.sample = max(1, epochs // CURVE_POINTS)
+        self.end = min(proc.epochs, epochs)  # the run the text describes; later epochs only serve claims about them
+        self.loss_of = loss_of
+        self.history: list[tuple[int, Any]] = []
+        self.curve: list[tuple[int, Any]] = []
+        self.snapshots: dict[int, np.ndarray] = {}
+        self.losses_at: dict[int, Any] = {}
+        self.kept: dict[int, Mapping[str, Any]] = {}
 
-def _is_tied(network: Network, proc: Procedure) -> bool:
-    """Return True when some parameter that moves sits in more than one place (a shared bias, a tied weight)."""
-    places = [name for layer in network.layers for row in layer.weights for name in row]
-    if proc.update_biases:
-        places += [name for layer in network.layers for name in layer.biases]
-    return len(places) != len(set(places))
+    def due(self, epoch: int) -> bool:
+        """Return True when the loss before this epoch's updates is to be kept."""
+        return epoch < self.end and (epoch % self.every == 0 or epoch % self.sample == 0)
 
+    def record(self, epoch: int, now: tuple) -> None:
+        _record(epoch, self.every, self.sample, self.history, self.curve, lambda: self.loss_of(now))
 
-def _tie(network: Network, weights: list[np.ndarray], biases: list[np.ndarray]) -> dict[str, Any]:
-    """Read parameter values back by name (the copies of a shared parameter are kept equal)."""
-    values: dict[str, Any] = {}
-    for layer, w, b in zip(network.layers, weights, biases):
-        for j, row in enumerate(layer.weights):
-            for i, name in enumerate(row):
-                values.setdefault(name, w[j, i])
-        for j, name in enumerate(layer.biases):
-            values.setdefault(name, b[0, j])
-    return values
+    def replay(self, result: _End) -> Replay:
+        self.history.append((self.end, result.loss))
+        self.curve.append(self.history[-1])
+        return Replay(tuple(self.history), result.weights, result.outputs, self.snapshots, self.losses_at,
+                      result.prediction, tuple(self.curve), self.kept)
 
 
 def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
@@ -200,79 +182,71 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
          keep: frozenset[int] = frozenset()) -> Replay:
     weights, biases = _parameters(network, case, ops)
     x, t = ops.array(case.rows), ops.array(case.targets)
-    eta = ops.number(case.learning_rate)
-    rows = x.shape[0]
+    rule = Rule(network, proc, weights, biases, ops.number(case.learning_rate), ops)
     monitor = proc.monitor or network.loss
-    # the loss is kept every `report_every` epochs, but at most MAX_HISTORY times (a claim about any epoch gets
-    # its own snapshot): report_every = 1 over a million epochs would otherwise fill gigabytes
-    every = max(proc.report_every or max(1, epochs // 10), -(-min(proc.epochs, epochs) // MAX_HISTORY))
-    sample = max(1, epochs // CURVE_POINTS)
-    history: list[tuple[int, Any]] = []
-    curve: list[tuple[int, Any]] = []
-    snapshots: dict[int, np.ndarray] = {}
-    losses_at: dict[int, Any] = {}
-    kept: dict[int, Mapping[str, Any]] = {}
+
+    def loss_of(now: tuple) -> Any:  # the monitored loss, with the weight-decay penalty when decay is in the loss
+        value = ops.loss(monitor, now[1][-1], t, now[0][-1])
+        penalty = rule.penalty(weights, biases)
+        return value if penalty is None else value + penalty
+
+    log = _Log(proc, epochs, loss_of)
     cached = _forward(network, weights, biases, x, ops) if proc.forward == "once" else None
-    single = [(x[r:r + 1], t[r:r + 1]) for r in range(rows)]
+    single = [(x[r:r + 1], t[r:r + 1]) for r in range(x.shape[0])]
     fresh_rows = proc.mode == "online" and proc.forward == "every_update"
-    tied = _is_tied(network, proc)
-    end = min(proc.epochs, epochs)  # the run the text describes; later epochs only serve claims about them
     last_out = None
     result: _End | None = None
     for epoch in range(epochs):
-        recording = epoch < end
         if fresh_rows:
-            if recording and (epoch % every == 0 or epoch % sample == 0):
-                now = _forward(network, weights, biases, x, ops)
-                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now[1][-1], t, now[0][-1]))
-            last_out = _online_epoch(network, proc, weights, biases, single, eta, ops, tied)
+            if log.due(epoch):
+                log.record(epoch, _forward(network, weights, biases, x, ops))
+            last_out = _online_epoch(network, proc, rule, weights, biases, single, ops)
         else:
+            at = rule.point(weights, biases)
             if proc.forward != "once":
-                cached = _forward(network, weights, biases, x, ops)
+                cached = _forward(network, *at, x, ops)
             last_out = cached[1][-1]
-            if recording and (epoch % every == 0 or epoch % sample == 0):
-                now = cached if proc.forward != "once" else _forward(network, weights, biases, x, ops)
-                _record(epoch, every, sample, history, curve, lambda: ops.loss(monitor, now[1][-1], t, now[0][-1]))
-            _steps_from(cached, network, proc, weights, biases, x, t, single, eta, ops, tied)
-        if epoch + 1 == end:
-            result = _finish(network, proc, weights, biases, x, t, ops, monitor, last_out)
+            if log.due(epoch):  # the pass just made, unless it was made once before training or at a look-ahead
+                fresh = proc.forward != "once" and at[0] is weights
+                log.record(epoch, cached if fresh else _forward(network, weights, biases, x, ops))
+            _steps_from(cached, network, proc, rule, weights, biases, at, x, t, single, ops)
+        if epoch + 1 == log.end:
+            result = _finish(network, proc, weights, biases, x, ops, loss_of, last_out)
         if epoch + 1 in marks:
             final = _forward(network, weights, biases, x, ops)
-            snapshots[epoch + 1] = final[1][-1]
-            losses_at[epoch + 1] = ops.loss(monitor, final[1][-1], t, final[0][-1])
+            log.snapshots[epoch + 1] = final[1][-1]
+            log.losses_at[epoch + 1] = loss_of(final)
         if epoch + 1 in keep:
-            kept[epoch + 1] = _tie(network, weights, biases)
+            log.kept[epoch + 1] = tie(network, weights, biases)
         if progress is not None:
             progress(epoch)
     if result is None:  # no epochs at all
-        result = _finish(network, proc, weights, biases, x, t, ops, monitor, None)
-    history.append((end, result.loss))
-    curve.append(history[-1])
-    return Replay(tuple(history), result.weights, result.outputs, snapshots, losses_at, result.prediction,
-                  tuple(curve), kept)
+        result = _finish(network, proc, weights, biases, x, ops, loss_of, None)
+    return log.replay(result)
 
 
-def _online_epoch(network: Network, proc: Procedure, weights: list, biases: list, single: list, eta: Any,
-                  ops: _Ops, tied: bool) -> list:
+def _online_epoch(network: Network, proc: Procedure, rule: Rule, weights: list, biases: list, single: list,
+                  ops: _Ops) -> list:
     """One online epoch in which each row's forward pass sees the previous row's update; return the outputs."""
     row_outputs = []
     for x_row, t_row in single:
-        pres, posts = _forward(network, weights, biases, x_row, ops)
+        at = rule.point(weights, biases)
+        pres, posts = _forward(network, *at, x_row, ops)
         row_outputs.append(posts[-1])
-        _step(network, proc, weights, biases, x_row, pres, posts, t_row, eta, ops, t_row.size, tied)
+        _step(network, proc, rule, weights, biases, at, x_row, pres, posts, t_row, ops, t_row.size)
     return row_outputs
 
 
-def _steps_from(cached: tuple, network: Network, proc: Procedure, weights: list, biases: list, x: Any, t: Any,
-                single: list, eta: Any, ops: _Ops, tied: bool) -> None:
+def _steps_from(cached: tuple, network: Network, proc: Procedure, rule: Rule, weights: list, biases: list,
+                at: tuple, x: Any, t: Any, single: list, ops: _Ops) -> None:
     """One epoch's updates from one forward pass: a batch step, or a step per row from that pass's rows."""
     if proc.mode == "batch":
-        _step(network, proc, weights, biases, x, cached[0], cached[1], t, eta, ops, t.size, tied)
+        _step(network, proc, rule, weights, biases, at, x, cached[0], cached[1], t, ops, t.size)
         return
     for r, (x_row, t_row) in enumerate(single):
         one = slice(r, r + 1)
-        _step(network, proc, weights, biases, x_row, [z[one] for z in cached[0]],
-              [a[one] for a in cached[1]], t_row, eta, ops, t_row.size, tied)
+        _step(network, proc, rule, weights, biases, at, x_row, [z[one] for z in cached[0]],
+              [a[one] for a in cached[1]], t_row, ops, t_row.size)
 
 
 @dataclass(frozen=True)
@@ -286,9 +260,10 @@ class _End:
 
 
 def _finish(network: Network, proc: Procedure, weights: list[np.ndarray], biases: list[np.ndarray],
-            x: np.ndarray, t: np.ndarray, ops: _Ops, monitor: str, last_out: Any) -> _End:
+            x: np.ndarray, ops: _Ops, loss_of: Callable[[tuple], Any], last_out: Any) -> _End:
     """What the run ends with: final loss, weights, outputs (as the procedure says) and predictions."""
-    logits, final = (a[-1] for a in _forward(network, weights, biases, x, ops))
+    now = _forward(network, weights, biases, x, ops)
+    final = now[1][-1]
     if proc.outputs == "final_weights" or last_out is None:
         outputs = final
     else:
@@ -296,7 +271,7 @@ def _finish(network: Network, proc: Procedure, weights: list[np.ndarray], biases
     prediction = None
     if proc.predict:
         prediction = _forward(network, weights, biases, ops.array(proc.predict), ops)[1][-1]
-    return _End(ops.loss(monitor, final, t, logits), _tie(network, weights, biases), outputs, prediction)
+    return _End(loss_of(now), tie(network, weights, biases), outputs, prediction)
 
 
 def _record(epoch: int, every: int, sample: int, history: list, curve: list, loss: Callable[[], Any]) -> None:

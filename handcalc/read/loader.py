@@ -20,13 +20,12 @@ from typing import Any
 from . import limits
 from .claimspec import CaseNames, declared_names, name_clashes, read_claims, text_line
 from .reader import IDENTIFIER, InputError, KeyLines, Names, Problem, Reader, join_key, kind_of, shown, suggest
-from ..model import (BIAS_METHODS, FORWARD, HIDDEN_DELTAS, INIT_METHODS, LAYOUTS, MODES, MONITORS, OUTPUTS, Case, Init,
-                     Layer, Network,
-                     Procedure, WorkedExample)
+from ..model import BIAS_METHODS, INIT_METHODS, LAYOUTS, Case, Init, Layer, Network, WorkedExample
 from .. import naming
 from ..naming import LEARNING_RATE, is_quantity, quantity_names
-from ..functions import ACTIVATIONS, BIAS_MODES, LOSSES, network_losses, unit_interval_activations
+from ..functions import ACTIVATIONS, BIAS_MODES, LOSSES, network_losses
 from .notation import read_function_names
+from .procedure import read_training, unit_outputs as _unit_outputs
 from .initial import draw, order_problem
 from ..numbers import exact_rows, is_number_text, parse_fraction, to_decimal_text
 
@@ -40,31 +39,9 @@ LAYER_KEYS = ("pre", "post", "activation", "slope", "weights", "biases")
 CASE_KEYS = ("name", "title", "inputs", "targets", "learning_rate", "input_scale", "target_scale", "parameters",
              "init", "network", "training")
 INIT_KEYS = ("method", "seed", "replay_seed", "layout", "order", "bias_method")
-TRAINING_KEYS = ("epochs", "mode", "gradient", "update_biases", "hidden_deltas", "forward", "monitor",
-                 "report_every", "outputs", "predict")
 
 
 # --- the network ---------------------------------------------------------------------------
-
-def _unit_outputs(reader: Reader, loss: Any, output_activation: str, key: str) -> None:
-    """Record a loss that needs outputs in (0, 1) on an output layer whose activation does not give them.
-
-    Categorical cross-entropy needs more: probabilities summing to 1, which only softmax gives.
-    """
-    if not isinstance(loss, str) or loss not in LOSSES or not LOSSES[loss].needs_unit_interval \
-            or output_activation not in ACTIVATIONS:
-        return
-    needed = LOSSES[loss].output
-    if needed is not None:
-        if output_activation != needed:
-            reader.problem(key, f"{loss} needs outputs that are probabilities summing to 1: the output layer's "
-                           f"activation must be {needed}, found {output_activation}")
-        return
-    if ACTIVATIONS[output_activation].unit_interval:
-        return
-    reader.problem(key, f"{loss} needs outputs in (0, 1): the output layer's activation must be "
-                   f"{' or '.join(unit_interval_activations())}, found {output_activation}")
-
 
 def _slope(reader: Reader, spec: dict[str, Any], network: dict[str, Any], key: str, prefix: str,
            activation: str) -> Fraction | None:
@@ -199,32 +176,6 @@ def _divisors(reader: Reader, rows: tuple[tuple[str, ...], ...], scale: Any, key
     return [divisor] * len(rows[0])
 
 
-def _read_training(reader: Reader, raw: Any, key: str, divisors: list[Fraction] | None,
-                   network: Network) -> Procedure | None:
-    """Return the training run a [cases.training] table describes."""
-    spec = reader.table(raw, key, known=TRAINING_KEYS)
-    epochs = reader.whole(spec.get("epochs"), f"{key}.epochs", 1, limits.MAX_EPOCHS, "a number of epochs")
-    choices = {"mode": MODES, "hidden_deltas": HIDDEN_DELTAS, "forward": FORWARD, "outputs": OUTPUTS,
-               "gradient": network_losses(), "monitor": MONITORS}
-    options: dict[str, Any] = {}
-    for name, allowed in choices.items():
-        if name in spec and reader.choice(spec[name], f"{key}.{name}", allowed, name.replace("_", " ")):
-            options["gradient_loss" if name == "gradient" else name] = spec[name]
-    for name in ("gradient", "monitor"):
-        _unit_outputs(reader, spec.get(name), network.layers[-1].activation, f"{key}.{name}")
-    if "update_biases" in spec:
-        options["update_biases"] = reader.flag(spec, "update_biases", key, True)
-    every = reader.whole(spec.get("report_every", 0), f"{key}.report_every", 0, limits.MAX_EPOCHS,
-                         "a number of epochs")
-    predict: tuple[tuple[Fraction, ...], ...] = ()
-    if "predict" in spec:
-        predict = exact_rows(reader.matrix(spec["predict"], f"{key}.predict", len(network.inputs), limits.MAX_ROWS),
-                             divisors)
-    if epochs is None or every is None:
-        return None
-    return Procedure(epochs=epochs, report_every=every, predict=predict, **options)
-
-
 def _read_init(reader: Reader, raw: Any, key: str, network: Network) -> Init | None:
     """Return how the case's weights (and biases) are drawn (an `init` table)."""
     init = reader.table(raw, key, known=INIT_KEYS)
@@ -315,7 +266,7 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
     input_divisors = _divisors(reader, raw_rows, spec.get("input_scale"), f"{key}.input_scale")
     rows = exact_rows(raw_rows, input_divisors)
     targets = exact_rows(raw_targets, _divisors(reader, raw_targets, spec.get("target_scale"), f"{key}.target_scale"))
-    training = _read_training(reader, spec["training"], f"{key}.training", input_divisors, network) \
+    training = read_training(reader, spec["training"], f"{key}.training", input_divisors, network) \
         if "training" in spec else None
     rate = _learning_rate(reader, spec, key)
     losses = {network.loss} | ({training.gradient_loss, training.monitor} if training else set())
