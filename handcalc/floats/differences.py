@@ -241,7 +241,8 @@ def _record(net: _Net, layer: int, js: np.ndarray, names: list[str], outcomes: d
     resolution = np.abs(d1 - d2) + rounding
     rows = net.x.shape[0]
     if by_column:
-        kinks = _kinks(net.network, layer + 1, low1, pres1, rows, _column_kinks(net.network, layer, js, low, high, rows))
+        own = _column_kinks(net.network, layer, js, low, high, rows)  # the moved neurons' own kinks first
+        kinks = _kinks(net.network, layer + 1, low1, pres1, rows, own)
     else:
         kinks = _kinks(net.network, layer, low1, pres1, rows, [None] * len(names))
     keys = [gradient(name) for name in names]
