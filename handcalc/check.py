@@ -51,7 +51,7 @@ def case_values(example: WorkedExample, case: Case) -> Quantities:
     if not case.has_parameters or not (case.targets or case.reproducible):
         # weights an unseeded draw replaces are not the case's: without targets there is nothing else to show
         return Quantities(given_inputs(network, case), None, example.aliases)
-    derivation = derive(network, len(case.rows), bool(case.targets))
+    derivation = derive(network, len(case.rows), bool(case.targets), case.decay(network))
     values = evaluate(derivation, given_values(derivation, case), what=f"case {case.name}")
     return Quantities(values, derivation, example.aliases)
 
@@ -117,7 +117,7 @@ def validate_claims(example: WorkedExample) -> None:
     for case in example.cases:
         network = example.network_of(case)
         # every name the network declares: a claim on one the case cannot compute is judged unchecked, saying why
-        known = Names(name for name, _ in quantity_names(network, len(case.rows)))
+        known = Names(name for name, _ in quantity_names(network, len(case.rows), decay=case.decay(network)))
         for index, claim in enumerate(example.claims):
             if claim.case != case.name:
                 continue

@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the verdicts: auto (default) on a terminal unless NO_COLOR is set")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    _pager_options(check)
     check.add_argument("--plot", metavar="FILE", help="draw the training loss curves to FILE (.png/.svg/.pdf; "
                        "needs matplotlib: pip install 'handcalc[plot]')")
     check.add_argument("--diagram", metavar="FILE", help="draw the network with its weights and values to FILE "
@@ -101,6 +102,27 @@ def _options(args: argparse.Namespace) -> "Options":
     return Options(width=max(20, width), color=color)
 
 
+def _pager_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--pager", dest="pager", action="store_true", default=None,
+                       help="show the report on a terminal through $PAGER (default: less) even when it fits")
+    group.add_argument("--no-pager", dest="pager", action="store_false",
+                       help="never page (default: page on a terminal when the report is taller than it)")
+
+
+def _show(text: str, args: argparse.Namespace) -> None:
+    """Write the report to -o's file, or to stdout through a pager when it is long and stdout a terminal."""
+    if args.output is None:
+        from .output.pager import page, pager_command, should_page
+
+        terminal = sys.stdout.isatty()
+        height = shutil.get_terminal_size((100, 24)).lines if terminal else 0
+        command = pager_command(os.environ)
+        if command and should_page(args.pager, terminal, text.count("\n"), height - 1) and page(text, command):
+            return
+    _write(text, args.output)
+
+
 def _scan_parser(commands: "argparse._SubParsersAction") -> None:
     scan = commands.add_parser("scan", help="check the arithmetic a tutorial's own text states (no worked-example file)")
     scan.add_argument("text", metavar="TEXT", help="a plain-text, Markdown or HTML file, or - for standard input")
@@ -108,6 +130,7 @@ def _scan_parser(commands: "argparse._SubParsersAction") -> None:
                       help="how to read TEXT (default: from its extension: .md, .html, else plain text)")
     scan.add_argument("--format", choices=FORMAT_CHOICES, default="text", help="output format (default: text)")
     scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    _pager_options(scan)
     scan.add_argument("--code", action="store_true", help="also read the comments inside code blocks (code is never run)")
     scan.add_argument("--annotate", metavar="OUT.html", help="write a self-contained copy of the text with every "
                       "checked number marked by its verdict")
@@ -130,7 +153,7 @@ def _scan(args: argparse.Namespace) -> int:
         text = json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n"
     else:
         text = render(result, args.format)
-    _write(text, args.output)
+    _show(text, args)
     if args.annotate:
         from .textscan.annotate import annotate
 
@@ -214,7 +237,7 @@ def _check(args: argparse.Namespace) -> int:
     else:
         options = _options(args)
         text = "\n".join(render(result, fmt, options) for result in results)
-    _write(text, args.output)
+    _show(text, args)
     if args.plot or args.diagram:
         _pictures(results[0], args)
     return max(result.exit_code for result in results)

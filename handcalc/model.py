@@ -16,7 +16,7 @@ from typing import ClassVar, Mapping
 from .functions import LOSSES
 
 __all__ = ["Layer", "Network", "Procedure", "Init", "Case", "Claim", "ValueClaim", "CompareClaim", "RangeClaim",
-           "ShapeClaim", "ArrayClaim", "TrainingClaim", "PredictionClaim", "CLAIM_KINDS", "WorkedExample", "INIT_METHODS", "BIAS_METHODS", "LAYOUTS", "MODES", "HIDDEN_DELTAS", "FORWARD",
+           "ShapeClaim", "ArrayClaim", "Decay", "TrainingClaim", "PredictionClaim", "CLAIM_KINDS", "WorkedExample", "INIT_METHODS", "BIAS_METHODS", "LAYOUTS", "MODES", "HIDDEN_DELTAS", "FORWARD",
            "MONITORS", "OUTPUTS", "DECAY_FORMS"]
 
 MODES = ("batch", "online")
@@ -118,6 +118,15 @@ class Procedure:
         return tuple(dict.fromkeys(names))
 
 
+@dataclass(frozen=True)
+class Decay:
+    """L2 weight decay as one hand-worked update shows it: the decay, the parameters it acts on, its form."""
+
+    weight_decay: Fraction  # lambda
+    names: tuple[str, ...]
+    coupled: bool  # True: in the loss (E_reg, and lambda*w in each gradient); False: a shrink of its own
+
+
 INIT_METHODS = ("uniform_pm1", "randn", "uniform_01")  # 2*random(shape) - 1, randn(*shape), random(shape)
 BIAS_METHODS = INIT_METHODS + ("zeros",)  # np.zeros(...) draws nothing from the stream
 LAYOUTS = ("inputs_by_neurons", "neurons_by_inputs")  # np.random.xxx((fan_in, size)) or ((size, fan_in))
@@ -168,6 +177,13 @@ class Case:
     def reproducible(self) -> bool:
         """Return False when the weights come from a draw the tutorial did not seed."""
         return self.init is None or self.init.seeded
+
+    def decay(self, network: Network) -> Decay | None:
+        """Return the weight decay of this case's training run (on `network`, the case's), or None."""
+        proc = self.training
+        if proc is None or not proc.weight_decay:
+            return None
+        return Decay(proc.weight_decay, proc.decays(network), proc.decay_form == "coupled")
 
     @property
     def has_parameters(self) -> bool:

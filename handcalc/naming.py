@@ -16,6 +16,8 @@ cannot drift apart.  The rules:
 - a softmax layer's Jacobian entries are `dout_y1_dy2` (d out_y1 / d y2); with
   cross-entropy, dE/dy1 simplified to (out_y1 - T1)/rows is `dE_dy1_simplified`;
 - the updated parameter is `new_w5`; the learning rate is `eta`;
+- L2 weight decay: `lambda` is its constant; in the loss (coupled) its term
+  (lambda/2)*sum w^2 is `E_reg` and its share of dE/dw5 is `dE_reg_dw5`;
 - default names: inputs x1.., targets T1.., loss terms E1.., total E_total;
   neurons h1.. (one hidden layer), h1_1.. (several), y1.. (the output layer),
   each with its output out_h1..; weights w1.. numbered through the network;
@@ -31,15 +33,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 if TYPE_CHECKING:
-    from .model import Network
+    from .model import Decay, Network
 
-__all__ = ["LEARNING_RATE", "TOTAL_ERROR", "LOSS", "row_suffix", "row_suffixes", "in_row", "row_of",
+__all__ = ["LEARNING_RATE", "WEIGHT_DECAY", "PENALTY", "penalty_gradient", "decay_names", "TOTAL_ERROR", "LOSS",
+           "row_suffix", "row_suffixes", "in_row", "row_of",
            "derivative", "split_derivative", "is_quantity", "gradient", "updated", "simplified", "NeuronNames",
            "neuron_names", "quantity_names",
            "default_inputs", "default_targets", "default_errors", "default_pre", "default_post",
            "default_weights", "default_biases"]
 
 LEARNING_RATE = "eta"  # reserved: no quantity may take it
+WEIGHT_DECAY = "lambda"  # reserved too
+PENALTY = "E_reg"  # the weight-decay term of the loss (reserved)
 TOTAL_ERROR = "E_total"  # the default name of the summed loss
 LOSS = "E"  # the loss as the top of a partial derivative: dE_dw5
 
@@ -116,6 +121,22 @@ def updated(parameter: str) -> str:
     return f"new_{parameter}"
 
 
+def penalty_gradient(parameter: str) -> str:
+    """Return the name of the weight-decay term's share of dE/dparameter: "dE_reg_dw5"."""
+    return derivative(PENALTY, parameter)
+
+
+def decay_names(decay: Decay | None) -> list[tuple[str, str]]:
+    """Return (name, what it is) for the quantities weight decay adds to a hand derivation (none without it)."""
+    if decay is None:
+        return []
+    out = [(WEIGHT_DECAY, "the weight decay")]
+    if decay.coupled:
+        out.append((PENALTY, "the weight-decay term of the loss, lambda/2 * sum of w^2"))
+        out += [(penalty_gradient(p), f"the weight-decay term's derivative d{PENALTY}/d{p}") for p in decay.names]
+    return out
+
+
 def _what(top: str, bottom: str) -> str:
     return f"the derivative d{top}/d{bottom}"
 
@@ -177,11 +198,13 @@ def neuron_names(network: Network, index: int, j: int, row: int, rows: int) -> N
                        tuple(described), jacobian, short)
 
 
-def quantity_names(network: Network, rows: int, derived: bool = True) -> list[tuple[str, str]]:
+def quantity_names(network: Network, rows: int, derived: bool = True,
+                   decay: Decay | None = None) -> list[tuple[str, str]]:
     """Return (name, what it is) for every quantity of `network` on `rows` rows, as `derive` names them.
 
     `what` is "" for a name the file gives (or its default); derived quantities
-    are included only when `derived` (a case with weights and targets).
+    are included only when `derived` (a case with weights and targets), the
+    weight decay's with them when the case's training run has `decay`.
     """
     def row(s: str, name: str) -> str:
         return "" if not s else f"row {s[2:]}'s {name}"
@@ -203,7 +226,7 @@ def quantity_names(network: Network, rows: int, derived: bool = True) -> list[tu
                 out += neuron_names(network, index, j, r, rows).described
     out += [(gradient(p), _what(LOSS, p)) for p in network.parameters]
     out += [(updated(p), f"the updated {p}") for p in network.parameters]
-    return out
+    return out + decay_names(decay)
 
 
 # --- default names -----------------------------------------------------------------------------

@@ -96,12 +96,49 @@ quantity = "y1"
 @pytest.mark.parametrize(("key", "line"), [
     ("example", 1), ("example.name", 2), ("network.sizes", 5), ("network.sizes[1]", 5),
     ('network."quoted key"', 6), ("network.a.b", 7), ("network.layers[0]", 9), ("network.layers[0].pre[0]", 10),
-    ("network.layers", 9), ("cases[0]", 12), ("cases[0].inputs[1][0]", 13), ("cases[0].init.seed", 15),
+    ("network.layers", 9), ("cases[0]", 12), ("cases[0].inputs[1][0]", 14), ("cases[0].init.seed", 15),
     ("cases[0].training.epochs", 21), ("cases[1]", 23), ("cases[1].name", 24), ("cases[1].training.epochs", 27),
     ("claims[0].quantity", 30), ("claims[3]", 29), ("nowhere", None), ("", None),
 ])
 def test_key_lines(key: str, line: int | None) -> None:
     assert KeyLines(KEYED).line(key) == line  # claims[3]: no such table, so the array's first
+
+
+# An array over several lines, with the things that must not be read as its brackets and commas.
+ARRAYS = """[[cases]]
+inputs = [                 # a comment with [brackets], and, commas
+    [0.5, 0.25],
+    [0.125,
+     "x, ]",
+     -1],
+    ['a [b', \"\"\"two
+lines ] here\"\"\", {k = [1, 2], j = "}"}, 3],
+    [7],
+]
+targets = [[1],
+   [2]]
+"""
+
+
+@pytest.mark.parametrize(("key", "line"), [
+    ("cases[0].inputs", 2), ("cases[0].inputs[0]", 3), ("cases[0].inputs[0][1]", 3), ("cases[0].inputs[1]", 4),
+    ("cases[0].inputs[1][1]", 5), ("cases[0].inputs[1][2]", 6), ("cases[0].inputs[2][0]", 7),
+    ("cases[0].inputs[2][1]", 7), ("cases[0].inputs[2][2]", 8), ("cases[0].inputs[2][3]", 8),
+    ("cases[0].inputs[3]", 9), ("cases[0].inputs[3][0]", 9), ("cases[0].inputs[4]", 2), ("cases[0].targets[0]", 11),
+    ("cases[0].targets[1][0]", 12),
+])
+def test_each_element_of_a_multi_line_array_has_its_own_line(key: str, line: int) -> None:
+    assert KeyLines(ARRAYS).line(key) == line  # inputs[4]: no such element, so the array's own line
+
+
+def test_a_bad_element_of_a_multi_line_array_is_reported_at_its_line(tmp_path) -> None:
+    text = ('[network]\nsizes = [2, 1]\nbias = "none"\n[parameters]\nw1 = 1\nw2 = 2\n[[cases]]\n'
+            'inputs = [\n  [1, 2],\n  [3,\n   "four"],\n]\ntargets = [[0.5], [0.25]]\n')
+    with pytest.raises(InputError) as error:
+        load_text(text)
+    (problem,) = error.value.problems
+    assert problem.key == "cases[0].inputs[1][1]"
+    assert problem.line == text.splitlines().index('   "four"],') + 1
 
 
 def test_join_key_quotes_odd_names() -> None:

@@ -202,6 +202,10 @@ EVAL_LIKE = re.compile(r"\b(eval|exec|compile|__import__)\s*\(|sympify|parse_exp
                        r"|\bmarshal\b|\bshelve\b|\bos\.system\b|\bsubprocess\b|\bimportlib\b")
 AUDITED: dict[tuple[str, str], str] = {
     # `re.compile(` compiles a regular expression, not code; it is filtered out below, not listed.
+    ("pager.py", "import subprocess"): "the pager, started as git starts it",
+    ("pager.py", "subprocess . Popen ( command , stdin = subprocess . PIPE , env = env )"):
+        "runs the user's own pager command (HANDCALC_PAGER/PAGER from their environment, never from a file), "
+        "as an argument list without a shell; the report goes to its standard input as data",
 }
 # str.format_map on a template: safe only while every placeholder is a validated plain name.
 FORMAT_MAP = re.compile(r"\.format_map\(")

@@ -239,3 +239,120 @@ def test_bad_rule_is_one_clear_line(rule, key, message, tmp_path, capsys):
     assert main([str(path)]) == 2
     err = capsys.readouterr().err
     assert f"bad.toml:{line}" in err and f"[{key}]" in err and "Traceback" not in err
+
+
+# -- the hand derivation of one update under weight decay ---------------------------------------
+
+def _decimal(value: Fraction, digits: int = 12) -> str:
+    """A Fraction rounded to `digits` decimals, as a text would state it (written here, not by handcalc)."""
+    scaled = value * 10 ** digits
+    whole = int(scaled + Fraction(1, 2)) if scaled >= 0 else -int(-scaled + Fraction(1, 2))
+    sign = "-" if whole < 0 else ""
+    text = str(abs(whole)).rjust(digits + 1, "0")
+    return f"{sign}{text[:-digits]}.{text[-digits:]}"
+
+
+def _hand(net, claims, **training):
+    text = net.toml(epochs=1, **training).replace('name = "training"\n', 'name = "training"\n', 1)
+    rows = [f'[[claims]]\nquantity = "{q}"\nstated = "{s}"\ncase = "training"\n' for q, s in claims]
+    example = load_text(text + "\n" + "\n".join(rows))
+    from handcalc.check import check
+
+    return check(example)
+
+
+@pytest.mark.parametrize("form,biases", [("coupled", False), ("coupled", True), ("decoupled", False)])
+def test_one_hand_update_is_the_reference_step(form, biases):
+    # one batch update from the given weights: the reference's step, whatever the momentum (v starts at 0)
+    lam = Fraction(3, 8)
+    after, _, _ = train(RELU, 1, lam=lam, form=form, decay_biases=biases, exact=True)
+    before, loss, _ = train(RELU, 0, lam=lam, form=form, decay_biases=biases, exact=True)
+    eta = Fraction(RELU.eta)
+    claims = [(f"new_{n}", _decimal(after[n])) for n in before]
+    if form == "coupled":  # the regularised gradient, from the reference's step: (w - new w)/eta
+        claims += [(f"dE_d{n}", _decimal((before[n] - after[n]) / eta)) for n in before]
+        claims += [("E_total", _decimal(loss))]
+    rule = dict(weight_decay="0.375", decay_form=form, decay_biases=biases, momentum="0.9")
+    result = _hand(RELU, claims, **rule)
+    verdicts = {v.claim.quantity: v.verdict for case in result.cases for v in case.verdicts}
+    assert set(verdicts.values()) == {"correct"}, {q: v for q, v in verdicts.items() if v != "correct"}
+    assert len(verdicts) == len(claims)
+    assert result.cases[0].cross_check.ok  # NumPy and finite differences agree with the regularised values
+
+
+def test_coupled_gradient_shows_the_decay_factor_and_is_sympy_diff():
+    import sympy
+
+    from handcalc.exact.derivation import derive
+
+    example = load_text(RELU.toml(epochs=1, weight_decay="0.125", decay_biases=True))
+    case = example.cases[0]
+    network = example.network_of(case)
+    derivation = derive(network, len(case.rows), True, case.decay(network))
+    step = derivation.by_name["dE_dw1_1_1"]
+    assert step.formula.endswith(" + dE_reg_dw1_1_1")
+    assert derivation.by_name["dE_reg_dw1_1_1"].formula == "lambda*w1_1_1"
+    assert derivation.by_name["E_total"].formula.endswith(" + E_reg")
+    total = derivation.expand("E_total")
+    for name in ("w1_1_1", "w2_2_3", "b1_2", "b2_1"):
+        difference = sympy.diff(total, sympy.Symbol(name, real=True)) - derivation.expand(f"dE_d{name}")
+        # relu's derivative is a Heaviside step: compare at the case's numbers
+        values = {sympy.Symbol(k, real=True): sympy.Rational(str(v)) for k, v in case.parameters.items()}
+        values.update({sympy.Symbol(f"x{i + 1}_r{r + 1}", real=True): sympy.Rational(str(x))
+                       for r, row in enumerate(case.rows) for i, x in enumerate(row)})
+        values.update({sympy.Symbol(f"T{i + 1}_r{r + 1}", real=True): sympy.Rational(str(t))
+                       for r, row in enumerate(case.targets) for i, t in enumerate(row)})
+        values[sympy.Symbol("lambda", real=True)] = sympy.Rational(1, 8)
+        assert sympy.simplify(difference.subs(values)) == 0, name
+
+
+def test_a_gradient_stated_without_the_decay_term_is_wrong():
+    lam = Fraction(1, 4)
+    before, _, _ = train(RELU, 0, exact=True)
+    plain, _, _ = train(RELU, 1, exact=True)  # no decay: the data gradient alone
+    decayed, _, _ = train(RELU, 1, lam=lam, exact=True)
+    eta = Fraction(RELU.eta)
+    name = "w2_1_2"
+    data_gradient = (before[name] - plain[name]) / eta
+    right = (before[name] - decayed[name]) / eta
+    assert right == data_gradient + lam * before[name]
+    result = _hand(RELU, [(f"dE_d{name}", _decimal(data_gradient, 8)), (f"new_{name}", _decimal(decayed[name], 8))],
+                   weight_decay="0.25")
+    verdicts = {v.claim.quantity: v for v in result.cases[0].verdicts}
+    assert verdicts[f"dE_d{name}"].verdict == "wrong"
+    assert verdicts[f"new_{name}"].verdict == "correct"
+
+
+def test_claims_may_write_lambda_and_the_decay_names():
+    text = RELU.toml(epochs=1, weight_decay="0.25") + '''
+[[claims]]
+kind = "compare"
+expression = "lambda*w2_1_2"
+relation = "=="
+right = "dE_reg_dw2_1_2"
+case = "training"
+
+[[claims]]
+kind = "compare"
+expression = "E_total - E_reg"
+relation = "=="
+right = "E1_r1 + E2_r1 + E1_r2 + E2_r2 + E1_r3 + E2_r3"
+case = "training"
+
+[[claims]]
+kind = "compare"
+expression = "lambda*w2_1_2"
+relation = "=="
+right = "2*dE_reg_dw2_1_2"
+case = "training"
+'''
+    from handcalc.check import check
+
+    verdicts = [v.verdict for v in check(load_text(text)).cases[0].verdicts]
+    assert verdicts == ["correct", "correct", "wrong"]
+
+
+def test_lambda_and_e_reg_are_reserved_names():
+    text = RELU.toml(epochs=1).replace('"w2_1_2"', '"lambda"').replace("w2_1_2 =", "lambda =")
+    with pytest.raises(InputError, match="'lambda' is reserved for the weight decay"):
+        load_text(text)

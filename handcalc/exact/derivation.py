@@ -7,7 +7,11 @@ input to that weight (dE/dw5 = dE/dout_y1 * dout_y1/dy1 * dy1/dw5).  A softmax
 layer is not elementwise: its delta sums over every output through the
 Jacobian's named entries (dE/dy1 = dE/dout_y1 * dout_y1/dy1 + dE/dout_y2 *
 dout_y2/dy1 + ...), and with cross-entropy the simplified (out_y1 - T1)/rows
-is a step of its own, which must agree.  Each step
+is a step of its own, which must agree.  With L2 weight decay in the loss
+(a training run's coupled `weight_decay`), E_reg = lambda/2*(w1^2 + ...) is
+added into E_total and each decayed gradient gains the factor dE_reg_dw5 =
+lambda*w5; decoupled decay leaves the gradients alone and shrinks the update
+(new_w5 = w5 - eta*dE_dw5 - eta*lambda*w5).  Each step
 is a formula in the names of earlier steps, so the work grows linearly with
 the number of weights; `expand` rebuilds a step in terms of inputs, targets
 and parameters only, for checking against `sympy.diff`.
@@ -22,8 +26,9 @@ from typing import Iterable
 import sympy
 
 from ..budget import charge
-from ..model import Layer, Network
-from ..naming import LEARNING_RATE, NeuronNames, gradient, in_row, neuron_names, row_suffix, updated
+from ..model import Decay, Layer, Network
+from ..naming import (LEARNING_RATE, PENALTY, WEIGHT_DECAY, NeuronNames, gradient, in_row, neuron_names,
+                      penalty_gradient, row_suffix, updated)
 from ..numbers import to_decimal_text
 from ..functions import SOFTMAX_JACOBIAN_FORMULAS, softmax, softmax_jacobian
 from ..functions import activation as activation_named, loss as loss_named
@@ -109,9 +114,10 @@ def _wrap(template: str) -> str:
 
 
 class _Builder:
-    def __init__(self, network: Network, rows: int) -> None:
+    def __init__(self, network: Network, rows: int, decay: Decay | None = None) -> None:
         self.network = network
         self.rows = rows
+        self.decay = decay
         self.steps: list[Step] = []
         self.names: set[str] = set()
 
@@ -142,13 +148,14 @@ def _layer_label(index: int, count: int) -> str:
 
 
 @lru_cache(maxsize=32)
-def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
+def derive(network: Network, rows: int = 1, targets: bool = True, decay: Decay | None = None) -> Derivation:
     """Return the symbolic derivation of `network` on `rows` input rows (cached: networks are frozen).
 
     Without `targets` (a case worked forward only) it stops after the forward
-    pass: there is no loss, so no gradient and no update.
+    pass: there is no loss, so no gradient and no update.  `decay`: the case's
+    L2 weight decay, shown in the loss and gradients (coupled) or the updates.
     """
-    b = _Builder(network, rows)
+    b = _Builder(network, rows, decay if targets else None)
     loss = loss_named(network.loss)
     count = len(network.layers)
     outputs = network.layers[-1]
@@ -157,7 +164,7 @@ def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
     given = [in_row(x, r, rows) for r in range(rows) for x in network.inputs]
     if targets:
         given += [in_row(t, r, rows) for r in range(rows) for t in network.targets]
-    given += list(network.parameters) + [LEARNING_RATE]
+    given += list(network.parameters) + [LEARNING_RATE] + ([WEIGHT_DECAY] if b.decay else [])
     b.names.update(given)
 
     # Forward pass and loss terms, row by row.
@@ -176,6 +183,9 @@ def derive(network: Network, rows: int = 1, targets: bool = True) -> Derivation:
             error_terms.append(error + s)
     if not targets:
         return Derivation(network, rows, tuple(b.steps), tuple(given))
+    if b.decay is not None and b.decay.coupled:
+        _penalty(b)
+        error_terms.append(PENALTY)
     b.add(network.total_error, "error", Sum(tuple((name,) for name in error_terms)),
           " + ".join(f"{{{e}}}" for e in error_terms))
 
@@ -301,23 +311,46 @@ def _softmax_delta(b: _Builder, layer: Layer, j: int, every: list[NeuronNames], 
               row=r)
 
 
+def _penalty(b: _Builder) -> None:
+    """Add the weight-decay term of the loss, E_reg = lambda/2 * (w1^2 + w2^2 + ...)."""
+    names = b.decay.names
+    expr = symbol(WEIGHT_DECAY) / 2 * sympy.Add(*(symbol(p) ** 2 for p in names))
+    b.add(PENALTY, "error", Symbolic(expr), f"{{{WEIGHT_DECAY}}}/2*(" + " + ".join(f"{{{p}}}^2" for p in names) + ")")
+
+
 def _gradients(b: _Builder, contributions: dict[str, list[tuple]]) -> None:
     """Each gradient, then each update.
 
     A parameter in one place gets the chain product (dE/dout * dout/dz * dz/dw, or through
     softmax dE/dz * dz/dw); one in several places or rows the sum of delta x local derivative.
+    Under weight decay in the loss, a decayed parameter's gradient adds dE_reg_dw = lambda*w.
     """
+    decay = b.decay
+    penalised = set(decay.names) if decay is not None and decay.coupled else set()
     for parameter in b.network.parameters:
         places = contributions[parameter]
         name = gradient(parameter)
         section = places[0][3]
+        extra, extra_text = ((), "")
+        if parameter in penalised:
+            term = penalty_gradient(parameter)
+            b.add(term, section, Sum(((WEIGHT_DECAY, parameter),)), f"{{{WEIGHT_DECAY}}}*{{{parameter}}}")
+            extra, extra_text = ((term,),), f" + {{{term}}}"
         if len(places) == 1:
             factors = places[0][0]
-            b.add(name, section, Sum((factors,)), "*".join(_wrap("{" + f + "}") for f in factors), factors=factors)
+            b.add(name, section, Sum((factors,) + extra),
+                  "*".join(_wrap("{" + f + "}") for f in factors) + extra_text, factors=() if extra else factors)
         else:
-            b.add(name, section, Sum(tuple((delta, local) for _, local, delta, _ in places)),
-                  " + ".join(f"{{{delta}}}*{{{local}}}" for _, local, delta, _ in places))
+            b.add(name, section, Sum(tuple((delta, local) for _, local, delta, _ in places) + extra),
+                  " + ".join(f"{{{delta}}}*{{{local}}}" for _, local, delta, _ in places) + extra_text)
+    shrunk = set(decay.names) if decay is not None and not decay.coupled else set()
     for parameter in b.network.parameters:
         grad = gradient(parameter)
+        if parameter in shrunk:  # decoupled: w - eta*dE/dw - eta*lambda*w
+            expr = symbol(parameter) - symbol(LEARNING_RATE) * (symbol(grad) + symbol(WEIGHT_DECAY) * symbol(parameter))
+            b.add(updated(parameter), "updated parameters", Symbolic(expr),
+                  f"{{{parameter}}} - {{{LEARNING_RATE}}}*{{{grad}}} - "
+                  f"{{{LEARNING_RATE}}}*{{{WEIGHT_DECAY}}}*{{{parameter}}}")
+            continue
         b.add(updated(parameter), "updated parameters", Apply(UPDATE, (parameter, LEARNING_RATE, grad)),
               f"{{{parameter}}} - {{{LEARNING_RATE}}}*{{{grad}}}")

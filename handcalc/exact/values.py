@@ -17,7 +17,7 @@ from mpmath.libmp import dps_to_prec
 from .derivation import Derivation
 from .formulas import ARGS, Apply, Sum, symbol
 from .interpreter import Number, add, compile_rule, multiply
-from ..naming import LEARNING_RATE, row_suffix
+from ..naming import LEARNING_RATE, WEIGHT_DECAY, row_suffix
 from ..budget import charge
 from ..model import Case, Network
 
@@ -58,6 +58,8 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
     for name in network.parameters:
         values[name] = _rational(case.parameters[name])
     values[LEARNING_RATE] = _rational(case.learning_rate)
+    if WEIGHT_DECAY in derivation.given:
+        values[WEIGHT_DECAY] = _rational(case.training.weight_decay)
     return values
 
 

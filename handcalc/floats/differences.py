@@ -271,6 +271,20 @@ def _tied(net: _Net, name: str, places: list[tuple[int, int, int | None]], value
     _record(net, 0, np.zeros(1, dtype=np.intp), [name], outcomes, result)
 
 
+def _penalty(network: Network, case: Case, result: FiniteDifferences) -> None:
+    """Add the weight-decay term's central difference, when the case's training run puts it in the loss.
+
+    The term (lambda/2)*p^2 is a quadratic in each parameter, so its central difference is exactly
+    lambda*p, with no truncation error: adding it is the finite difference of the whole loss.
+    """
+    proc = case.training
+    if proc is None or not proc.coupled_decay:
+        return
+    lam = float(proc.weight_decay)
+    for name in proc.decays(network):
+        result.gradients[gradient(name)] += lam * float(case.parameters[name])
+
+
 def finite_differences(network: Network, case: Case) -> FiniteDifferences:
     """Return the finite-difference gradient of every parameter, its resolution, and the relu kinks straddled."""
     values = {name: float(case.parameters[name]) for name in network.parameters}
@@ -282,6 +296,7 @@ def finite_differences(network: Network, case: Case) -> FiniteDifferences:
             _tied(net, name, places, values[name], result)
         for layer in range(len(network.layers)):
             _batched(net, layer, _layer_moves(network, layer, values, set(tied)), result)
+    _penalty(network, case, result)
     if tied:  # the tied parameters went first: back to the parameters' order (untied, it is theirs already)
         result = FiniteDifferences({key: result.gradients[key] for key in map(gradient, network.parameters)},
                                    result.resolution, result.kinks)

@@ -18,7 +18,7 @@ from typing import Mapping
 import numpy as np
 
 from ..model import Case, Layer, Network
-from ..naming import gradient, row_suffix, updated
+from ..naming import PENALTY, gradient, penalty_gradient, row_suffix, updated
 
 __all__ = ["run", "loss", "rounding_noise", "finite_differences", "finite_difference_gradients", "matrices"]
 
@@ -224,10 +224,30 @@ def run(network: Network, case: Case) -> dict[str, float]:
             result[name + s] = float(terms[r, k])
     result[network.total_error] = float(np.sum(terms))
     eta = float(case.learning_rate)
+    shrink = _decay(network, case, values, gradients, result)
     for name in network.parameters:
         result[gradient(name)] = gradients[name]
-        result[updated(name)] = values[name] - eta * gradients[name]
+        result[updated(name)] = values[name] - eta * gradients[name] - eta * shrink.get(name, 0.0)
     return result
+
+
+def _decay(network: Network, case: Case, values: dict[str, float], gradients: dict[str, float],
+           result: dict[str, float]) -> dict[str, float]:
+    """L2 weight decay lambda of the case's training run, in place: in the loss (coupled), E_reg = lambda/2 *
+    sum w^2 joins the total and lambda*w each gradient; return decoupled decay's lambda*w per parameter."""
+    proc = case.training
+    if proc is None or not proc.weight_decay:
+        return {}
+    lam = float(proc.weight_decay)
+    names = proc.decays(network)
+    if proc.decay_form != "coupled":
+        return {name: lam * values[name] for name in names}
+    result[PENALTY] = lam / 2 * sum(values[name] ** 2 for name in names)
+    result[network.total_error] += result[PENALTY]
+    for name in names:
+        result[penalty_gradient(name)] = lam * values[name]
+        gradients[name] += lam * values[name]
+    return {}
 
 
 def rounding_noise(network: Network, case: Case, trials: int = 3) -> dict[str, float]:

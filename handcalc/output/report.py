@@ -21,9 +21,9 @@ from ..budget import charge
 from ..judge.results import CaseResult, Result
 from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
 from ..exact.derivation import Step
-from ..naming import LEARNING_RATE, simplified
+from ..naming import LEARNING_RATE, PENALTY, WEIGHT_DECAY, simplified
 from ..exact.values import WORKING_DIGITS
-from ..model import (ArrayClaim, Case, Claim, CompareClaim, Init, Network, PredictionClaim, RangeClaim, ShapeClaim, TrainingClaim,
+from ..model import (ArrayClaim, Case, Claim, CompareClaim, Init, Network, Procedure, PredictionClaim, RangeClaim, ShapeClaim, TrainingClaim,
                      ValueClaim)
 from ..numbers import to_decimal_text
 from ..judge.verdicts import Verdict
@@ -211,7 +211,8 @@ def _case_heading(case: CaseResult, network: Network) -> str:
         inputs = ", ".join(f"{n} = {data.texts[n + suffix]}" for n in network.inputs)
         outs = ", ".join(f"{n} = {data.texts[n + suffix]}" for n in network.targets if n + suffix in data.texts)
         parts.append(f"{label}{inputs}" + (f"; targets {outs}" if outs else ""))
-    return f"Case {data.name}: " + " | ".join(parts) + f"; {LEARNING_RATE} = {data.texts[LEARNING_RATE]}"
+    decay = f"; {WEIGHT_DECAY} = {data.texts[WEIGHT_DECAY]}" if WEIGHT_DECAY in data.texts else ""
+    return f"Case {data.name}: " + " | ".join(parts) + f"; {LEARNING_RATE} = {data.texts[LEARNING_RATE]}" + decay
 
 
 def _cross_check_lines(case: CaseResult) -> list[str]:
@@ -239,12 +240,25 @@ def training_lines(case: CaseResult, network: Network) -> list[str]:
         f"{LEARNING_RATE} = {data.texts[LEARNING_RATE]}, biases {'updated' if proc.update_biases else 'held fixed'}, "
         + (f"hidden deltas use the next layer's weights {proc.hidden_deltas.replace('_', ' ')}, "
            if len(network.layers) > 1 else "")
-        + f"forward pass {proc.forward.replace('_', ' ')}; loss shown: {proc.monitor or network.loss}.",
+        + f"forward pass {proc.forward.replace('_', ' ')}{_rule_text(proc, data)}; loss shown: "
+        f"{proc.monitor or network.loss}{f' + {PENALTY}' if proc.coupled_decay else ''}.",
         f"Initial weights: {_initial_text(data)}.",
         f"Float64 against a 40-digit replay of the first {training.exact_epochs} epochs: largest relative "
         f"difference of the weights {training.float_vs_exact:.1e}.",
     ]
     return lines
+
+
+def _rule_text(proc: Procedure, data: Case) -> str:
+    """The update rule beyond plain SGD: momentum (Nesterov's or classical), weight decay and its form."""
+    parts = []
+    if proc.momentum:
+        parts.append(f"{'Nesterov' if proc.nesterov else 'classical'} momentum {to_decimal_text(proc.momentum, 12)}")
+    if proc.weight_decay:
+        form = "in the loss" if proc.coupled_decay else "decoupled"
+        parts.append(f"L2 weight decay {WEIGHT_DECAY} = {data.texts.get(WEIGHT_DECAY, proc.weight_decay)} ({form}, "
+                     f"{'weights and biases' if proc.decay_biases else 'weights only'})")
+    return "".join(f", {part}" for part in parts)
 
 
 def _initial_text(data: Case) -> str:

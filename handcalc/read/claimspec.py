@@ -18,7 +18,7 @@ from ..expr import expression as ex
 from . import limits
 from .reader import Reader, join_key, kind_of, shown, suggest
 from ..model import CLAIM_KINDS as CLAIM_RECORDS, Claim, Network
-from ..naming import LEARNING_RATE, TOTAL_ERROR, is_quantity, quantity_names
+from ..naming import LEARNING_RATE, PENALTY, TOTAL_ERROR, WEIGHT_DECAY, is_quantity, quantity_names
 from ..numbers import is_infinite_text
 
 __all__ = ["CaseNames", "read_claims", "declared_names", "name_clashes", "CLAIM_KINDS", "CLAIM_KEYS",
@@ -38,7 +38,8 @@ SHAPE = re.compile(r"\(?\s*\d{1,9}\s*(?:x|×|,)\s*\d{1,9}\s*\)?", re.ASCII)
 CLAIM_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}", re.ASCII)
 # names no quantity may take, each with why: in written arithmetic `e` is Euler's number and a function's
 # name is that function (`S` alone may still name a quantity: the parser tells S(x) from S)
-RESERVED = {LEARNING_RATE: "is reserved for the learning rate",
+RESERVED = {LEARNING_RATE: "is reserved for the learning rate", WEIGHT_DECAY: "is reserved for the weight decay",
+            PENALTY: "is reserved for the weight-decay term of the loss",
             "e": "is reserved: in an expression e is Euler's number, exp(1)",
             **{name: f"is reserved: in an expression {name} is the function {function}"
                for name, function in ex.BUILTIN_FUNCTIONS.items() if name.isidentifier() and name != "S"}}

@@ -20,9 +20,9 @@ from typing import Any
 from . import limits
 from .claimspec import CaseNames, declared_names, name_clashes, read_claims, text_line
 from .reader import IDENTIFIER, InputError, KeyLines, Names, Problem, Reader, join_key, kind_of, shown, suggest
-from ..model import BIAS_METHODS, INIT_METHODS, LAYOUTS, Case, Init, Layer, Network, WorkedExample
+from ..model import BIAS_METHODS, INIT_METHODS, LAYOUTS, Case, Init, Layer, Network, Procedure, WorkedExample
 from .. import naming
-from ..naming import LEARNING_RATE, is_quantity, quantity_names
+from ..naming import LEARNING_RATE, WEIGHT_DECAY, is_quantity, quantity_names
 from ..functions import ACTIVATIONS, BIAS_MODES, LOSSES, network_losses
 from .notation import read_function_names
 from .procedure import read_training, unit_outputs as _unit_outputs
@@ -245,6 +245,13 @@ def _given_texts(texts: dict[str, str], spec: Any, groups: tuple, rows: int) -> 
                     text if spec.get(scale) is None else to_decimal_text(value, 10)
 
 
+def _constant_texts(texts: dict[str, str], rate: str, training: Procedure | None, spec: Any) -> None:
+    """Record the learning rate, and any weight decay, as the file writes them (valid numbers by now)."""
+    texts[LEARNING_RATE] = rate
+    if training is not None and training.weight_decay:
+        texts[WEIGHT_DECAY] = str(spec["training"]["weight_decay"]).strip()
+
+
 def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, default_keys: dict[str, str],
                parameters: dict[str, str], name: str) -> tuple[Case | None, Network | None]:
     """Return one case and the network it runs on (None for either when a problem prevents building it)."""
@@ -299,7 +306,7 @@ def _read_case(reader: Reader, spec: Any, key: str, default: Network | None, def
         return None, network
     _given_texts(texts, spec, ((network.inputs, raw_rows, rows, "input_scale"),
                                (network.targets, raw_targets, targets, "target_scale")), len(rows))
-    texts[LEARNING_RATE] = rate
+    _constant_texts(texts, rate, training, spec)
     title = text_line(reader, spec, "title", key, "")
     case = Case(name, rows, targets, parse_fraction(rate), MappingProxyType(values), MappingProxyType(texts),
                 title, init, network if "network" in spec else None, training)
@@ -332,7 +339,8 @@ def _read_cases(reader: Reader, data: Any, network: Network | None, keys: dict[s
             known.update(case_network.parameters)
         quantities = None
         if case is not None and case_network is not None:
-            quantities = Names(q for q, _ in quantity_names(case_network, len(case.rows)))
+            quantities = Names(q for q, _ in quantity_names(case_network, len(case.rows),
+                                                            decay=case.decay(case_network)))
             cases.append(case)
         named.setdefault(name, CaseNames(case_network, quantities, index))
     for pname in parameters:

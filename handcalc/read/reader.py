@@ -2,20 +2,20 @@
 
 A key path names a value the way a reader would look for it:
 `network.layers[1].weights[0]`, `claims[3].stated`, `parameters."odd key"`.
-`KeyLines` finds the line a key path starts on (best effort, never failing),
+`KeyLines` (keylines.py) finds the line a key path starts on (best effort, never failing),
 and `Reader` reads a parsed TOML document value by value, recording a
 `Problem` for each thing wrong instead of stopping at the first.
 """
 
 from __future__ import annotations
 
-import difflib
-from collections import Counter
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Iterable
+
+from .keylines import KeyLines
+from .spelling import Names, plain_form, suggest
 
 __all__ = ["InputError", "Names", "Problem", "shown_path", "KeyLines", "Reader", "shown", "suggest", "kind_of", "join_key",
            "IDENTIFIER", "MAX_NAME_LENGTH"]
@@ -79,62 +79,6 @@ def kind_of(value: Any) -> str:
     return kinds.get(type(value), "a date or time" if hasattr(value, "isoformat") else type(value).__name__)
 
 
-def suggest(value: Any, choices: Iterable[str]) -> str:
-    """Return a ' (did you mean ...?)' for a near miss among `choices`, or ''.
-
-    A `Names` set is searched through its index, so the time does not grow with
-    how many names it holds.
-    """
-    if not isinstance(value, str) or len(value) > MAX_SHOWN:
-        return ""
-    pool = choices.near(value) if isinstance(choices, Names) else list(choices)
-    close = difflib.get_close_matches(value, pool, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-class Names(frozenset):
-    """A set of names with an index of their letter pairs, built on the first did-you-mean look-up.
-
-    A look-up counts, over the names holding the look-up's RAREST letter pairs
-    (a pair held by more than POSTING names is left out), how many of those
-    pairs each name shares;
-    of the WIDE best, the POOL sharing the most letters are compared in full.
-    Its time does not grow with the set.
-    """
-
-    POOL = 200  # names a look-up compares in full (difflib)
-    RAREST = 6  # letter pairs of the looked-up name whose names are counted
-    POSTING = 20_000  # names holding a letter pair beyond which it is too common to count
-    WIDE = 5_000  # names sharing the most pairs, ranked by the letters they share before the full comparison
-
-    @cached_property
-    def _pairs(self) -> dict[str, list[str]]:
-        index: dict[str, list[str]] = {}
-        for name in sorted(self):
-            for pair in {name[i:i + 2] for i in range(len(name) - 1)}:
-                index.setdefault(pair, []).append(name)
-        return index
-
-    def near(self, value: str) -> list[str]:
-        """Return at most POOL names sharing the most of `value`'s rarest letter pairs."""
-        if len(self) <= self.POOL:
-            return sorted(self)
-        pairs = {value[i:i + 2] for i in range(len(value) - 1)}
-        postings = sorted((self._pairs[pair] for pair in pairs if pair in self._pairs), key=len)[:self.RAREST]
-        informative = [names for names in postings if len(names) <= self.POSTING]  # a common pair tells little
-        shared: Counter[str] = Counter()
-        for names in informative or [postings[0][:self.POSTING]] if postings else []:
-            shared.update(names)
-        matcher = difflib.SequenceMatcher(None, "", value)  # quick_ratio: the letters shared, in any order
-
-        def closeness(name: str) -> float:
-            matcher.set_seq1(name)
-            return matcher.quick_ratio()
-
-        wide = [name for name, _ in shared.most_common(self.WIDE)]
-        return sorted(wide, key=closeness, reverse=True)[:self.POOL]
-
-
 def join_key(key: str, name: str | int) -> str:
     """Return key path `key` extended by a table key or a list index."""
     if isinstance(name, int):
@@ -143,89 +87,6 @@ def join_key(key: str, name: str | int) -> str:
         name = name[:MAX_SHOWN - 3] + "..."
     part = name if IDENTIFIER.fullmatch(name) else json.dumps(name)
     return f"{key}.{part}" if key else part
-
-
-_KEY_PART = re.compile(r'\.?(?:"((?:[^"\\]|\\.)*)"|([^.\[\]"]+))|\[(\d+)\]')
-_BARE = r'[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\''
-_DOTTED = re.compile(rf"\s*((?:{_BARE})(?:\s*\.\s*(?:{_BARE}))*)\s*")
-_HEADER = re.compile(rf"\s*(\[\[?)\s*((?:{_BARE})(?:\s*\.\s*(?:{_BARE}))*)\s*\]")
-
-
-def _parts(dotted: str) -> tuple[str, ...]:
-    """Split a TOML dotted key (`a."b.c".d`) into its keys."""
-    parts = []
-    for match in re.finditer(_BARE, dotted):
-        text = match.group()
-        if text[0] == '"':
-            try:
-                text = json.loads(text)
-            except ValueError:
-                text = text[1:-1]
-        elif text[0] == "'":
-            text = text[1:-1]
-        parts.append(text)
-    return tuple(parts)
-
-
-class KeyLines:
-    """The line each table header and key of a TOML text starts on."""
-
-    def __init__(self, text: str) -> None:
-        self.lines: dict[tuple[str | int, ...], int] = {}
-        counts: dict[tuple[str | int, ...], int] = {}
-        table: tuple[str | int, ...] = ()
-        closing = ""
-        for number, line in enumerate(text.splitlines(), 1):
-            if closing:  # inside a multi-line string
-                if line.count(closing) % 2:
-                    closing = ""
-                continue
-            header = _HEADER.match(line)
-            if header:
-                table = self._resolve(_parts(header.group(2)), counts)
-                if header.group(1) == "[[":
-                    counts[table] = counts.get(table, -1) + 1
-                    table += (counts[table],)
-                self.lines.setdefault(table, number)
-                continue
-            key = _DOTTED.match(line)
-            if key and line[key.end():key.end() + 1] == "=":
-                self.lines.setdefault(table + _parts(key.group(1)), number)
-                rest = line[key.end() + 1:]
-                for quotes in ('"""', "'''"):
-                    if rest.count(quotes) % 2:
-                        closing = quotes
-
-    @staticmethod
-    def _resolve(parts: tuple[str, ...], counts: dict[tuple[str | int, ...], int]) -> tuple[str | int, ...]:
-        """Add the index of the last table of each array of tables the path goes through."""
-        resolved: tuple[str | int, ...] = ()
-        for part in parts[:-1]:
-            resolved += (part,)
-            if resolved in counts:
-                resolved += (counts[resolved],)
-        return resolved + parts[-1:]
-
-    def line(self, key: str) -> int | None:
-        """Return the line of a key path, or of the nearest enclosing key that has one."""
-        parts: list[str | int] = []
-        for match in _KEY_PART.finditer(key):
-            quoted, bare, index = match.groups()
-            if index is not None:
-                parts.append(int(index))
-            else:
-                parts.append(bare if bare is not None else quoted)
-        while parts:
-            for found in (tuple(parts), (*parts, 0)):  # (*parts, 0): the first table of an array of tables
-                if found in self.lines:
-                    return self.lines[found]
-            last = parts[-1]
-            if isinstance(last, str) and last.endswith("..."):  # a name `join_key` shortened
-                for found, line in self.lines.items():
-                    if found[:-1] == tuple(parts[:-1]) and str(found[-1]).startswith(last[:-3]):
-                        return line
-            parts.pop()
-        return None
 
 
 class Reader:
@@ -333,7 +194,9 @@ class Reader:
         elif len(value) > MAX_NAME_LENGTH:
             self.problem(key, f"a name has at most {MAX_NAME_LENGTH} characters, found {len(value)}")
         elif not IDENTIFIER.fullmatch(value):
-            self.problem(key, f"{shown(value)} is not a plain name (letters, digits and _, starting with a letter)")
+            plain = plain_form(value)
+            self.problem(key, f"{shown(value)} is not a plain name (letters, digits and _, starting with a letter)"
+                         + (f" (did you mean {plain!r}?)" if plain else ""))
         else:
             return value
         return "_invalid"
