@@ -23,6 +23,8 @@ __all__ = ["main"]
 FORMAT_CHOICES = ("text", "markdown", "latex", "html", "json")
 OUTPUT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".tex": "latex", ".html": "html",
                    ".htm": "html", ".json": "json"}
+COMPLETION_SHELLS = ("bash", "zsh", "tcsh")
+PATH_METAVARS = ("EXAMPLE", "FILE", "TEXT", "OUT.html", "OUT.toml")  # arguments that tab-complete as file paths
 INTERNAL_ERROR = 3  # the exit code of a bug in handcalc (2 is bad usage or a bad input file)
 
 
@@ -36,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--list", action="store_true", help="list the shipped worked examples and exit")
     parser.add_argument("--version", action="version", version=f"handcalc {_version()}")
+    parser.add_argument("--print-completion", choices=COMPLETION_SHELLS, metavar="SHELL",
+                        help="print a tab-completion script for SHELL (bash, zsh or tcsh) and exit; needs shtab: "
+                        "pip install 'handcalc[completion]'")
     commands = parser.add_subparsers(dest="command")
     check = commands.add_parser("check", help="check one or more worked examples")
     check.add_argument("examples", nargs="+", metavar="EXAMPLE",
@@ -75,6 +80,22 @@ def _version() -> str:
     from . import __version__
 
     return __version__
+
+
+def _completion(shell: str) -> str:
+    """Return shtab's tab-completion script for the whole command line (file paths where a path is asked)."""
+    try:
+        import shtab
+    except ImportError:
+        raise InputError("--print-completion needs shtab: pip install 'handcalc[completion]'") from None
+    parser = _parser()
+    parsers = [parser] + [sub for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+                          for sub in action.choices.values()]
+    for each in parsers:
+        for action in each._actions:
+            if action.metavar in PATH_METAVARS:
+                action.complete = shtab.FILE  # type: ignore[attr-defined]  # shtab's documented hook
+    return shtab.complete(parser, shell=shell)
 
 
 def _width(text: str) -> int:
@@ -291,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:  # argparse has printed its one-line usage error
         return int(stop.code or 0)
     try:
+        if args.print_completion:
+            _write(_completion(args.print_completion), None)
+            return 0
         if args.list or args.command == "list":
             _write(_list(), None)
             return 0

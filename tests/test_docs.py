@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from pathlib import Path
 
@@ -123,3 +125,68 @@ def test_the_readme_layout_names_every_module_of_every_stage() -> None:
     top = {p.stem for p in package.glob("*.py")} - {"__init__", "__main__"}
     assert all(re.search(rf"\b{name}\b", block) for name in top), top
     assert (ROOT / "docs" / "architecture.md").is_file()
+
+
+# --- the JSON samples ------------------------------------------------------------------------------
+
+_SCALAR = re.compile(r'"(\w+)": ("(?:[^"\\]|\\.)*"|-?\d[\d.]*(?:e-?\d+)?(?:\.\.\.)?|null|true|false)')
+
+
+def _agrees(shown: str, real, key: str) -> bool:
+    """A value the README shows against the real one: exact, or a prefix where it ends in '...'."""
+    if shown.endswith('..."') or shown.endswith("..."):  # "forward pass, hidden layer: ...", 1.1254...
+        return json.dumps(real).startswith(shown.rstrip('"').removesuffix("...").rstrip())
+    if key.endswith("_max_rel_diff"):  # a float64 rounding error: the same order of magnitude on any machine
+        return real > 0 and abs(math.log10(real / float(shown))) < 1
+    return json.loads(shown) == real
+
+
+def _json_sample_mismatches(sample: str, real: dict, sections: dict) -> list[str]:
+    indent = re.search(r'^( *)"', sample, re.M).group(1)  # the top level's keys are the least indented
+    top = re.findall(rf'^{indent}"(\w+)":', sample, re.M)
+    wrong = [] if top == list(real) else [f"top-level keys {top} != {list(real)}"]
+    section, rest = None, ""
+    for line in sample.splitlines():
+        key = re.match(rf'{indent}"(\w+)":', line)
+        if key:  # a top-level key: its section of the real report, then the values on its line
+            name, rest = key.group(1), line[key.end():]
+            section = sections.get(name, lambda report: report[name])(real) if name in real else None
+        else:  # a continuation line of the same section
+            rest = line
+        pairs = _SCALAR.findall(rest) or ([(None, rest.strip().rstrip(","))] if key else [])
+        for inner, shown in pairs if section is not None else []:
+            value = section if inner is None else section[inner]
+            if not _agrees(shown, value, inner or name):
+                wrong.append(f"{name}.{inner}: README {shown}, real {json.dumps(value)}")
+    return wrong
+
+
+def test_readme_json_sample_matches_a_real_run(capsys) -> None:
+    sample = _blocks(README[README.index("### JSON for tools and CI"):])[0]
+    real = json.loads(_output(capsys, "tutorial1", "--format", "json"))
+    sections = {"claims": lambda report: report["claims"][0],
+                "training": lambda report: report["training"]["training"]["history"][0]}
+    assert _json_sample_mismatches(sample, real, sections) == []
+    assert real["summary"] == {"correct": 18, "rounding": 0, "propagated": 0, "wrong": 1, "unchecked": 0}
+
+
+def test_readme_scan_json_sample_matches_a_real_run(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)  # the sample shows the path as given
+    sample = _blocks(README[README.index("Its top level is\n  `check`'s"):])[0]
+    real = json.loads(_output(capsys, "scan", "tests/data/texts/forward_wrong.md", "--format", "json"))
+    sections = {"statements": lambda report: report["statements"][0], "values": lambda report: report["values"][0]}
+    assert _json_sample_mismatches(sample, real, sections) == []
+
+
+def test_the_readme_names_every_extra_with_what_it_installs() -> None:
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    start = README.index("### Optional extras")
+    table = README[start:README.index("\n\n", README.index("| extra |", start))]
+    rows = {match.group(1): match.group(2) for match in re.finditer(r"^\| `(\w+)` \| ([^|]+) \|", table, re.M)}
+    assert set(rows) == set(extras)
+    for extra, requirements in extras.items():
+        names = [re.split(r"[<>=\[; ]", requirement)[0] for requirement in requirements]
+        listed = [name.strip() for name in rows[extra].split(",")]
+        assert listed == names, (extra, listed, names)

@@ -76,3 +76,59 @@ def test_extra_keys_are_allowed(validator, capsys: pytest.CaptureFixture[str]) -
     report["future_field"] = {"anything": [1, 2]}
     report["claims"][0]["future_field"] = True
     validator.validate(report)
+
+
+# --- handcalc scan --format json -------------------------------------------------------------------
+
+TEXTS = sorted(str(path) for path in (DATA / "texts").iterdir())
+
+
+@pytest.fixture(scope="module")
+def scan_validator() -> jsonschema.protocols.Validator:
+    from handcalc.textscan.report import schema as scan_schema
+
+    shipped = scan_schema()
+    cls = jsonschema.validators.validator_for(shipped)
+    cls.check_schema(shipped)
+    return cls(shipped)
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=lambda t: Path(t).name)
+def test_every_scan_report_validates(text: str, scan_validator, capsys: pytest.CaptureFixture[str]) -> None:
+    for extra in ([], ["--code"]):
+        code = main(["scan", text, "--format", "json", *extra])
+        report = json.loads(capsys.readouterr().out)
+        assert [f"{list(e.absolute_path)}: {e.message}" for e in scan_validator.iter_errors(report)] == []
+        assert report["schema_version"] == SCHEMA_VERSION  # one version for both reports
+        assert report["exit_code"] == code == (1 if report["summary"]["wrong"] + report["summary"]["propagated"] else 0)
+
+
+def test_a_scan_report_and_a_check_report_share_their_top_level(scan_validator, validator) -> None:
+    from handcalc.textscan.report import schema as scan_schema
+
+    common = {"schema_version", "summary", "exit_code"}
+    assert common <= set(scan_schema()["required"]) and {"schema_version", "summary"} <= set(schema()["required"])
+    assert scan_schema()["properties"]["summary"]["required"] == ["correct", "rounding", "propagated", "wrong",
+                                                                  "unchecked"]
+
+
+@pytest.mark.parametrize("how", ["statement without line", "column zero", "unknown verdict", "uses not a list",
+                                 "integer schema version"])
+def test_an_invalid_scan_report_is_rejected(how: str, scan_validator, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["scan", str(DATA / "texts" / "forward_wrong.md"), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    scan_validator.validate(report)
+    broken = copy.deepcopy(report)
+    statement = broken["statements"][0]
+    if how == "statement without line":
+        del statement["line"]
+    elif how == "column zero":
+        statement["column"] = 0
+    elif how == "unknown verdict":
+        statement["verdict"] = "fine"
+    elif how == "uses not a list":
+        statement["uses"] = "L10"
+    else:
+        broken["schema_version"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        scan_validator.validate(broken)

@@ -38,6 +38,7 @@ def test_wheel_ships_the_worked_examples(wheel) -> None:
     for example in ("tutorial1", "tutorial2", "tutorial3"):
         assert f"handcalc/worked_examples/{example}.toml" in names
     assert "handcalc/output/report.schema.json" in names  # the JSON report's schema (README, "JSON for tools and CI")
+    assert "handcalc/textscan/scan.schema.json" in names  # the scan report's schema
     assert not any(name.startswith(("tests/", "notebooks/")) for name in names)
 
 

@@ -18,9 +18,9 @@ from ..output.report import number_text
 from .judging import Checked
 from .scanner import ScanResult
 
-__all__ = ["build", "render", "to_json", "summary_line", "SCHEMA_VERSION"]
+__all__ = ["build", "render", "to_json", "schema", "summary_line", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = "1"  # as `handcalc check`'s report; bump with scan.schema.json's "const" when a field changes meaning
 HEADERS = ("statement", "line:col", "as written", "value", "verdict", "explanation")
 VALUE_HEADERS = ("name", "value", "line")
 _DIGITS = 12
@@ -80,6 +80,14 @@ def build(result: ScanResult) -> list[Block]:
 def render(result: ScanResult, fmt: str = "text") -> str:
     """Return the scan report in a format: text, markdown, latex or html."""
     return render_document(build(result), fmt)
+
+
+def schema() -> dict[str, Any]:
+    """Return the JSON Schema the scan's JSON follows (scan.schema.json, shipped inside the package)."""
+    import json
+    from pathlib import Path
+
+    return json.loads(Path(__file__).with_name("scan.schema.json").read_text(encoding="utf-8"))
 
 
 def _statement_json(statement: Checked) -> dict[str, Any]:
