@@ -164,3 +164,82 @@ def test_without_matplotlib_the_error_says_how_to_install_it(tutorial1, tmp_path
     with pytest.raises(InputError, match=r"pip install 'handcalc\[diagram\]'"):
         diagram.draw(*tutorial1, tmp_path / "x.png")
     assert not (tmp_path / "x.png").exists()
+
+
+# -- a softmax layer is drawn as one unit ------------------------------------------------------
+
+SOFTMAX_FILE = Path(__file__).parent / "data" / "softmax_2_3_3.toml"
+HIDDEN_SOFTMAX = """
+[network]
+sizes = [2, 3, 1]
+loss = "half_squared_error"
+[[network.layers]]
+activation = "softmax"
+[[network.layers]]
+activation = "identity"
+[parameters]
+w1 = 0.1
+w2 = 0.2
+w3 = 0.3
+w4 = 0.4
+w5 = 0.5
+w6 = 0.6
+w7 = 0.7
+w8 = 0.8
+w9 = 0.9
+b1 = 0.1
+b2 = 0.2
+[[cases]]
+inputs = [[1, 2]]
+targets = [[0.5]]
+"""
+
+
+def _softmax(logits: list[float]) -> list[float]:
+    exps = [math.exp(v) for v in logits]
+    return [v / sum(exps) for v in exps]
+
+
+def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    return outer[0] < inner[0] and outer[1] < inner[1] and inner[2] < outer[2] and inner[3] < outer[3]
+
+
+@pytest.mark.parametrize("source, framed", [("file", 2), ("hidden", 1)])
+def test_softmax_layer_is_one_framed_unit(source, framed):
+    loaded = load_file(SOFTMAX_FILE) if source == "file" else load_text(HIDDEN_SOFTMAX)
+    case = loaded.cases[0]
+    network = loaded.network_of(case)
+    for show in diagram.SHOWS:
+        picture = diagram.layout(network, check_case(loaded, case), show, _monospace)
+        frames = [node for node in picture.nodes if node.kind == "softmax_frame"]
+        members = [node for node in picture.nodes if node.kind == "softmax"]
+        assert len(frames) == 1 and len(members) == 3
+        assert all(_inside(node.box, frames[0].box) for node in members)  # every neuron of the layer in it ...
+        others = [node for node in picture.nodes if node.kind not in ("softmax", "softmax_frame")]
+        assert not any(_overlaps(node.box, frames[0].box) for node in others)  # ... and nothing else
+        layer = network.layers[framed - 1]
+        title = next(text for _, _, text, _, _ in picture.notes if "softmax" in text)
+        assert title.endswith(f"{layer.post[0]} = e^{layer.pre[0]} / (e^{layer.pre[0]} + e^{layer.pre[1]} + "
+                              f"e^{layer.pre[2]})")
+        assert "outputs sum to 1" in title
+        _assert_clear(picture)
+
+
+def test_softmax_svg_shows_logits_probabilities_and_the_formula(tmp_path):
+    loaded = load_file(SOFTMAX_FILE)
+    case = loaded.cases[0]
+    texts = _svg_texts(diagram.draw(check_case(loaded, case), loaded.network, tmp_path / "softmax.svg"))
+    # row 1, worked here: x = (1.0, -0.5); relu leaves h1 = 0.5 + 0.15 + 0.1 = 0.75 and zeroes h2, h3
+    logits = [0.75 * 0.3 + 0.05, 0.75 * -0.4 - 0.05, 0.75 * 0.2 + 0.1]
+    probabilities = _softmax(logits)
+    assert abs(sum(probabilities) - 1) < 1e-15
+    for k, (y, p) in enumerate(zip(logits, probabilities), 1):
+        assert f"y{k} = {y:.4g}" in texts
+        assert f"out_y{k} = {p:.4g}" in texts
+    assert "output layer: softmax, outputs sum to 1" in texts
+    assert "out_y1 = e^y1 / (e^y1 + e^y2 + e^y3)" in texts
+
+
+def test_networks_without_softmax_have_no_frame(tutorial1):
+    picture = diagram.layout(tutorial1[1], tutorial1[0], "values", _monospace)
+    assert not any(node.kind.startswith("softmax") for node in picture.nodes)

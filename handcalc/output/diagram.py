@@ -3,7 +3,11 @@
 `draw` puts the inputs and each layer's neurons in columns, one bias node per
 layer below the column feeding it, labels every edge with its weight (and its
 gradient or updated value) and every neuron with its pre- and post-activation
-values, and writes a PNG or SVG. Edge labels sit along their edges where a
+values, and writes a PNG or SVG. A softmax layer is drawn as one unit: its
+neurons (each with its logit and its probability) share a fill of their own
+inside a dashed frame, under a title that gives softmax's formula and says the
+outputs sum to 1, since no neuron's output depends on its logit alone. Edge
+labels sit along their edges where a
 small search finds them clear of each other, of the neurons and of the other
 edges. Matplotlib is optional: it is imported only when a picture is drawn.
 """
@@ -34,7 +38,9 @@ MISSING_MATPLOTLIB = "drawing a diagram needs matplotlib: pip install 'handcalc[
 EXACT_DIGITS = 6  # a value with at most this many decimals is shown exactly ...
 ROUNDED_DIGITS = 4  # ... any other to this many significant digits
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#B8860B", "#56B4E9", "#7F3C8D", "#555555")
-FILL = {"input": "#E3F2E1", "hidden": "#E1ECF7", "output": "#FBE7D6", "bias": "#F2F2F2"}
+FILL = {"input": "#E3F2E1", "hidden": "#E1ECF7", "output": "#FBE7D6", "bias": "#F2F2F2", "softmax": "#F3E3F1",
+        "softmax_frame": "#FBF4FA"}
+FRAME = 0.08  # inches between a softmax layer's neurons and the frame drawn around them
 LABEL_PAD = 0.2  # an edge label's box around its text, in font sizes
 STRETCHES = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0)  # how far columns may move apart to make room for labels
 UNDER_PER_LABEL = 0.1  # inches of other edges under a label, on average, that still reads clearly
@@ -152,16 +158,23 @@ def layout(network: Network, result_case: CaseResult, show: str,
     return min(tried, key=lambda attempt: attempt[:2])[2]  # the narrowest with labels clear, else the clearest
 
 
+def _columns(network: Network, quantity: Callable[..., str | None]) -> list[list[tuple[str, str]]]:
+    """Return each column's (text, kind) per node: the inputs, then each layer's neurons."""
+    columns = [[(_equation(name, quantity(name)), "input") for name in network.inputs]]
+    for index, layer in enumerate(network.layers):
+        kind = "softmax" if layer.activation == "softmax" else "output" if index == len(network.layers) - 1 \
+            else "hidden"
+        columns.append([(neuron_label(quantity, pre, post), kind) for pre, post in zip(layer.pre, layer.post)])
+    return columns
+
+
 def _arrange(network: Network, quantity: Callable[..., str | None], show: str,
              measure: Callable[[str, float], tuple[float, float]], stretch: float) -> tuple[Layout, float, float]:
     """Return the picture with `stretch` times the first guess of gaps between columns, and `place_labels`'s score."""
     size = _font_size(max(network.sizes))
     small = size - 0.5  # edge labels and notes
     pad = size / 72 * 0.7
-    columns = [[(_equation(name, quantity(name)), "input") for name in network.inputs]]
-    for index, layer in enumerate(network.layers):
-        kind = "output" if index == len(network.layers) - 1 else "hidden"
-        columns.append([(neuron_label(quantity, pre, post), kind) for pre, post in zip(layer.pre, layer.post)])
+    columns = _columns(network, quantity)
     widths = [max(measure(text, size)[0] for text, _ in column) + 2 * pad for column in columns]
     height = max(measure(text, size)[1] for column in columns for text, _ in column) + 2 * pad
     frame = 2 * LABEL_PAD * small / 72  # the label's box around its text
@@ -181,7 +194,8 @@ def _arrange(network: Network, quantity: Callable[..., str | None], show: str,
 
     nodes = [[Node(text, kind, xs[c], ((len(column) - 1) / 2 - r) * step, widths[c], height)
               for r, (text, kind) in enumerate(column)] for c, column in enumerate(columns)]
-    top = max(node.y for column in nodes for node in column) + height / 2
+    frames = [_frame(column) for column in nodes[1:] if column[0].kind == "softmax"]
+    top = max(node.y for column in nodes for node in column) + height / 2 + (FRAME if frames else 0.0)
     notes: list[Note] = [(nodes[c][0].x, top + 0.12, _column_title(network, c), "center", "bottom")
                          for c in range(len(nodes))]
     edges: list[Edge] = []
@@ -206,10 +220,10 @@ def _arrange(network: Network, quantity: Callable[..., str | None], show: str,
         if lines:
             notes.append((node.x + node.width / 2 + 0.15, node.y, "\n".join(lines), "left", "center"))
 
-    obstacles = [node.box for column in nodes for node in column] + [node.box for node in bias_nodes]
+    obstacles = [node.box for column in nodes for node in column] + [node.box for node in bias_nodes + frames]
     obstacles += [note_box(note, measure, small) for note in notes]
     overlap, under = place_labels(edges, obstacles)
-    nodes_drawn = tuple(node for column in nodes for node in column) + tuple(bias_nodes)
+    nodes_drawn = tuple(frames) + tuple(node for column in nodes for node in column) + tuple(bias_nodes)
     return Layout(nodes_drawn, tuple(edges), tuple(notes), size), overlap, under
 
 
@@ -230,14 +244,29 @@ def _bias_edges(layer: Any, index: int, bias: Node, targets: list[Node], quantit
                       "center", "top"))
 
 
+def _frame(column: list[Node]) -> Node:
+    """Return the dashed frame around a softmax layer's neurons, which are computed together."""
+    x0, y0 = min(node.box[0] for node in column) - FRAME, min(node.box[1] for node in column) - FRAME
+    x1, y1 = max(node.box[2] for node in column) + FRAME, max(node.box[3] for node in column) + FRAME
+    return Node("", "softmax_frame", (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0)
+
+
+def _softmax_formula(pre: tuple[str, ...], post: tuple[str, ...]) -> str:
+    """Return softmax's formula for a layer's first neuron: out_y1 = e^y1 / (e^y1 + e^y2 + e^y3)."""
+    terms = [f"e^{name}" for name in pre]
+    total = " + ".join(terms) if len(terms) <= 3 else f"{terms[0]} + ... + {terms[-1]}"
+    return f"{post[0]} = e^{pre[0]} / ({total})"
+
+
 def _column_title(network: Network, column: int) -> str:
     if column == 0:
         return "inputs"
     layer = network.layers[column - 1]
-    if column == len(network.layers):
-        return f"output layer ({layer.activation})"
     number = f" {column}" if len(network.layers) > 2 else ""
-    return f"hidden layer{number} ({layer.activation})"
+    name = "output layer" if column == len(network.layers) else f"hidden layer{number}"
+    if layer.activation == "softmax":
+        return f"{name}: softmax, outputs sum to 1\n{_softmax_formula(layer.pre, layer.post)}"
+    return f"{name} ({layer.activation})"
 
 
 def _title(result_case: CaseResult, network: Network, show: str) -> str:
@@ -318,6 +347,11 @@ def _draw_nodes(axes: Any, nodes: tuple[Node, ...], size: float) -> None:
     from matplotlib.patches import Circle, FancyBboxPatch
 
     for node in nodes:
+        if node.kind == "softmax_frame":  # behind the edges, whose arrowheads end inside it
+            axes.add_patch(FancyBboxPatch((node.box[0], node.box[1]), node.width, node.height, zorder=0.5,
+                                          boxstyle="round,pad=0,rounding_size=0.12", fc=FILL[node.kind],
+                                          ec="#7F3C8D", lw=1.2, linestyle="--"))
+            continue
         if node.kind == "bias":
             axes.add_patch(Circle((node.x, node.y), node.width / 2, fc=FILL["bias"], ec="#333333", lw=1, zorder=2))
         else:
