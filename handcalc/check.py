@@ -12,7 +12,7 @@ from .model import Case, Claim, Network, Procedure, WorkedExample
 from .judge.training import TrainingResult
 from .exact.derivatives import Quantities
 from .naming import is_quantity
-from .exact.values import evaluate, given_inputs, given_values
+from .exact.values import ValueRangeError, evaluate, given_inputs, given_values
 from .judge.claims import judge_case
 from .judge.results import CaseResult, Result
 
@@ -52,7 +52,13 @@ def case_values(example: WorkedExample, case: Case) -> Quantities:
         # weights an unseeded draw replaces are not the case's: without targets there is nothing else to show
         return Quantities(given_inputs(network, case), None, example.aliases)
     derivation = derive(network, len(case.rows), bool(case.targets), case.decay(network))
-    values = evaluate(derivation, given_values(derivation, case), what=f"case {case.name}")
+    try:
+        values = evaluate(derivation, given_values(derivation, case), what=f"case {case.name}")
+    except ValueRangeError as error:  # the file's numbers, not handcalc, put a value out of range: bad input
+        from .read.reader import InputError, Problem
+
+        index = example.cases.index(case)
+        raise InputError([Problem(str(example.path), f"cases[{index}]", f"case {case.name}: {error}")]) from None
     return Quantities(values, derivation, example.aliases)
 
 

@@ -25,6 +25,7 @@ from handcalc.read import limits
 from handcalc.cli import main
 from handcalc.read.reader import InputError
 from handcalc.expr.arithmetic import evaluate
+from handcalc.expr.extended import extended
 from handcalc.expr.expression import ExpressionError, parse
 
 BAD = Path(__file__).parent / "data" / "bad"
@@ -274,13 +275,15 @@ BAD_EXPRESSIONS = [
     ("log(0)", "log of zero"),
     ("ln(-2)", "log of a negative number"),
     ("0^-1", "zero to a negative power"),
-    ("(-8)^(1/3)", "not positive"),
-    ("exp(10001)", "beyond ±10000"),
-    ("2^1001", "exponent is too large"),
-    ("1e300^1000", "too large"),
+    ("(-8)^(1/3)", "a non-integer power (^0.333333) is computed only of a positive number, not of -8"),
+    ("exp(10001)", "exp of 10001 is beyond its argument limit ±10000 (MAX_FUNCTION_ARGUMENT)"),
+    ("exp(exp(exp(3)))", "exp of 5.28491e+08 is beyond its argument limit ±10000 (MAX_FUNCTION_ARGUMENT)"),
+    ("2^1001", "the exponent 1001 is beyond ±1000 (MAX_POWER)"),
+    ("exp(-10000)^20", "underflow: a value below 2^-200000"),
+    ("1e300^1000", "would take more than 200000 bits (MAX_EXACT_BITS)"),
     ("exp(5000)^1000", "overflow"),
-    ("1/exp(-10000)^20", "overflow"),
-    ("(2^999)^200 * (2^999)^200", "too large"),
+    ("1/exp(-10000)^20", "underflow"),
+    ("(2^999)^200 * (2^999)^200", "more than 200000 bits (MAX_EXACT_BITS)"),
     ("__import__('os')", "unexpected character"),
     ("lambda: 1", "unexpected character ':'"),
     ("exp(x=1)", "unexpected character '='"),
@@ -296,6 +299,27 @@ BAD_EXPRESSIONS = [
 def test_bad_expression(text: str, fragment: str) -> None:
     with pytest.raises(ExpressionError, match=re.escape(fragment)):
         evaluate(parse(text))
+
+
+# The extended reals (handcalc.expr.extended): log(0) is -∞; the forms with no value name themselves.
+EXTENDED = [
+    ("-log(0)", sympy.oo), ("log(0) + 1e100", -sympy.oo), ("-0.5*log(0)", sympy.oo), ("exp(log(0))", 0),
+    ("sigmoid(-log(0))", 1), ("1/log(0)", 0), ("log(0)^3", -sympy.oo), ("log(0)^2", sympy.oo), ("1e300", 10**300),
+    ("0*log(0)", "0 × ∞"), ("log(0) - log(0)", "∞ - ∞"), ("log(0)/log(0)", "∞ / ∞"), ("2^log(0)", "infinite exponent"),
+    ("log(0)^0", "-∞ to the power 0"), ("log(log(0))", "log of a negative number (-∞)"), ("log(0)/0", "division by zero"),
+    ("-log(0) + 2^1001", "MAX_POWER"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EXTENDED)
+def test_infinity_follows_the_extended_reals_and_forms_without_value_say_so(text: str, expected) -> None:
+    # by hand: -log(0) = ∞, ∞ + 1e100 = ∞, e^-∞ = 0, sigmoid(∞) = 1, 1/-∞ = 0, (-∞)^2 = ∞; 0 × ∞ has no value
+    node = parse(text)
+    if isinstance(expected, str):
+        with pytest.raises(ExpressionError, match=re.escape(expected)):
+            extended(node, {})
+    else:
+        assert extended(node, {}) == expected
 
 
 SEED_EXPRESSIONS = [path.read_text(encoding="utf-8") for path in

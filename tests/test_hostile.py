@@ -10,6 +10,8 @@ import signal
 from contextlib import contextmanager
 from fractions import Fraction
 
+import sympy
+
 from handcalc.check import check
 from handcalc.read.loader import load_text
 
@@ -220,3 +222,68 @@ def test_values_below_1e4300_render_in_scientific_notation_in_every_format() -> 
     for fmt in FORMATS:
         text = render(result, fmt)
         assert mantissa[:10] in text and "4343" in text and "0" * 100 not in text, fmt
+
+
+def _one_neuron(weight: str, claims: str = "") -> str:
+    return (f"[network]\nsizes = [1, 1]\n[parameters]\nw1 = {weight}\nb1 = 0\n[[cases]]\nname = \"c1\"\n"
+            f"inputs = [[0.5]]\ntargets = [[1]]\n{claims}")
+
+
+def test_a_value_beyond_the_exact_range_is_bad_input_naming_the_quantity_and_limit() -> None:
+    # w1 = -1e300: y1 = -5e299, out_y1 = 1/(1 + e^5e299) ~ 10^(-2.17e299), far below 2^-200000 (~1e-60206);
+    # making it exact once took 3.6 GB and ended in MemoryError
+    import pytest
+
+    from handcalc.read.reader import InputError
+
+    claim = '[[claims]]\nid = "o"\nquantity = "out_y1"\nstated = "0.5"\n'
+    with deadline(30), pytest.raises(InputError) as error:
+        check(load_text(_one_neuron("-1e300", claim)))
+    message = str(error.value)
+    assert "[cases[0]]" in message and "out_y1 = about 1e-2.171e299" in message  # 5e299 / ln 10 = 2.171e299
+    assert "2^-200000" in message and "MAX_EXACT_BITS" in message
+
+
+def test_a_weight_of_1e300_inside_the_range_is_judged() -> None:
+    # w1 = 1e300: y1 = 5e299 exactly, and a stated 0.44 against 5e299 is neither off by one digit nor exact
+    claims = ('[[claims]]\nid = "y"\nquantity = "y1"\nstated = "0.44"\n'
+              '[[claims]]\nid = "big"\nquantity = "y1"\nstated = "5e299"\n')
+    with deadline(30):
+        y, big = check(load_text(_one_neuron("1e300", claims))).verdicts
+    assert y.verdict == "wrong" and y.computed == 5 * 10**299
+    assert big.verdict == "correct"
+
+
+LOG_ZERO_CLAIMS = """[[claims]]
+id = "zero_times"
+expression = "0*log(0)"
+stated = "0"
+[[claims]]
+id = "plus_huge"
+expression = "log(0) + 1e100"
+stated = "0"
+[[claims]]
+id = "minus"
+expression = "-log(0)"
+stated = "∞"
+[[claims]]
+id = "power"
+expression = "2^1001"
+stated = "1"
+"""
+
+
+def test_log_of_zero_is_minus_infinity_in_claims_and_in_the_scan() -> None:
+    # by hand, in the extended reals: 0 × ∞ has no value, -∞ + 1e100 = -∞, -(-∞) = ∞; 2^1001 meets MAX_POWER
+    from handcalc.textscan.scanner import scan_source
+
+    zero_times, plus_huge, minus, power = check(load_text(_one_neuron("0.5", LOG_ZERO_CLAIMS))).verdicts
+    assert zero_times.verdict == "wrong" and "0 × ∞, which has no value" in zero_times.explanation
+    assert plus_huge.verdict == "wrong" and plus_huge.explanation.startswith("log(0) + 1e100 is -∞, not 0")
+    assert minus.verdict == "correct" and minus.computed == sympy.oo
+    assert power.verdict == "wrong" and "the exponent 1001 is beyond ±1000 (MAX_POWER)" in power.explanation
+    scanned = scan_source("So 0*log(0) = 0, and log(0) + 1e100 = 0, but -log(0) = ∞ and -log(0) = -∞.\n")
+    verdicts = [s.verdict for s in scanned.statements]
+    assert [v.verdict for v in verdicts] == ["wrong", "wrong", "correct", "wrong"]
+    assert "0 × ∞" in verdicts[0].explanation and verdicts[1].explanation.startswith("log(0) + 1e100 is -∞")
+    assert verdicts[3].explanation.startswith("-log(0) is ∞")

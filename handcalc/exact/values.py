@@ -15,16 +15,50 @@ import sympy
 from mpmath.libmp import dps_to_prec
 
 from .derivation import Derivation
+from ..expr.arithmetic import MAX_EXACT_BITS
 from .formulas import ARGS, Apply, Sum, symbol
 from .interpreter import Number, add, compile_rule, multiply
 from ..naming import LEARNING_RATE, WEIGHT_DECAY, row_suffix
 from ..budget import charge
 from ..model import Case, Network
 
-__all__ = ["WORKING_DIGITS", "given_inputs", "given_values", "evaluate"]
+__all__ = ["WORKING_DIGITS", "given_inputs", "given_values", "evaluate", "ValueRangeError"]
 
 WORKING_DIGITS = 60
 EVALUATION_COST = 20  # work units (~microseconds) of evaluating one step (measured: 15 at 50,000 steps)
+
+
+class ValueRangeError(ArithmeticError):
+    """A step's value is beyond 2^MAX_EXACT_BITS in size or below 2^-MAX_EXACT_BITS (a weight of 1e300
+    makes sigmoid(-6e299) = e^-6e299): nothing downstream could write, compare or make it exact."""
+
+    def __init__(self, name: str, value: sympy.Expr, bits: int) -> None:
+        self.name, self.bits = name, bits
+        size = "beyond" if bits > 0 else "below"
+        super().__init__(f"{name} = {_magnitude(value)} is {size} 2^{'-' if bits < 0 else ''}{MAX_EXACT_BITS} "
+                         f"(about 1e{'-' if bits < 0 else ''}{int(MAX_EXACT_BITS * 0.30103)}), "
+                         f"the range of values handcalc computes (MAX_EXACT_BITS): "
+                         f"the numbers the case gives are too large")
+
+
+def _bits(value: sympy.Expr) -> int:
+    """Return about log2 |value| (0 for zero) without making a Float exact: its mpf exponent and bit count."""
+    if value.is_Float:
+        _, mantissa, exponent, count = value._mpf_
+        return exponent + count if mantissa else 0
+    return int(value.p).bit_length() - int(value.q).bit_length()
+
+
+def _magnitude(value: sympy.Expr) -> str:
+    """Roughly how large a value out of range is, as about 1e<power of ten> (the power may have 300 digits)."""
+    return f"{'-' if value < 0 else ''}about 1e{_bits(value) * 0.30103:.4g}".replace("e+", "e")
+
+
+def _in_range(name: str, value: sympy.Expr) -> None:
+    """Refuse a value outside 2^+-MAX_EXACT_BITS (see ValueRangeError); zero is in range."""
+    bits = _bits(value)
+    if abs(bits) > MAX_EXACT_BITS:
+        raise ValueRangeError(name, value, bits)
 
 
 def _rational(value: Fraction) -> sympy.Rational:
@@ -100,6 +134,7 @@ def evaluate(derivation: Derivation, given: Mapping[str, sympy.Expr],
         else:
             value = sympy.Float._new(result, prec)
             working[step.name] = result
+        _in_range(step.name, value)
         values[step.name] = value
     return values
 

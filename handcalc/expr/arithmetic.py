@@ -28,6 +28,13 @@ _HUGE = sympy.Float(2, 30) ** MAX_EXACT_BITS  # no value, exact or not, may reac
 _HUGE_DIGITS = int(MAX_EXACT_BITS * 0.30103)
 
 
+def _shown(value: sympy.Expr) -> str:
+    """A value as a refusal quotes it: a few significant digits."""
+    if isinstance(value, sympy.Integer) and value.p.bit_length() < 64:
+        return str(value)
+    return f"{float(value):.6g}" if abs(value) < 1e300 else "a value beyond 1e300"
+
+
 def _bits(value: sympy.Rational) -> int:
     """Return the bit length of the larger of numerator and denominator."""
     return max(value.p.bit_length(), value.q.bit_length())
@@ -38,9 +45,13 @@ def _finite(value: sympy.Expr) -> sympy.Expr:
     if not isinstance(value, (sympy.Rational, sympy.Float)) or value.is_finite is not True:
         raise ExpressionError("the result is not a finite real number")
     if isinstance(value, sympy.Rational) and _bits(value) > MAX_EXACT_BITS:
-        raise ExpressionError("a number is too large to compute exactly")
+        raise ExpressionError(f"a number's exact value takes more than {MAX_EXACT_BITS} bits (MAX_EXACT_BITS)")
     if isinstance(value, sympy.Float) and abs(value) >= _HUGE:
         raise ExpressionError(f"overflow: a value beyond 2^{MAX_EXACT_BITS} (about 1e{_HUGE_DIGITS}) is too large")
+    if isinstance(value, sympy.Float) and value._mpf_[1] and value._mpf_[2] + value._mpf_[3] < -MAX_EXACT_BITS:
+        # e^-10000 to the 1000th: a value this small could not be made exact or written (MAX_EXACT_BITS)
+        raise ExpressionError(f"underflow: a value below 2^-{MAX_EXACT_BITS} (about 1e-{_HUGE_DIGITS}) "
+                              f"is too small to compute")
     return value
 
 
@@ -60,17 +71,19 @@ def _quantity(name: str, value: object, digits: int) -> sympy.Expr:
 def _power(base: sympy.Expr, exponent: sympy.Expr, digits: int) -> sympy.Expr:
     """Return base^exponent: exact for integer exponents, else to `digits` digits."""
     if abs(exponent) > MAX_POWER:
-        raise ExpressionError(f"exponent is too large (limit {MAX_POWER})")
+        raise ExpressionError(f"the exponent {_shown(exponent)} is beyond \u00b1{MAX_POWER} (MAX_POWER)")
     whole = int(exponent)
     if (exponent - whole).is_zero:
         if base.is_zero and whole < 0:
             raise ExpressionError("zero to a negative power")
         if isinstance(base, sympy.Rational):
             if _bits(base) * abs(whole) > MAX_EXACT_BITS:
-                raise ExpressionError("the power is too large to compute exactly")
+                raise ExpressionError(f"the power's exact value would take more than {MAX_EXACT_BITS} bits "
+                                      f"(MAX_EXACT_BITS)")
         return _finite(base ** whole)
     if not base > 0:
-        raise ExpressionError("non-integer power of a number that is not positive")
+        raise ExpressionError(f"a non-integer power (^{_shown(exponent)}) is computed only of a positive number, "
+                              f"not of {_shown(base)}")
     return _finite(sympy.Pow(base, exponent, evaluate=False).evalf(digits))
 
 
@@ -95,7 +108,8 @@ def _function(func: str, x: sympy.Expr, digits: int) -> sympy.Expr:
     if func == "log" and not x > 0:
         raise ExpressionError("log of zero" if x.is_zero else "log of a negative number")
     if func in _BOUNDED and abs(x) > MAX_FUNCTION_ARGUMENT:
-        raise ExpressionError(f"{func} argument is beyond \u00b1{MAX_FUNCTION_ARGUMENT}")
+        raise ExpressionError(f"{func} of {_shown(x)} is beyond its argument limit \u00b1{MAX_FUNCTION_ARGUMENT} "
+                              f"(MAX_FUNCTION_ARGUMENT)")
     result = _EXACT_FUNCTIONS[func](x)
     return _finite(result if result.is_Rational else result.evalf(digits))
 

@@ -25,7 +25,8 @@ from ..numbers import is_infinite_text, parse_rational
 from .undo import written_slips
 from .rounding import not_computed_text
 from ..naming import LEARNING_RATE, row_of
-from .slips import SlipSearch, expression_candidates, extended_value, find_slips, given_candidates, value_candidates
+from ..expr.extended import extended_value
+from .slips import SlipSearch, expression_candidates, find_slips, given_candidates, value_candidates
 from .rules import judge_value
 from .verdicts import Verdict, short_value
 from . import arrays, prediction

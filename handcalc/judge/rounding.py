@@ -27,9 +27,10 @@ import sympy
 
 from .. import budget
 from ..expr import expression as ex
+from ..expr.extended import extended_value
 from ..numbers import last_digit_exponent, parse_fraction, parse_rational, to_decimal_text
 from .intervals import contains, describe, enclosure, rounding_interval
-from .verdicts import rounded_text
+from .verdicts import rounded_text, short_value
 
 __all__ = ["explained_by_rounding", "stated_widths", "pairs_by_value", "not_computed_text", "computes_quantity",
            "off_by_one", "ENCLOSURE_COST", "MAX_EXPLAINERS", "MIN_OFF_BY_ONE_DIGITS"]
@@ -41,7 +42,7 @@ Pairs = Sequence[tuple[ex.Number, str]]
 
 
 def _short(value: sympy.Expr, digits: int = 10) -> str:
-    return to_decimal_text(value, digits)
+    return short_value(value, digits)
 
 
 def stated_widths(node: ex.Node, pairs: Pairs, values: Mapping[str, sympy.Expr],
@@ -125,8 +126,6 @@ def _with_exact_operands(node: ex.Node, pairs: Pairs, negated: set[int]) -> ex.N
 def computes_quantity(node: ex.Node, pairs: Pairs, values: Mapping[str, sympy.Expr],
                       exact: sympy.Expr, negated: set[int] = frozenset()) -> tuple[bool, sympy.Expr | None]:
     """Return (whether the expression with exact operands gives `exact`, the value it gives)."""
-    from .slips import extended_value
-
     value = extended_value(_with_exact_operands(node, pairs, negated), values)
     if value is None or value in (sympy.oo, -sympy.oo) or exact in (sympy.oo, -sympy.oo):
         return value == exact, value
@@ -143,8 +142,11 @@ def off_by_one(stated: str, exact: sympy.Expr) -> str | None:
     if len(digits) - next((i for i, d in enumerate(digits) if d), len(digits)) < MIN_OFF_BY_ONE_DIGITS:
         return None
     rounded = rounded_text(exact, stated)
-    unit = sympy.Rational(10) ** last_digit_exponent(stated)
-    if abs(parse_rational(stated) - parse_rational(rounded)) != unit:
+    written, nearest = Decimal(stated.strip().replace("_", "")), Decimal(rounded)
+    if abs(written.adjusted() - nearest.adjusted()) > 1:  # magnitudes apart (1e300 against 0.44): not one unit
+        return None
+    unit = Fraction(10) ** last_digit_exponent(stated)
+    if abs(Fraction(written) - Fraction(nearest)) != unit:
         return None
     return (f"{_short(exact, 12)} rounds to {rounded}: {stated} is its last digit off by one, "
             f"as when an unprinted intermediate is rounded")

@@ -16,18 +16,16 @@ import sympy
 
 from ..expr import expression as ex
 from ..model import ValueClaim
-from ..numbers import infinity_sign, is_infinite_text
+from ..numbers import is_infinite_text
 from .operands import operand_map
 from .rounding import computes_quantity, explained_by_rounding, off_by_one, pairs_by_value
-from .slips import extended_value
-from .verdicts import Verdict, short_value, truncates_to, within_stated_digits
+from ..expr.extended import INFINITIES, value_or_reason
+from .verdicts import Verdict, consistent, same_infinity, short_value, truncates_to, within_stated_digits
 
 if TYPE_CHECKING:
     from .claims import _Judge
 
 __all__ = ["ValueFacts", "VALUE_RULES", "judge_value", "consistent", "truncated"]
-
-INFINITIES = (sympy.oo, -sympy.oo)
 
 
 @dataclass(frozen=True)
@@ -40,20 +38,12 @@ class ValueFacts:
     operands: list[Verdict]  # verdicts on the numbers written inside the expression (already judged)
     as_written: sympy.Expr | None  # the expression's arithmetic on its written numbers
     exact: sympy.Expr | None  # the exact value the claim is about: the quantity's, else the expression's
+    no_value: str | None = None  # why the expression has no value (a form such as 0 × ∞, or a limit)
 
     @property
     def infinite(self) -> bool:
         """Return True when the text states infinity."""
         return is_infinite_text(self.claim.stated)
-
-
-def consistent(stated: str, value: sympy.Expr) -> bool:
-    """Return True if `stated` is `value` rounded or truncated at its digits (an infinity only matches one)."""
-    if value in INFINITIES:
-        return is_infinite_text(stated)
-    if is_infinite_text(stated):
-        return False
-    return within_stated_digits(stated, value) or truncates_to(value, stated)
 
 
 def truncated(stated: str, value: sympy.Expr) -> bool:
@@ -71,11 +61,11 @@ def not_computed(judge: _Judge, f: ValueFacts) -> Verdict | None:
     return None
 
 
-# 2. An expression with no value (log 0, division by 0) cannot equal any stated number.
+# 2. An expression with no value (division by 0, 0 × log(0), 2^1001 beyond MAX_POWER) cannot equal any
+#    stated number; the verdict says why, naming the limit where one refused it.
 def undefined(judge: _Judge, f: ValueFacts) -> Verdict | None:
     if f.exact is None:
-        return Verdict(f.claim, None, "wrong", f"{f.claim.expression} is undefined (it takes a log of 0 or "
-                       "divides by 0)")
+        return Verdict(f.claim, None, "wrong", f"{f.claim.expression} cannot be computed: {f.no_value}")
     return None
 
 
@@ -85,7 +75,7 @@ def rounds_to_stated(judge: _Judge, f: ValueFacts) -> Verdict | None:
     exact, stated = f.exact, f.claim.stated
     if not f.infinite and exact not in INFINITIES and within_stated_digits(stated, exact):
         return Verdict(f.claim, exact, "correct", None, f.as_written)
-    if f.infinite and exact in INFINITIES and infinity_sign(stated) == (1 if exact > 0 else -1):
+    if same_infinity(stated, exact):
         return Verdict(f.claim, exact, "correct", None, f.as_written)
     return None
 
@@ -186,9 +176,9 @@ def judge_value(judge: _Judge, claim: ValueClaim) -> Verdict:
     node = ex.parse(claim.expression, judge.network.function_table) if claim.expression else None
     pairs = operand_map(claim, node, judge.derivation, judge.values) if node is not None and claim.quantity else []
     operands = judge.judge_operands(claim, pairs)
-    as_written = extended_value(node, judge.values) if node is not None else None
+    as_written, no_value = value_or_reason(node, judge.values) if node is not None else (None, None)
     exact = judge.values.get(claim.quantity) if claim.quantity else as_written
-    facts = ValueFacts(claim, node, pairs, operands, as_written, exact)
+    facts = ValueFacts(claim, node, pairs, operands, as_written, exact, no_value)
     for rule in VALUE_RULES:
         verdict = rule(judge, facts)
         if verdict is not None:

@@ -15,12 +15,12 @@ import sympy
 from .. import budget
 from ..expr import expression as ex
 from ..expr.arithmetic import evaluate
+from ..expr.extended import extended_value
 from .verdicts import within_stated_digits
 from ..naming import LEARNING_RATE
 from ..numbers import infinity_sign, is_infinite_text, is_number_text, last_digit_exponent, round_to_exponent
 
-__all__ = ["SlipSearch", "find_slips", "given_candidates", "expression_candidates", "value_candidates",
-           "extended_value"]
+__all__ = ["SlipSearch", "find_slips", "given_candidates", "expression_candidates", "value_candidates"]
 
 Candidate = tuple[str, sympy.Expr]
 MAX_SLIPS = 3
@@ -114,42 +114,6 @@ def _rebuild(node: ex.Node, change: Callable[[ex.Node], Iterator[tuple[str, ex.N
             yield why, replace(node, arg=arg)
 
 
-LOG_ZERO = "_log_of_zero"
-_HUGE = sympy.Integer(10) ** 100
-
-
-def extended_value(node: ex.Node, env: Mapping[str, sympy.Expr]) -> sympy.Expr | None:
-    """Evaluate `node`, letting log(0) be -infinity as a hand calculation would write it.
-
-    Each log whose argument is exactly 0 is replaced by a stand-in of -10^100;
-    a result beyond 10^90 in size is then reported as +-infinity.  Without a
-    log of 0 a value stays exact however large it is (1e300 is 1e300).
-    """
-    def zero_logs(n: ex.Node) -> ex.Node:
-        if isinstance(n, ex.Call):
-            if n.func == "log":
-                try:
-                    if evaluate(n.arg, env) == 0:
-                        return ex.Name(LOG_ZERO)
-                except ex.ExpressionError:
-                    pass
-            return replace(n, arg=zero_logs(n.arg))
-        if isinstance(n, ex.Unary):
-            return replace(n, operand=zero_logs(n.operand))
-        if isinstance(n, ex.Binary):
-            return replace(n, left=zero_logs(n.left), right=zero_logs(n.right))
-        return n
-
-    rewritten = zero_logs(node)
-    try:
-        result = evaluate(rewritten, {**env, LOG_ZERO: -_HUGE})
-    except ex.ExpressionError:
-        return None
-    if rewritten != node and abs(result) > _HUGE / 10**10:  # only a log of 0 makes an infinity: 1e300 stays
-        return sympy.oo if result > 0 else -sympy.oo
-    return result
-
-
 def _rounded_texts(value: sympy.Expr) -> Iterator[tuple[int, str]]:
     for places in range(0, 5):
         yield places, round_to_exponent(value, -places)
@@ -200,7 +164,7 @@ def expression_candidates(node: ex.Node, env: Mapping[str, sympy.Expr],
             if inner is not None and inner > 0 and round_to_exponent(inner, 0) in ("0", "1"):
                 rounded = round_to_exponent(inner, 0)
                 if rounded == "0":
-                    yield f"the log taken of {ex.to_text(n.arg)} already rounded to 0", ex.Name(LOG_ZERO)
+                    yield f"the log taken of {ex.to_text(n.arg)} already rounded to 0", ex.Call("log", ex.Number("0"))
                 else:
                     yield f"the log taken of {ex.to_text(n.arg)} already rounded to 1", ex.Number("0")
 

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 import sympy
 
 from ..model import Claim
-from ..numbers import last_digit_exponent, parse_rational, round_to_exponent, to_decimal_text
+from ..expr.extended import INFINITIES, infinity_text
+from ..numbers import (infinity_sign, is_infinite_text, last_digit_exponent, parse_rational, round_to_exponent,
+                       to_decimal_text)
 
-__all__ = ["Verdict", "VERDICTS", "within_stated_digits", "rounded_text", "truncates_to", "short_value"]
+__all__ = ["Verdict", "VERDICTS", "within_stated_digits", "rounded_text", "truncates_to", "short_value",
+           "same_infinity", "consistent"]
 
 VERDICTS = ("correct", "rounding", "propagated", "wrong", "unchecked")
 
@@ -35,8 +38,8 @@ def short_value(value: sympy.Expr | None, digits: int = 12) -> str:
     """Return a value as an explanation quotes it: `digits` significant digits, 1 - 8.76E-27 near 1, ∞."""
     if value is None:
         return "undefined"
-    if value in (sympy.oo, -sympy.oo):
-        return "∞" if value > 0 else "-∞"
+    if value in INFINITIES:
+        return infinity_text(value)
     gap = abs(1 - value)
     if value != 1 and gap < sympy.Rational(10) ** (2 - digits):
         return f"1 {'-' if value < 1 else '+'} {sympy.Float(gap, 3)}"  # 0.999... would print as 1.000...
@@ -69,3 +72,21 @@ def truncates_to(value: sympy.Expr, stated: str) -> bool:
 def rounded_text(value: sympy.Expr, like: str) -> str:
     """Return `value` rounded to the same last digit as the stated text `like`."""
     return round_to_exponent(value, last_digit_exponent(like))
+
+
+def same_infinity(stated: str, value: sympy.Expr | None) -> bool:
+    """Return True if `stated` writes infinity and `value` is that infinity, sign included (-log(0) is ∞)."""
+    return (value in INFINITIES and is_infinite_text(stated)
+            and infinity_sign(stated) == (1 if value > 0 else -1))
+
+
+def consistent(stated: str, value: sympy.Expr | None) -> bool:
+    """Return True if `stated` is `value` rounded or truncated at its digits, or the same infinity.
+
+    The one rule for "the text's number is this value" in claims and in the text scan.
+    """
+    if value is None:
+        return False
+    if value in INFINITIES or is_infinite_text(stated):
+        return same_infinity(stated, value)
+    return within_stated_digits(stated, value) or truncates_to(value, stated)

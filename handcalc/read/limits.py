@@ -75,8 +75,8 @@ LIMITS: tuple[Limit, ...] = (
     Limit("MAX_DEPTH", MAX_DEPTH, "depth of an expression's tree (signs, powers and calls included)"),
     Limit("MAX_POWER", MAX_POWER, "size of the exponent of a power in an expression"),
     Limit("MAX_FUNCTION_ARGUMENT", MAX_FUNCTION_ARGUMENT, "size of x in exp, sigmoid and tanh of an expression"),
-    Limit("MAX_EXACT_BITS", MAX_EXACT_BITS, "bits of an expression's exact values; no value may reach 2^200000 "
-          "(about 1e60206): beyond is an overflow error"),
+    Limit("MAX_EXACT_BITS", MAX_EXACT_BITS, "bits of an exact value; no value may reach 2^200000 (about 1e60206), "
+          "nor be below 2^-200000 and not 0: beyond is an overflow (underflow) error"),
     Limit("MAX_PROBLEMS", MAX_PROBLEMS, "problems listed for one file (the rest are counted)"),
 )
 

@@ -25,11 +25,11 @@ from typing import Mapping
 import sympy
 
 from ..expr import expression as ex
-from ..judge.slips import SlipSearch, expression_candidates, extended_value, find_slips
-from ..judge.verdicts import Verdict, truncates_to, within_stated_digits
+from ..expr.extended import INFINITIES, extended_value, value_or_reason
+from ..judge.slips import SlipSearch, expression_candidates, find_slips
+from ..judge.verdicts import Verdict, consistent, same_infinity, short_value, truncates_to, within_stated_digits
 from ..model import Claim, ValueClaim
-from ..numbers import (infinity_sign, is_infinite_text, last_digit_exponent, parse_rational, round_to_exponent,
-                       to_decimal_text)
+from ..numbers import is_infinite_text, last_digit_exponent, parse_rational, round_to_exponent
 from .statements import Found, Member
 
 __all__ = ["Binding", "Checked", "Judge"]
@@ -68,21 +68,8 @@ class Checked:
         return self.verdict.computed
 
 
-def _short(value: sympy.Expr | None, digits: int = 12) -> str:
-    if value is None:
-        return "undefined"
-    if value in (sympy.oo, -sympy.oo):
-        return "∞" if value > 0 else "-∞"
-    return to_decimal_text(value, digits)
-
-
 def _significant(text: str) -> int:
     return len(text.lower().split("e")[0].replace(".", "").replace("-", "").lstrip("0"))
-
-
-def _consistent(stated: str, value: sympy.Expr | None) -> bool:
-    return value is not None and not is_infinite_text(stated) and value not in (sympy.oo, -sympy.oo) and (
-        within_stated_digits(stated, value) or truncates_to(value, stated))
 
 
 class Judge:
@@ -160,27 +147,28 @@ class Judge:
         used: list[tuple[str, Checked]] = []
         exact_env = {n: b.exact for n, b in self.bindings.items()}
         first, last = computable[0], computable[-1]
-        exact = extended_value(self._exact_tree(first.node, exact_env, used), exact_env)
+        exact, no_value = value_or_reason(self._exact_tree(first.node, exact_env, used), exact_env)
         if last is not first:
             self._exact_tree(last.node, dict(exact_env), used)
         as_written = extended_value(last.node, written_env)
-        verdict = self._verdict(claim, found, first, last, exact, as_written, used, written_env)
+        if exact is None:
+            verdict = Verdict(claim, None, "wrong", f"{first.text} cannot be computed: {no_value}")
+        else:
+            verdict = self._verdict(claim, found, first, last, exact, as_written, used, written_env)
         references = tuple(dict.fromkeys(r.id for _, r in used))
         return self._remember(found, Checked(id_, line, column, text, found.name, ex.to_text(last.node), verdict, references))
 
-    def _verdict(self, claim: Claim, found: Found, first: Member, last: Member, exact: sympy.Expr | None,
+    def _verdict(self, claim: Claim, found: Found, first: Member, last: Member, exact: sympy.Expr,
                  as_written: sympy.Expr | None, used: list[tuple[str, Checked]],
                  written_env: Mapping[str, sympy.Expr]) -> Verdict:
         stated, what = found.stated, found.name or last.text
-        if exact is None:
-            return Verdict(claim, None, "wrong", f"{first.text} is undefined (it divides by 0 or takes a log of 0)")
-        infinite = exact in (sympy.oo, -sympy.oo)
+        infinite = exact in INFINITIES
         if infinite or is_infinite_text(stated):  # log 0 written as ∞, as a hand calculation does
-            if infinite and is_infinite_text(stated) and infinity_sign(stated) == (1 if exact > 0 else -1):
+            if same_infinity(stated, exact):
                 return Verdict(claim, exact, "correct", None, as_written)
             if not infinite:
-                return Verdict(claim, exact, "wrong", f"{what} is finite: {_short(exact, 15)}, not {stated}", as_written)
-            return Verdict(claim, exact, "wrong", f"{what} is {_short(exact)} (it takes the log of 0), not {stated}",
+                return Verdict(claim, exact, "wrong", f"{what} is finite: {short_value(exact, 15)}, not {stated}", as_written)
+            return Verdict(claim, exact, "wrong", f"{what} is {short_value(exact)} (it takes the log of 0), not {stated}",
                            as_written)
         if within_stated_digits(stated, exact):
             return Verdict(claim, exact, "correct", None, as_written)
@@ -188,29 +176,29 @@ class Judge:
             r.verdict.claim.stated)]
         roots = self._roots([r for _, r in off])
         numbers = ", ".join(f"{t} (line {r.line})" for t, r in dict((t, r) for t, r in off).items())
-        if _consistent(stated, as_written) and off:
+        if consistent(stated, as_written) and off:
             how = f"{stated} is right as arithmetic, but it uses the text's own"
             if roots:
                 plural = "s" if len(roots) > 1 else ""
-                return Verdict(claim, exact, "propagated", f"{what} is {_short(exact)}; {how} {numbers}; the error "
+                return Verdict(claim, exact, "propagated", f"{what} is {short_value(exact)}; {how} {numbers}; the error "
                                f"goes back to the wrong statement{plural} {', '.join(roots)}", as_written, roots)
-            return Verdict(claim, exact, "rounding", f"{what} is {_short(exact)}; {how} rounded {numbers}", as_written)
+            return Verdict(claim, exact, "rounding", f"{what} is {short_value(exact)}; {how} rounded {numbers}", as_written)
         if truncates_to(exact, stated):
-            return Verdict(claim, exact, "rounding", f"{what} is {_short(exact)}: {stated} is that value truncated, "
+            return Verdict(claim, exact, "rounding", f"{what} is {short_value(exact)}: {stated} is that value truncated, "
                            "not rounded", as_written)
         return self._wrong(claim, found, last, exact, as_written, roots, written_env)
 
     def _wrong(self, claim: Claim, found: Found, last: Member, exact: sympy.Expr, as_written: sympy.Expr | None,
                roots: tuple[str, ...], written_env: Mapping[str, sympy.Expr]) -> Verdict:
         what = found.name or last.text
-        explanation = f"{what} is {_short(exact, 15)}, not {found.stated}"
+        explanation = f"{what} is {short_value(exact, 15)}, not {found.stated}"
         if roots:
             explanation += f"; it also builds on the wrong statement{'s' if len(roots) > 1 else ''} {', '.join(roots)}"
-        if as_written is not None and _consistent(found.stated, as_written):
+        if as_written is not None and consistent(found.stated, as_written):
             explanation += f"; {last.text} gives {found.stated}, but the numbers substituted do not match " \
                            f"{found.members[int(bool(found.name))].text}"
         elif as_written is not None and as_written != exact:
-            explanation += f"; the arithmetic as written gives {_short(as_written)}"
+            explanation += f"; the arithmetic as written gives {short_value(as_written)}"
         line = int(claim.where.split(":")[0].removeprefix("line "))
         search = SlipSearch(())
         for reach in (3, 30):  # numbers on the lines nearest first: a slip takes what is at hand
@@ -250,7 +238,7 @@ class Judge:
             self.by_value[parse_rational(found.stated)] = checked
         if found.name:
             written = parse_rational(found.stated)
-            exact = checked.exact if checked.exact not in (None, sympy.oo, -sympy.oo) else written
+            exact = checked.exact if checked.exact not in (None, *INFINITIES) else written
             self.bindings[found.name] = Binding(found.name, found.stated, written, exact, checked.line, checked.id)
         return checked
 

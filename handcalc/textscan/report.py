@@ -12,6 +12,7 @@ from typing import Any
 
 import sympy
 
+from ..expr.extended import INFINITIES, infinity_text
 from ..output.render import render_document
 from ..output.document import CODE, NUMBER, VERDICT, Block, Cell, Heading, Paragraph, Table
 from ..output.report import number_text
@@ -29,8 +30,8 @@ _DIGITS = 12
 def _value(value: sympy.Expr | None, digits: int = _DIGITS) -> str:
     if value is None:
         return ""
-    if value in (sympy.oo, -sympy.oo):
-        return "∞" if value > 0 else "-∞"
+    if value in INFINITIES:
+        return infinity_text(value)
     return number_text(value, digits)
 
 
