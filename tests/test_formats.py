@@ -23,7 +23,8 @@ from handcalc.output.report import build, render
 from handcalc.read.catalog import resolve
 from handcalc.read.loader import load_file
 
-EXAMPLES = ("tutorial1", "tutorial2", "tutorial3", str(Path(__file__).parent / "data" / "tanh_3_4_2.toml"))
+EXAMPLES = ("tutorial1", "tutorial2", "tutorial3", str(Path(__file__).parent / "data" / "tanh_3_4_2.toml"),
+            str(Path(__file__).parent / "data" / "softmax_2_3_3.toml"))
 
 
 @lru_cache(maxsize=None)

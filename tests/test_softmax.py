@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import subprocess
 import tomllib
@@ -445,3 +446,59 @@ def test_softmax_report_latex_compiles(tmp_path) -> None:
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "report.tex"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+def _jacobian_rows() -> list[tuple[str, str, str]]:
+    """Row 1's nine Jacobian entries: (name, formula as the text report writes it, value), by the mpmath loop."""
+    v = reference()
+    rows = []
+    for i in range(1, 4):
+        for j in range(1, 4):
+            name = f"dout_y{i}_r1_dy{j}_r1"
+            formula = (f"out_y{i}_r1*(1 - out_y{i}_r1)" if i == j else f"-out_y{i}_r1*out_y{j}_r1")
+            rows.append((name, formula, mpmath.nstr(v[name], 12, strip_zeros=False)))
+    return rows
+
+
+def _close(text: str, value: str) -> bool:
+    """`text` is the value to its 12 significant digits, as the report rounds it (the last digit may differ by 1)."""
+    return abs(mpmath.mpf(text) - mpmath.mpf(value)) <= 1.01 * 10 ** (mpmath.floor(mpmath.log10(abs(
+        mpmath.mpf(value)))) - 11)
+
+
+def test_jacobian_factors_read_as_rows_in_every_real_renderer(tmp_path) -> None:
+    """Each entry is one row: its name, its formula and its value, in the text table, GitHub's Markdown
+    renderer, an HTML parser, the typeset PDF and the JSON report."""
+    from test_formats import _compile, _parse
+    from handcalc.output.jsonreport import to_json
+    from handcalc.output.report import render
+
+    result = check(load_file(EXAMPLE))
+    entries = _jacobian_rows()
+    blocks = {block.split("\n")[0]: block for block in render(result, "text").split("\n\n")
+              if "\n  formula" in block}  # the derivation's blocks (the claims' blocks have no formula)
+    def derivation_rows(page: str) -> dict[str, list[str]]:  # the tables whose second column is the formula
+        return {cells[0]: cells for table in _parse(page).tables if table[0][1][1:2] == ["formula"]
+                for _, cells, _ in table[1:]}
+
+    html_rows = derivation_rows(render(result, "html"))
+    cmarkgfm = pytest.importorskip("cmarkgfm")
+    md_rows = derivation_rows(cmarkgfm.github_flavored_markdown_to_html(render(result, "markdown")))
+    values = to_json(result)["values"]
+    for name, formula, value in entries:
+        block = blocks[name]  # text: the name, then its formula, numbers and value, one per line
+        assert f"formula              {formula}" in block and _close(block.split("value")[1].split()[0], value)
+        for rows in (html_rows, md_rows):  # name | formula | numbers substituted | value
+            cells = rows[name]
+            assert cells[1] == formula and _close(cells[3], value), (name, cells)
+        assert mpmath.mpf(values[name]) == pytest.approx(mpmath.mpf(value), rel=1e-11)
+    if shutil.which("pdflatex") and shutil.which("pdftotext"):
+        log, layout = _compile(str(EXAMPLE), tmp_path)
+        assert "Overfull" not in log
+        lines = layout.splitlines()
+        for name, _, value in entries:  # typeset as the fraction dout_yi r1 over dyj r1, the value on its top line
+            i, j = name[6], name[13]
+            top = next(line for line, below in zip(lines, lines[1:])
+                       if line.split()[:3] == ["dout", f"y{i}", "r1"] and below.split()[:2] == [f"dy{j}", "r1"])
+            numbers = [token.replace("\u2212", "-") for token in top.split()]
+            assert any(_close(token, value) for token in numbers if re.fullmatch(r"-?\d+\.\d+", token)), top

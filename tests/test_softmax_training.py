@@ -19,8 +19,6 @@ from handcalc.check import check
 from handcalc.floats.replay import exact_replay, replay
 from handcalc.read.loader import load_text
 
-mpmath.mp.dps = 50
-
 X = [["0.5", "-1.0", "0.25"], ["1.5", "0.5", "-0.75"], ["-0.25", "1.0", "1.0"], ["0.0", "0.5", "-0.5"]]
 T = [["1", "0", "0"], ["0", "1", "0"], ["0", "0", "1"], ["0.25", "0.5", "0.25"]]  # the last row: soft targets
 W1 = [["0.4", "-0.3", "0.2"], ["0.1", "0.5", "-0.6"], ["-0.2", "0.3", "0.7"], ["0.6", "0.1", "-0.1"]]
@@ -48,7 +46,12 @@ def _loss(params, xs, ts):
 
 
 def reference(epochs, mode="batch", momentum=0):
-    """Return (weights by name, final loss, final outputs per row) after `epochs` of training."""
+    """Return (weights by name, final loss, final outputs per row) after `epochs` of training (50 digits)."""
+    with mpmath.workdps(50):
+        return _reference(epochs, mode, momentum)
+
+
+def _reference(epochs, mode, momentum):
     num = lambda text: mpmath.mpf(text)  # noqa: E731
     w1, b1 = [[num(v) for v in r] for r in W1], [num(v) for v in B1]
     w2, b2 = [[num(v) for v in r] for r in W2], [num(v) for v in B2]
@@ -129,6 +132,7 @@ def test_replays_are_the_reference_loop(mode, momentum):
         assert list(row) == pytest.approx([float(v) for v in want], rel=1e-12)
 
 
+@mpmath.workdps(50)
 def test_the_loss_falls_and_the_reference_is_its_own_gradient():
     # a check on the checker: one reference step moves each weight by -eta times the loss's numerical slope
     start, first, _ = reference(0)
