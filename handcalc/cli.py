@@ -222,6 +222,9 @@ def _check_outputs(args: argparse.Namespace, inputs: list[str], options: tuple[s
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.case is not None and not args.diagram:  # --case only picks the diagram's case: never ignore it
+        raise InputError(f"--case {shown_path(args.case)} says which case the network diagram draws: add --diagram "
+                         "FILE (.svg, .png or .pdf)")
     if args.show and not args.diagram:
         raise InputError(f"--show {args.show} says what the network diagram shows: add --diagram FILE "
                          "(.svg, .png or .pdf)")

@@ -439,6 +439,15 @@ def test_show_without_diagram_is_an_error(capsys) -> None:
                   "(.svg, .png or .pdf)\n"
 
 
+def test_case_without_diagram_is_an_error_and_writes_nothing(capsys, tmp_path) -> None:
+    # --case picks the diagram's case; without --diagram it was silently ignored (the whole report printed)
+    target = tmp_path / "report.txt"
+    code, out, err = _run(capsys, "tutorial1", "--case", "c" * 100_000, "-o", str(target))
+    assert code == 2 and out == "" and not target.exists()
+    assert err.startswith("handcalc: error: --case ccc") and len(err) < 400
+    assert err.endswith(" says which case the network diagram draws: add --diagram FILE (.svg, .png or .pdf)\n")
+
+
 def test_diagram_to_pdf_is_accepted_like_plot(capsys, tmp_path) -> None:
     pytest.importorskip("matplotlib")
     target = tmp_path / "network.pdf"
