@@ -204,7 +204,7 @@ def _generated() -> list[tuple[str, str | bytes, int | None, str]]:
     many_claims = BASE + '\n[[claims]]\nquantity = "y1"\nstated = "0"\n' * limits.MAX_CLAIMS
     many_cases = BASE.replace("[[claims]]", "[[cases]]\ninputs = [[1, 2]]\n\n" * limits.MAX_CASES + "[[claims]]")
     big_net = ("[network]\nsizes = [10, 10, 10]\nbias = \"none\"\n\n[[cases]]\n"
-               f"inputs = {_rows(114, 10)}\ntargets = {_rows(114, 10)}\ninit = {{ method = \"randn\", seed = 1 }}\n")
+               f"inputs = {_rows(69, 10)}\ntargets = {_rows(69, 10)}\ninit = {{ method = \"randn\", seed = 1 }}\n")
     bad_weights = BASE.replace("w2 = -0.25", "\n".join(f"w{i} = true" for i in range(2, 80)))
     return [
         ("too_big.toml", BASE + "#" * limits.MAX_FILE_BYTES, None,
@@ -216,8 +216,8 @@ def _generated() -> list[tuple[str, str | bytes, int | None, str]]:
          "[cases[0].inputs] at most 1,000 rows (MAX_ROWS), found 1,001"),
         ("many_claims.toml", many_claims, None, "a file has at most 1,000 claims (MAX_CLAIMS), found 1,001"),
         ("many_cases.toml", many_cases, None, "a file has at most 50 cases (MAX_CASES), found 51"),
-        ("big_derivation.toml", big_net, 6, "the hand calculation of 114 rows x (200 parameters + 20 neurons) = "
-                                            "25,080 exceeds 25,000 (MAX_DERIVATION)"),
+        ("big_derivation.toml", big_net, 6, "the hand calculation of 69 rows x (200 parameters + 20 neurons) = "
+                                            "15,180 exceeds 15,000 (MAX_DERIVATION)"),
         ("long_expression.toml", BASE.replace('quantity = "out_y1"', 'expression = "' + "1+" * 250 + '1"'), 15,
          "expression is longer than 500 characters"),
         ("deep_expression.toml", BASE.replace('quantity = "out_y1"', 'expression = "' + "(" * 31 + "1" + ")" * 31

@@ -194,7 +194,8 @@ def chain_equations(case: CaseResult) -> list[Equation]:
             continue
         names = re.findall(r"\{(\w+)\}", step.template)
         symbolic = step.template.replace("*", r" \cdot ").format_map({n: _latex_name(n) for n in names})
-        numeric = step.template.replace("*", r" \cdot ").format_map({n: latex_number(t) for n, t in numbers.items()})
+        # only the step's own names: every number of the case for every gradient was quadratic
+        numeric = step.template.replace("*", r" \cdot ").format_map({n: latex_number(numbers[n]) for n in names})
         value = number_text(case.values[step.name], 10)
         equations.append(Equation(f"{_latex_name(step.name)} = {symbolic} = {numeric} = {latex_number(value)}",
                                   f"{step.name} = {step.formula} = {step.substituted(numbers)} = {value}"))
