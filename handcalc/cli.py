@@ -133,13 +133,12 @@ def _pager_options(parser: argparse.ArgumentParser) -> None:
 
 def _show(text: str, args: argparse.Namespace) -> None:
     """Write the report to -o's file, or to stdout through a pager when it is long and stdout a terminal."""
-    if args.output is None:
+    if args.output is None and args.pager is not False and sys.stdout.isatty():  # else no pager: none imported
         from .output.pager import page, pager_command, should_page
 
-        terminal = sys.stdout.isatty()
-        height = shutil.get_terminal_size((100, 24)).lines if terminal else 0
+        height = shutil.get_terminal_size((100, 24)).lines
         command = pager_command(os.environ)
-        if command and should_page(args.pager, terminal, text.count("\n"), height - 1) and page(text, command):
+        if command and should_page(args.pager, True, text.count("\n"), height - 1) and page(text, command):
             return
     _write(text, args.output)
 

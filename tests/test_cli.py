@@ -439,6 +439,14 @@ def test_show_without_diagram_is_an_error(capsys) -> None:
                   "(.svg, .png or .pdf)\n"
 
 
+def test_diagram_to_pdf_is_accepted_like_plot(capsys, tmp_path) -> None:
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "network.pdf"
+    code, out, err = _run(capsys, "tutorial1", "--diagram", str(target), "--show", "gradients", "--no-pager")
+    assert code == 1 and err == ""  # tutorial1 states one wrong number
+    assert target.read_bytes().startswith(b"%PDF-")
+
+
 @pytest.mark.parametrize("width", [60, 80, 100, 140])
 def test_text_fits_the_width_and_keeps_every_stated_number(capsys, width) -> None:
     code, out, err = _run(capsys, "tutorial2", "--width", str(width))
