@@ -516,6 +516,9 @@ def test_one_rows_probability_vector_is_judged_entry_by_entry() -> None:
     good = load_text(_with_claim(f'kind = "array"\narray = "outputs"\nrow = 2\nstated = [{", ".join(digits)}]\n'))
     verdict = next(v for v in check(good).verdicts if v.claim.id == "probabilities")
     assert verdict.verdict == "correct", verdict.explanation
+    from handcalc.output.report import render
+
+    assert f"outputs row 2 = [{', '.join(digits)}]" in render(check(good), "text")
     off = list(digits)
     off[1] = mpmath.nstr(v["out_y2_r2"] + mpmath.mpf("0.01"), 3 + 1, strip_zeros=False)
     bad = load_text(_with_claim(f'kind = "array"\narray = "outputs"\nrow = 2\nstated = [{", ".join(off)}]\n'))
