@@ -21,9 +21,11 @@ the caller replays it with NumPy, which carries inf and nan through.
 
 from __future__ import annotations
 
+import contextlib
 import math
+from fractions import Fraction
 from operator import mul
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -35,54 +37,137 @@ __all__ = ["SCALAR_PARAMETERS", "supports", "run"]
 
 SCALAR_PARAMETERS = 32  # up to which plain floats beat NumPy (one-row steps: 2-2-2 0.74x, 4-4-4 0.91x, 4-8-4 1.3x)
 
-Rows = list[list[float]]  # one list of numbers per row
+Rows = list[list[Any]]  # one list of numbers per row
 Layers = list[Rows]  # per layer, per row, per neuron
-_exp, _log = math.exp, math.log
 
 
-def _softplus(z: float) -> float:
-    return (z if z > 0 else z * 0) + _log(1 + _exp(-abs(z)))
+def _tables(exp: Callable, log: Callable, tanh: Callable) -> tuple[dict, dict]:
+    """The activations and losses on one row's numbers, written as `functions` writes them on arrays."""
+
+    def softplus(z: Any) -> Any:
+        return (z if z > 0 else z * 0) + log(1 + exp(-abs(z)))
+
+    def bce(out: list, t: list) -> Any:
+        return -sum(ti * log(o) + (1 - ti) * log(1 - o) for o, ti in zip(out, t))
+
+    # per activation, on pre-activations zs: (outputs(zs, a), douts/dzs(zs, outs, a)); a is leaky_relu's
+    # slope or elu's alpha, unused by the others
+    activations = {
+        "sigmoid": (lambda zs, a: [1 / (1 + exp(-z)) for z in zs], lambda zs, outs, a: [o * (1 - o) for o in outs]),
+        "tanh": (lambda zs, a: [tanh(z) for z in zs], lambda zs, outs, a: [1 - o * o for o in outs]),
+        "relu": (lambda zs, a: [z if z > 0 else z * 0 for z in zs],
+                 lambda zs, outs, a: [z * 0 + 1 if z > 0 else z * 0 for z in zs]),
+        "identity": (lambda zs, a: list(zs), lambda zs, outs, a: [z * 0 + 1 for z in zs]),
+        "leaky_relu": (lambda zs, a: [z if z > 0 else z * a for z in zs],
+                       lambda zs, outs, a: [z * 0 + 1 if z > 0 else z * 0 + a for z in zs]),
+        "softplus": (lambda zs, a: [softplus(z) for z in zs], lambda zs, outs, a: [1 / (1 + exp(-z)) for z in zs]),
+        "elu": (lambda zs, a: [z if z > 0 else (exp(z) - 1) * a for z in zs],
+                lambda zs, outs, a: [z * 0 + 1 if z > 0 else o + a for z, o in zip(zs, outs)]),
+    }
+    # per loss, on one row: (the sum of its terms before dividing by n, dE/dout, dE/dz on a sigmoid output,
+    # whether the sum is a mean over n); n is the step's number of targets
+    losses = {
+        "half_squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)) / 2,
+                               lambda out, t, n: [o - ti for o, ti in zip(out, t)], None, False),
+        "squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)),
+                          lambda out, t, n: [2 * (o - ti) for o, ti in zip(out, t)], None, False),
+        "mean_squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)),
+                               lambda out, t, n: [2 * (o - ti) / n for o, ti in zip(out, t)], None, True),
+        "binary_cross_entropy": (bce, lambda out, t, n: [-(ti / o - (1 - ti) / (1 - o)) / n for o, ti in zip(out, t)],
+                                 lambda out, t, n: [(o - ti) / n for o, ti in zip(out, t)], True),
+        "mean_absolute_error": (lambda out, t: sum(abs(ti - o) for o, ti in zip(out, t)), None, None, True),
+    }
+    return activations, losses
 
 
-# per activation, on one row's pre-activations zs: (outputs(zs, a), douts/dzs(zs, outs, a)), written as
-# `functions.ACTIVATIONS` writes them on arrays (a: leaky_relu's slope or elu's alpha, unused by the others)
-_ACTIVATIONS: dict[str, tuple[Callable[[list, float], list], Callable[[list, list, float], list]]] = {
-    "sigmoid": (lambda zs, a: [1 / (1 + _exp(-z)) for z in zs], lambda zs, outs, a: [o * (1 - o) for o in outs]),
-    "tanh": (lambda zs, a: [math.tanh(z) for z in zs], lambda zs, outs, a: [1 - o * o for o in outs]),
-    "relu": (lambda zs, a: [z if z > 0 else z * 0 for z in zs],
-             lambda zs, outs, a: [1.0 if z > 0 else 0.0 for z in zs]),
-    "identity": (lambda zs, a: list(zs), lambda zs, outs, a: [1.0] * len(zs)),
-    "leaky_relu": (lambda zs, a: [z if z > 0 else z * a for z in zs],
-                   lambda zs, outs, a: [1.0 if z > 0 else a for z in zs]),
-    "softplus": (lambda zs, a: [_softplus(z) for z in zs], lambda zs, outs, a: [1 / (1 + _exp(-z)) for z in zs]),
-    "elu": (lambda zs, a: [z if z > 0 else (_exp(z) - 1) * a for z in zs],
-            lambda zs, outs, a: [1.0 if z > 0 else o + a for z, o in zip(zs, outs)]),
-}
+USE_GMPY2 = True  # 40-digit replays in gmpy2's MPFR numbers when gmpy2 is installed (tests turn it off)
 
 
-def _bce(out: list[float], t: list[float]) -> float:
-    return -sum(ti * _log(o) + (1 - ti) * _log(1 - o) for o, ti in zip(out, t))
+class Kit:
+    """The arithmetic of a replay: float64 with `math`, or numbers of the caller's mpmath precision (40 digits).
+
+    At 40 digits each operation is a Python-level mpmath call (about a microsecond, barely less with
+    gmpy2 as mpmath's backend); gmpy2's MPFR numbers at the same precision run in C, several times
+    faster.  So with the optional gmpy2 installed the replay computes in MPFR (correctly rounded at
+    mpmath's working precision) and hands back mpmath numbers; without it, in mpmath throughout.
+    """
+
+    def __init__(self, exact: bool) -> None:
+        self.gmpy2: Any = None
+        self.dtype: Any = object if exact else np.float64
+        if not exact:
+            self.number: Callable[[Fraction], Any] = float
+            self.activations, self.losses = _tables(math.exp, math.log, math.tanh)
+            return
+        import mpmath
+
+        self.precision = mpmath.mp.prec
+        self.gmpy2 = _gmpy2()
+        if self.gmpy2 is not None:
+            g = self.gmpy2
+            self.number = lambda value: g.mpfr(g.mpq(value.numerator, value.denominator))
+            self.activations, self.losses = _tables(g.exp, g.log, g.tanh)
+        else:
+            self.number = lambda value: mpmath.mpf(value.numerator) / value.denominator
+            self.activations, self.losses = _tables(mpmath.exp, mpmath.log, mpmath.tanh)
+
+    def array(self, rows: Any) -> np.ndarray:
+        return np.array(rows, dtype=self.dtype)
+
+    def context(self) -> Any:
+        """The arithmetic's context: MPFR at mpmath's working precision, else none."""
+        if self.gmpy2 is None:
+            return contextlib.nullcontext()
+        return self.gmpy2.context(self.gmpy2.get_context(), precision=self.precision)
 
 
-# per loss, on one row: (the sum of its terms before dividing by n, dE/dout, dE/dz on a sigmoid output, whether
-# the sum is a mean over n), written as `functions.LOSSES` writes them on arrays (n: the step's number of targets)
-_LOSSES: dict[str, tuple[Callable, Callable | None, Callable | None, bool]] = {
-    "half_squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)) / 2,
-                           lambda out, t, n: [o - ti for o, ti in zip(out, t)], None, False),
-    "squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)),
-                      lambda out, t, n: [2 * (o - ti) for o, ti in zip(out, t)], None, False),
-    "mean_squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)),
-                           lambda out, t, n: [2 * (o - ti) / n for o, ti in zip(out, t)], None, True),
-    "binary_cross_entropy": (_bce, lambda out, t, n: [-(ti / o - (1 - ti) / (1 - o)) / n for o, ti in zip(out, t)],
-                             lambda out, t, n: [(o - ti) / n for o, ti in zip(out, t)], True),
-    "mean_absolute_error": (lambda out, t: sum(abs(ti - o) for o, ti in zip(out, t)), None, None, True),
-}
+def _gmpy2() -> Any:
+    """The gmpy2 module when it is installed and wanted, else None."""
+    if not USE_GMPY2:
+        return None
+    try:
+        import gmpy2
+    except ImportError:
+        return None
+    return gmpy2
 
 
-def supports(network: Network, case: Case, proc: Procedure) -> bool:
-    """Return True when this module can replay the run and it is small enough to gain from it."""
+def _as_mpmath(replay: Replay) -> Replay:
+    """The same replay with every MPFR number turned into the mpmath number of the same value (exactly)."""
+    import mpmath
+
+    def number(value: Any) -> Any:
+        if not hasattr(value, "as_mantissa_exp"):
+            return value
+        mantissa, exponent = value.as_mantissa_exp()
+        return mpmath.mpf((int(mantissa), int(exponent)))
+
+    def array(values: Any) -> Any:
+        return None if values is None else np.array([[number(v) for v in row] for row in values], dtype=object)
+
+    def named(values: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: number(v) for name, v in values.items()}
+
+    return Replay(tuple((e, number(v)) for e, v in replay.history), named(replay.weights), array(replay.outputs),
+                  {e: array(v) for e, v in replay.snapshots.items()},
+                  {e: number(v) for e, v in replay.losses_at.items()}, array(replay.prediction),
+                  tuple((e, number(v)) for e, v in replay.curve),
+                  {e: named(v) for e, v in replay.weights_at.items()})
+
+
+_ACTIVATIONS, _LOSSES = _tables(math.exp, math.log, math.tanh)  # for `supports`: the same names in both
+
+
+def supports(network: Network, case: Case, proc: Procedure, exact: bool = False) -> bool:
+    """Return True when this module can replay the run and, in float64, it is small enough to gain from it.
+
+    With 40-digit numbers every operation is a Python call either way, and plain lists save NumPy's
+    object-array machinery around each: any size gains.
+    """
     one_row = proc.mode == "online" or len(case.rows) == 1
-    if not one_row or len(network.parameters) > SCALAR_PARAMETERS or is_tied(network, proc):
+    if not exact and (not one_row or len(network.parameters) > SCALAR_PARAMETERS):
+        return False
+    if is_tied(network, proc):
         return False
     gradient, monitor = proc.gradient_loss or network.loss, proc.monitor or network.loss
     if gradient not in _LOSSES or _LOSSES[gradient][1] is None or monitor not in _LOSSES:
@@ -90,30 +175,30 @@ def supports(network: Network, case: Case, proc: Procedure) -> bool:
     return all(layer.activation in _ACTIVATIONS for layer in network.layers)
 
 
-def _constant(layer: Layer) -> float:
+def _constant(layer: Layer, kit: Kit) -> Any:
     """leaky_relu's slope or elu's alpha: declared, else the table's default (unused by the others)."""
     from ..functions import activation
 
     default = activation(layer.activation).default
     if layer.slope is not None:
-        return float(layer.slope)
-    return float(default) if default is not None else 0.0
+        return kit.number(layer.slope)
+    return kit.number(Fraction(default)) if default is not None else 0
 
 
 class _Net:
     """A small network's state in plain floats: weights W[l][j][i], biases b[l][j], and the update rule's."""
 
-    def __init__(self, network: Network, case: Case, proc: Procedure) -> None:
-        values = case.parameters
-        self.network, self.proc = network, proc
-        self.layers = [(_ACTIVATIONS[layer.activation], _constant(layer), bool(layer.biases))
+    def __init__(self, network: Network, case: Case, proc: Procedure, kit: Kit) -> None:
+        values, number = case.parameters, kit.number
+        self.network, self.proc, self.kit = network, proc, kit
+        self.layers = [(kit.activations[layer.activation], _constant(layer, kit), bool(layer.biases))
                        for layer in network.layers]
-        self.weights = [[[float(values[name]) for name in row] for row in layer.weights] for layer in network.layers]
-        self.biases = [[float(values[b]) for b in layer.biases] if layer.biases else [0.0] * layer.size
+        self.weights = [[[number(values[name]) for name in row] for row in layer.weights] for layer in network.layers]
+        self.biases = [[number(values[b]) for b in layer.biases] if layer.biases else [0.0] * layer.size
                        for layer in network.layers]
-        self.eta = float(case.learning_rate)
-        self.mu = float(proc.momentum) if proc.momentum else None
-        self.decay = float(proc.weight_decay) if proc.weight_decay else None
+        self.eta = number(case.learning_rate)
+        self.mu = number(proc.momentum) if proc.momentum else None
+        self.decay = number(proc.weight_decay) if proc.weight_decay else None
         decayed = set(proc.decays(network))
         self.shares = ([[[1.0 if name in decayed else 0.0 for name in row] for row in layer.weights]
                         for layer in network.layers],
@@ -126,7 +211,7 @@ class _Net:
         self.plain = self.velocity is None and self.decay is None
         self.moves_biases = [proc.update_biases and bool(layer.biases) for layer in network.layers]
         self.after_update = proc.hidden_deltas == "after_update"
-        loss = _LOSSES[proc.gradient_loss or network.loss]
+        loss = kit.losses[proc.gradient_loss or network.loss]
         self.gradient, self.sigmoid_delta = loss[1], loss[2] if network.layers[-1].activation == "sigmoid" else None
 
     def forward(self, x: Rows, weights: list[Rows], biases: Rows) -> tuple[Layers, Layers]:
@@ -239,7 +324,7 @@ class _Net:
 
     def loss(self, name: str, posts: Layers, t: Rows) -> float:
         """The monitored loss of these outputs, with the weight-decay penalty when decay is in the loss."""
-        total, _, _, mean = _LOSSES[name]
+        total, _, _, mean = self.kit.losses[name]
         value = sum([total(out, tr) for out, tr in zip(posts[-1], t)])
         if mean:
             value = value / (len(t) * len(t[0]))
@@ -254,15 +339,16 @@ class _Net:
         return tie(self.network, [np.array(w) for w in self.weights], [np.array([b]) for b in self.biases])
 
 
-def _outputs(posts: Layers) -> np.ndarray:
-    return np.array(posts[-1], dtype=np.float64)
-
-
 def run(network: Network, case: Case, proc: Procedure, epochs: int, marks: frozenset[int] = frozenset(),
-        progress: Callable[[int], None] | None = None, keep: frozenset[int] = frozenset()) -> Replay | None:
-    """Return the float64 replay in plain floats, or None when it leaves float64's range (replay with NumPy)."""
+        progress: Callable[[int], None] | None = None, keep: frozenset[int] = frozenset(),
+        exact: bool = False) -> Replay | None:
+    """Return the replay in plain floats (or 40-digit mpmath numbers, in the caller's mpmath context), or
+    None when it leaves float64's range (replay with NumPy)."""
+    kit = Kit(exact)
     try:
-        return _run(_Net(network, case, proc), case, epochs, marks, progress, keep)
+        with kit.context():
+            done = _run(_Net(network, case, proc, kit), case, epochs, marks, progress, keep)
+        return done if kit.gmpy2 is None else _as_mpmath(done)
     except (OverflowError, ZeroDivisionError, ValueError):
         return None
 
@@ -270,8 +356,8 @@ def run(network: Network, case: Case, proc: Procedure, epochs: int, marks: froze
 def _run(net: _Net, case: Case, epochs: int, marks: frozenset[int], progress: Callable[[int], None] | None,
          keep: frozenset[int]) -> Replay:
     proc = net.proc
-    x = [[float(v) for v in row] for row in case.rows]
-    t = [[float(v) for v in row] for row in case.targets]
+    x = [[net.kit.number(v) for v in row] for row in case.rows]
+    t = [[net.kit.number(v) for v in row] for row in case.targets]
     monitor = proc.monitor or net.network.loss
     log = _Log(proc, epochs, lambda now: net.loss(monitor, now[1], t))
     cached = net.batch(x) if proc.forward == "once" else None
@@ -296,7 +382,7 @@ def _run(net: _Net, case: Case, epochs: int, marks: frozenset[int], progress: Ca
             result = _finish(net, x, t, monitor, last_out)
         if epoch + 1 in marks:
             final = net.batch(x)
-            log.snapshots[epoch + 1] = _outputs(final[1])
+            log.snapshots[epoch + 1] = net.kit.array(final[1][-1])
             log.losses_at[epoch + 1] = net.loss(monitor, final[1], t)
         if epoch + 1 in keep:
             log.kept[epoch + 1] = net.named()
@@ -334,8 +420,8 @@ def _finish(net: _Net, x: Rows, t: Rows, monitor: str, last_out: Any) -> _End:
     _, posts = net.batch(x)
     if proc.outputs == "final_weights" or last_out is None:
         last_out = posts[-1]
-    outputs = np.array(last_out, dtype=np.float64)
+    outputs = net.kit.array(last_out)
     prediction = None
     if proc.predict:
-        prediction = _outputs(net.batch([[float(v) for v in row] for row in proc.predict])[1])
+        prediction = net.kit.array(net.batch([[net.kit.number(v) for v in row] for row in proc.predict])[1][-1])
     return _End(net.loss(monitor, posts, t), net.named(), outputs, prediction)
