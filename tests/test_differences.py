@@ -24,7 +24,7 @@ from handcalc.read.loader import load_text
 
 
 def _network(sizes: list[int], activation: str, seed: int, loss: str = "half_squared_error",
-             bias: str = "none", rows: int = 1, output: str | None = None) -> str:
+             bias: str = "none", rows: int = 1, output: str | None = None, one_hot: bool = False) -> str:
     """A worked-example file with default names and weights of 3 decimals, scaled by 1/sqrt(fan-in)."""
     rng = random.Random(seed)
     lines = ["[network]", f"sizes = {sizes}", f'loss = "{loss}"', f'bias = "{bias}"']
@@ -39,8 +39,12 @@ def _network(sizes: list[int], activation: str, seed: int, loss: str = "half_squ
             lines.append(f"w{count} = {rng.uniform(-2, 2) / a ** 0.5:.3f}")
         if bias == "per_neuron":
             lines += [f"b{l + 1}_{j + 1} = {rng.uniform(-0.5, 0.5):.3f}" for j in range(b)]
+        elif bias == "shared":
+            lines.append(f"b{l + 1} = {rng.uniform(-0.5, 0.5):.3f}")
     inputs = [[f"{rng.uniform(-1, 1):.3f}" for _ in range(sizes[0])] for _ in range(rows)]
     targets = [[f"{rng.uniform(0.05, 0.95):.3f}" for _ in range(sizes[-1])] for _ in range(rows)]
+    if one_hot:
+        targets = [["1" if k == r % sizes[-1] else "0" for k in range(sizes[-1])] for r in range(rows)]
     lines += ["[[cases]]", f"inputs = [{', '.join('[' + ', '.join(r) + ']' for r in inputs)}]",
               f"targets = [{', '.join('[' + ', '.join(r) + ']' for r in targets)}]", "learning_rate = 0.5"]
     return "\n".join(lines) + "\n"
@@ -156,3 +160,49 @@ def test_an_exact_minimum_passes() -> None:
     fd = finite_differences(example.network, example.cases[0])
     assert max(abs(v) for v in fd.gradients.values()) < 1e-12
     assert result.cross_check.ok, result.cross_check
+
+
+SMALL = {  # every path of the moves: rank-one restart, last-layer column, softmax restart, tied, batches
+    "sigmoid_bias_2_rows": ([4, 6, 3], "sigmoid", {"bias": "per_neuron", "rows": 2}),
+    "tanh_deep_mse": ([3, 5, 4, 2], "tanh", {"loss": "mean_squared_error", "rows": 3}),
+    "sigmoid_shared_bias": ([3, 4, 2], "sigmoid", {"bias": "shared", "rows": 2}),
+    "relu_identity_se": ([4, 7, 2], "relu", {"loss": "squared_error", "output": "identity", "bias": "per_neuron"}),
+    "tanh_sigmoid_bce": ([5, 6, 1], "tanh", {"loss": "binary_cross_entropy", "output": "sigmoid", "rows": 2}),
+    "softmax_cross_entropy": ([3, 4, 3], "sigmoid", {"loss": "cross_entropy", "output": "softmax", "rows": 2,
+                                                          "one_hot": True}),
+}
+
+
+def _reference(network, case) -> dict[str, float]:
+    """Central differences with each moved loss from a whole forward pass (`vectorized.loss`), one move at a time."""
+    eps = 2.0 ** -52
+    values = {name: float(case.parameters[name]) for name in network.parameters}
+    result = {}
+    for name, p in values.items():
+        h = eps ** (1 / 3) * max(1.0, abs(p))
+        up, down = (p + h) - p, (p - h) - p
+        plus = vectorized.loss(network, case, {**values, name: p + up})
+        minus = vectorized.loss(network, case, {**values, name: p + down})
+        result[f"dE_d{name}"] = (plus - minus) / (up - down)
+    return result
+
+
+@pytest.mark.parametrize("batch", [None, 7])
+@pytest.mark.parametrize("name", sorted(SMALL))
+def test_moves_agree_with_whole_forward_passes(name: str, batch: int | None, monkeypatch) -> None:
+    """Each difference is the one whole forward passes give (to their rounding), in one batch or in many."""
+    from handcalc.floats import differences
+
+    if batch is not None:
+        monkeypatch.setattr(differences, "BATCH_NUMBERS", batch)
+    sizes, activation, options = SMALL[name]
+    for seed in range(3):
+        example = load_text(_network(sizes, activation, seed, **options))
+        network, case = example.network, example.cases[0]
+        fd = finite_differences(network, case)
+        expected = _reference(network, case)
+        assert list(fd.gradients) == list(expected)
+        scale = max(1.0, abs(vectorized.loss(network, case, case.parameters)))
+        for key, value in expected.items():
+            # each difference quotient carries rounding of about eps |E| / h ~ 4e-11 |E|
+            assert abs(fd.gradients[key] - value) <= 1e-9 * scale, (key, fd.gradients[key], value)

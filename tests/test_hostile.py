@@ -287,3 +287,39 @@ def test_log_of_zero_is_minus_infinity_in_claims_and_in_the_scan() -> None:
     assert [v.verdict for v in verdicts] == ["wrong", "wrong", "correct", "wrong"]
     assert "0 × ∞" in verdicts[0].explanation and verdicts[1].explanation.startswith("log(0) + 1e100 is -∞")
     assert verdicts[3].explanation.startswith("-log(0) is ∞")
+
+
+def test_binary_cross_entropy_of_a_sigmoid_that_rounds_to_1_is_worked_out_exactly() -> None:
+    # out = sigmoid(200) = 1 - 1.38e-87 is exactly 1 at 60 digits, so log(1 - out) was log(0) ("cannot create
+    # mpf from zoo"); at 300 digits mpmath gives E = -ln(1 - out) = 200 + ln(1 + e^-200) and out(1 - out)
+    import mpmath
+
+    bce = ('[network]\nsizes = [1, 1]\nloss = "binary_cross_entropy"\n[parameters]\nw1 = 200\nb1 = 0\n'
+           '[[cases]]\nname = "c1"\ninputs = [[1]]\ntargets = [[0]]\n'
+           '[[claims]]\nid = "loss"\nquantity = "E_total"\nstated = "200.000"\n'
+           '[[claims]]\nid = "slope"\nquantity = "dout_y1_dy1"\nstated = "1.384e-87"\n')
+    with mpmath.workdps(300):
+        out = 1 / (1 + mpmath.exp(-200))
+        loss, slope = -mpmath.log(1 - out), out * (1 - out)
+        assert mpmath.nstr(loss - 200, 5) == "1.3839e-87" and mpmath.nstr(slope, 4) == "1.384e-87"
+    with deadline(60):
+        result = check(load_text(bce))
+    values = result.cases[0].values
+    with mpmath.workdps(60):
+        for name, expected in (("E_total", loss), ("dout_y1_dy1", slope), ("dE_dw1", out)):
+            got = mpmath.mpf(sympy.Float(values[name], 40)._mpf_)  # handcalc's value, read at 40 digits
+            assert abs(got - expected) <= abs(expected) * mpmath.mpf(10) ** -35, name
+    assert [v.verdict for v in result.verdicts] == ["correct", "correct"]
+
+
+def test_a_loss_with_no_finite_value_at_the_most_working_digits_is_bad_input() -> None:
+    # sigmoid(20000) = 1 - e^-20000 ~ 1 - 10^-8686: 1 - out needs more than MAX_WORKING_DIGITS (3,840) digits
+    import pytest
+
+    from handcalc.read.reader import InputError
+
+    bce = ('[network]\nsizes = [1, 1]\nloss = "binary_cross_entropy"\n[parameters]\nw1 = 20000\nb1 = 0\n'
+           '[[cases]]\nname = "c1"\ninputs = [[1]]\ntargets = [[0]]\n')
+    with deadline(60), pytest.raises(InputError, match=r"\[cases\[0\]\] case c1: E1 has no finite value even at "
+                                                        r"3840 digits \(MAX_WORKING_DIGITS\)"):
+        check(load_text(bce))

@@ -16,30 +16,37 @@ quotient is pure rounding); the resolution is the absolute floor under it.
                + 2 L eps (|E+| + |E-| + sum |dE/dz| S) / 2h   (rounding, L layers)
 
 where the sum runs over the output pre-activations z, S is the sum of the
-absolute products that make up z (what its rounding error scales with), and
-E+-, dE/dz are taken at the two moved points.
+absolute products that make up z (what its rounding error scales with), |E|
+stands for the sum of the absolute loss terms, and E+-, dE/dz are taken at the
+two moved points (S at the unmoved one: the moves change it by a relative O(h)).
 
-Speed: moving a weight of layer l only changes one column of layer l's
-pre-activations, so the forward pass restarts there (the layers before are
-computed once), and all the moves of a layer go through NumPy together, in
+Speed: moving a parameter of layer l only changes one neuron's pre-activations.
+Through an elementwise activation only that neuron's output changes, so the next
+layer's pre-activations move by a rank-one term (the change times the neuron's
+outgoing weights) and, in the last layer, only that output's loss terms move: a
+move costs one layer's width, not a matrix product.  A softmax layer (every output
+moves) restarts the forward pass at the moved layer instead.  The layers before
+are computed once, and all the moves of a layer go through NumPy together, in
 batches of at most `BATCH_NUMBERS` numbers.  A parameter used in several places
 (a shared bias, a tied weight) is moved everywhere at once, one at a time.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..model import Case, Network
 from ..naming import gradient, in_row
-from .vectorized import _activate, _data, _has_kink, _output_delta, _terms, matrices
+from .vectorized import (ELEMENTWISE_ACTIVATIONS, ELEMENTWISE_LOSSES, _activate, _data, _has_kink, _output_delta,
+                         _terms, matrices)
 
 __all__ = ["FiniteDifferences", "finite_differences", "BATCH_NUMBERS"]
 
 EPS = float(np.finfo(np.float64).eps)
-BATCH_NUMBERS = 1 << 20  # numbers of one batch of moved forward passes (8 MB)
+BATCH_NUMBERS = 1 << 16  # numbers of one batch of moved forward passes (512 KB: it stays in the cache)
 
 
 @dataclass(frozen=True)
@@ -51,63 +58,128 @@ class FiniteDifferences:
     kinks: dict[str, str]  # dE_dw1 -> the relu neuron whose kink the moves straddle
 
 
+# The cube root of machine epsilon (~6e-6) times the parameter's scale balances the
+# central difference's O(h^2) truncation error against its O(eps*|E|/h) rounding error.
+_STEP = EPS ** (1 / 3)
+
+
 def _step(p: float) -> float:
-    # The cube root of machine epsilon (~6e-6) times the parameter's scale balances the
-    # central difference's O(h^2) truncation error against its O(eps*|E|/h) rounding error.
-    return EPS ** (1 / 3) * max(1.0, abs(p))
+    return _STEP * max(1.0, abs(p))
 
 
-def _places(network: Network) -> dict[str, list[tuple[int, int, int | None]]]:
-    """Where each parameter sits: (layer, neuron, input index, or None for a bias)."""
-    places: dict[str, list[tuple[int, int, int | None]]] = {name: [] for name in network.parameters}
+@dataclass(frozen=True)
+class _Moves:
+    """The untied parameters of one layer, as arrays (no object per parameter, so nothing for the GC)."""
+
+    names: list[str]
+    neurons: np.ndarray  # j: the neuron whose pre-activation the parameter feeds
+    inputs: np.ndarray  # i: the input it multiplies; fan_in for a bias (a column of ones)
+    values: np.ndarray
+
+
+def _layer_moves(network: Network, layer: int, values: dict[str, float], tied: set[str]) -> _Moves:
+    """Every parameter of `layer` that sits nowhere else, weights row by row, then biases."""
+    spec = network.layers[layer]
+    fan_in = len(spec.weights[0]) if spec.weights else 0
+    names = [name for row in spec.weights for name in row] + list(spec.biases)
+    neurons = np.concatenate([np.repeat(np.arange(spec.size), fan_in), np.arange(len(spec.biases))])
+    inputs = np.concatenate([np.tile(np.arange(fan_in), spec.size), np.full(len(spec.biases), fan_in)])
+    if tied:
+        keep = np.array([name not in tied for name in names], dtype=bool)
+        names = [name for name in names if name not in tied]
+        neurons, inputs = neurons[keep], inputs[keep]
+    return _Moves(names, neurons.astype(np.intp), inputs.astype(np.intp),
+                  np.array([values[name] for name in names], dtype=np.float64))
+
+
+def _tied_places(network: Network) -> dict[str, list[tuple[int, int, int | None]]]:
+    """Where each parameter used in several places sits: (layer, neuron, input index, or None for a bias)."""
+    uses = Counter(name for layer in network.layers for row in layer.weights for name in row)
+    uses.update(name for layer in network.layers for name in layer.biases)
+    places: dict[str, list[tuple[int, int, int | None]]] = {name: [] for name, n in uses.items() if n > 1}
     for l, layer in enumerate(network.layers):
         for j, row in enumerate(layer.weights):
             for i, name in enumerate(row):
-                places[name].append((l, j, i))
+                if name in places:
+                    places[name].append((l, j, i))
         for j, name in enumerate(layer.biases):
-            places[name].append((l, j, None))
+            if name in places:
+                places[name].append((l, j, None))
     return places
 
 
 class _Net:
-    """The network's float64 state: matrices, data, and the unmoved forward pass."""
+    """The network's float64 state: matrices, data, the unmoved forward pass and its rounding scales."""
 
-    def __init__(self, network: Network, case: Case) -> None:
+    def __init__(self, network: Network, case: Case, values: dict[str, float]) -> None:
         self.network = network
-        self.weights, self.biases = matrices(network, {p: float(case.parameters[p]) for p in network.parameters})
+        self.weights, self.biases = matrices(network, values)
         self.x, self.t = _data(network, case)
         self.posts = [self.x]
         self.pres = []
         for layer, w, b in zip(network.layers, self.weights, self.biases):
             self.pres.append(self.posts[-1] @ w.T + b)
             self.posts.append(_activate(layer, self.pres[-1]))
+        # S: the sum of |products| that make up each output pre-activation (its rounding error scales with it)
+        self.scale = np.abs(self.posts[-2]) @ np.abs(self.weights[-1]).T + np.abs(self.biases[-1])
+        self.terms, self.rounding = self.outcome(self.pres[-1], self.posts[-1], self.t, self.scale)
+
+    def outcome(self, z: np.ndarray, out: np.ndarray, t: np.ndarray, scale: np.ndarray,
+                rounding: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """The loss terms of these outputs, and |e| + |dE/dz| S for each (0 unless `rounding` is asked)."""
+        count = self.t.size
+        terms = _terms(self.network, z, out, t, count)
+        if not rounding:
+            return terms, np.zeros((1, 1))
+        delta = _output_delta(self.network, z, out, t, count)
+        return terms, np.abs(terms) + np.abs(delta) * scale
 
     def losses(self, start: int, z: np.ndarray, weights: list[np.ndarray] | None = None,
-               biases: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+               biases: list[np.ndarray] | None = None,
+               rounding: bool = True) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
         """Loss, rounding scale and pre-activations of a batch (C, rows, size) of layer `start`'s pre-activations."""
         weights = self.weights if weights is None else weights
         biases = self.biases if biases is None else biases
         layers = self.network.layers
-        pres, a_prev = [z], self.posts[start]
+        pres = [z]
         a = _activate(layers[start], z)
         for l in range(start + 1, len(layers)):
-            a_prev, z = a, a @ weights[l].T + biases[l]
+            z = a @ weights[l].T + biases[l]
             pres.append(z)
             a = _activate(layers[l], z)
-        last = z
-        # the sum of |products| that make up each output pre-activation: its rounding error scales with it
-        scale = np.abs(a_prev) @ np.abs(weights[-1]).T + np.abs(biases[-1])
-        terms = _terms(self.network, last, a, self.t)
-        delta = _output_delta(self.network, last, a, self.t)
-        f = terms.sum(axis=(-2, -1))
-        rounding = np.abs(terms).sum(axis=(-2, -1)) + (np.abs(delta) * scale).sum(axis=(-2, -1))
-        return f, rounding, pres
+        terms, scales = self.outcome(z, a, self.t, self.scale, rounding)
+        return terms.sum(axis=(-2, -1)), scales.sum(axis=(-2, -1)), pres
+
+    def column_losses(self, layer: int, js: np.ndarray, column: np.ndarray,
+                      rounding: bool = True) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        """`losses` when only neuron js[c]'s pre-activations (C, rows) of `layer` move.
+
+        Only for an elementwise activation (`_by_column`): then only that neuron's output moves,
+        which moves the next layer's pre-activations by a rank-one term (its change times the
+        neuron's outgoing weights), or, in the last layer, only that output's loss terms.
+        """
+        change = _activate(self.network.layers[layer], column) - self.posts[layer + 1][:, js].T  # (C, rows)
+        if layer + 1 < len(self.network.layers):
+            z = self.pres[layer + 1][None] + change[:, :, None] * self.weights[layer + 1][:, js].T[:, None, :]
+            return self.losses(layer + 1, z, rounding=rounding)
+        out = self.posts[-1][:, js].T + change
+        terms, scales = self.outcome(column, out, self.t[:, js].T, self.scale[:, js].T, rounding)
+        # every other output's terms are unmoved
+        rest = self.terms.sum() - self.terms.sum(axis=0)[js]
+        rest_scales = np.maximum(0.0, self.rounding.sum() - self.rounding.sum(axis=0)[js])
+        return rest + terms.sum(axis=-1), rest_scales + scales.sum(axis=-1), []
+
+
+def _by_column(network: Network, layer: int) -> bool:
+    """Whether a move in `layer` can go through `column_losses`: elementwise activation (and loss, if last)."""
+    if network.layers[layer].activation not in ELEMENTWISE_ACTIVATIONS:
+        return False
+    return layer + 1 < len(network.layers) or network.loss in ELEMENTWISE_LOSSES
 
 
 def _kinks(network: Network, start: int, below: list[np.ndarray], above: list[np.ndarray],
-           rows: int) -> list[str | None]:
+           rows: int, found: list[str | None]) -> list[str | None]:
     """For each move of a batch, the first neuron with a kink (relu, leaky_relu, elu) whose pre-activation changes sign."""
-    found: list[str | None] = [None] * below[0].shape[0]
     for l, low, high in zip(range(start, len(network.layers)), below, above):
         if not _has_kink(network.layers[l]):
             continue
@@ -119,45 +191,64 @@ def _kinks(network: Network, start: int, below: list[np.ndarray], above: list[np
     return found
 
 
-def _batched(net: _Net, layer: int, moves: list[tuple[str, int, int | None, float]],
-             result: FiniteDifferences) -> None:
+def _column_kinks(network: Network, layer: int, js: np.ndarray, low: np.ndarray, high: np.ndarray,
+                  rows: int) -> list[str | None]:
+    """The kinks straddled by moved neurons' own pre-activations (C, rows), before any later layer's."""
+    found: list[str | None] = [None] * len(js)
+    if _has_kink(network.layers[layer]):
+        changed = (low > 0) != (high > 0)
+        for c in np.flatnonzero(changed.any(axis=1)):
+            found[c] = in_row(network.layers[layer].pre[js[c]], int(np.flatnonzero(changed[c])[0]), rows)
+    return found
+
+
+def _batched(net: _Net, layer: int, moves: _Moves, result: FiniteDifferences) -> None:
     """Finite differences of the untied parameters of one layer, all moves of a batch at once."""
-    rows, size = net.x.shape[0], net.pres[layer].shape[1]
-    width = max([size] + [w.shape[0] for w in net.weights[layer:]])
+    rows = net.x.shape[0]
+    width = max(w.shape[0] for w in net.weights[layer:])
     per_batch = max(1, BATCH_NUMBERS // (rows * width))
-    source = net.posts[layer]
-    for start in range(0, len(moves), per_batch):
-        chunk = moves[start:start + per_batch]
-        c = np.arange(len(chunk))
-        js = np.array([j for _, j, _, _ in chunk])
-        column = np.stack([source[:, i] if i is not None else np.ones(rows) for _, _, i, _ in chunk])
-        p = np.array([value for _, _, _, value in chunk])
-        h = np.array([_step(value) for value in p])
+    by_column = _by_column(net.network, layer)
+    # the moved parameter's input column; a bias multiplies a column of ones
+    source = np.hstack([net.posts[layer], np.ones((rows, 1))]).T
+    steps = _STEP * np.maximum(1.0, np.abs(moves.values))  # _step, for every move at once
+    for start in range(0, len(moves.names), per_batch):
+        batch = slice(start, start + per_batch)
+        j, column, p, h = moves.neurons[batch], source[moves.inputs[batch]], moves.values[batch], steps[batch]
+        base = net.pres[layer][:, j].T  # (C, rows)
         outcomes = {}
         for k in (1, 2):
             for sign in (1, -1):
                 moved = (p + sign * k * h) - p  # the move as float64 represents it
-                z = np.repeat(net.pres[layer][None], len(chunk), axis=0)
-                z[c, :, js] += moved[:, None] * column
-                outcomes[k, sign] = (moved,) + net.losses(layer, z)
-        _record(net, layer, [name for name, _, _, _ in chunk], outcomes, result)
+                z = base + moved[:, None] * column
+                rounding = k == 1  # the resolution's rounding term is taken at the +-h moves
+                if by_column:
+                    outcomes[k, sign] = (moved, z) + net.column_losses(layer, j, z, rounding)
+                else:
+                    full = np.repeat(net.pres[layer][None], len(j), axis=0)
+                    full[np.arange(len(j)), :, j] = z
+                    outcomes[k, sign] = (moved, z) + net.losses(layer, full, rounding=rounding)
+        _record(net, layer, j, moves.names[batch], outcomes, result, by_column)
 
 
-def _record(net: _Net, layer: int, names: list[str], outcomes: dict, result: FiniteDifferences) -> None:
+def _record(net: _Net, layer: int, js: np.ndarray, names: list[str], outcomes: dict, result: FiniteDifferences,
+            by_column: bool = False) -> None:
     """The central differences, their resolution and the kinks of a batch of moves."""
-    (up1, f1, r1, pres1), (down1, g1, s1, low1) = outcomes[1, 1], outcomes[1, -1]
-    (up2, f2, _, _), (down2, g2, _, _) = outcomes[2, 1], outcomes[2, -1]
+    (up1, high, f1, r1, pres1), (down1, low, g1, s1, low1) = outcomes[1, 1], outcomes[1, -1]
+    (up2, _, f2, _, _), (down2, _, g2, _, _) = outcomes[2, 1], outcomes[2, -1]
     d1 = (f1 - g1) / (up1 - down1)
     d2 = (f2 - g2) / (up2 - down2)
     rounding = 2 * len(net.network.layers) * EPS * (r1 + s1) / (up1 - down1)
     resolution = np.abs(d1 - d2) + rounding
-    kinks = _kinks(net.network, layer, low1, pres1, net.x.shape[0])
-    for index, name in enumerate(names):
-        key = gradient(name)
-        result.gradients[key] = float(d1[index])
-        result.resolution[key] = float(resolution[index])
-        if kinks[index]:
-            result.kinks[key] = kinks[index]
+    rows = net.x.shape[0]
+    if by_column:
+        own = _column_kinks(net.network, layer, js, low, high, rows)  # the moved neurons' own kinks first
+        kinks = _kinks(net.network, layer + 1, low1, pres1, rows, own)
+    else:
+        kinks = _kinks(net.network, layer, low1, pres1, rows, [None] * len(names))
+    keys = [gradient(name) for name in names]
+    result.gradients.update(zip(keys, d1.tolist()))
+    result.resolution.update(zip(keys, resolution.tolist()))
+    result.kinks.update((key, kink) for key, kink in zip(keys, kinks) if kink)
 
 
 def _tied(net: _Net, name: str, places: list[tuple[int, int, int | None]], value: float,
@@ -176,8 +267,8 @@ def _tied(net: _Net, name: str, places: list[tuple[int, int, int | None]], value
                 else:
                     weights[l][j, i] += moved
             z = (net.x @ weights[0].T + biases[0])[None]
-            outcomes[k, sign] = (np.array([moved]),) + net.losses(0, z, weights, biases)
-    _record(net, 0, [name], outcomes, result)
+            outcomes[k, sign] = (np.array([moved]), None) + net.losses(0, z, weights, biases)
+    _record(net, 0, np.zeros(1, dtype=np.intp), [name], outcomes, result)
 
 
 def _penalty(network: Network, case: Case, result: FiniteDifferences) -> None:
@@ -196,20 +287,17 @@ def _penalty(network: Network, case: Case, result: FiniteDifferences) -> None:
 
 def finite_differences(network: Network, case: Case) -> FiniteDifferences:
     """Return the finite-difference gradient of every parameter, its resolution, and the relu kinks straddled."""
-    net = _Net(network, case)
+    values = {name: float(case.parameters[name]) for name in network.parameters}
+    net = _Net(network, case, values)
     result = FiniteDifferences({}, {}, {})
-    by_layer: dict[int, list[tuple[str, int, int | None, float]]] = {}
+    tied = _tied_places(network)
     with np.errstate(over="ignore", under="ignore"):
-        for name, places in _places(network).items():
-            value = float(case.parameters[name])
-            if len(places) == 1:
-                l, j, i = places[0]
-                by_layer.setdefault(l, []).append((name, j, i, value))
-            else:
-                _tied(net, name, places, value, result)
-        for layer, moves in by_layer.items():
-            _batched(net, layer, moves, result)
+        for name, places in tied.items():
+            _tied(net, name, places, values[name], result)
+        for layer in range(len(network.layers)):
+            _batched(net, layer, _layer_moves(network, layer, values, set(tied)), result)
     _penalty(network, case, result)
-    order = {gradient(name): k for k, name in enumerate(network.parameters)}
-    return FiniteDifferences(dict(sorted(result.gradients.items(), key=lambda item: order[item[0]])),
-                             result.resolution, result.kinks)
+    if tied:  # the tied parameters went first: back to the parameters' order (untied, it is theirs already)
+        result = FiniteDifferences({key: result.gradients[key] for key in map(gradient, network.parameters)},
+                                   result.resolution, result.kinks)
+    return result

@@ -287,8 +287,17 @@ def _record(epoch: int, every: int, sample: int, history: list, curve: list, los
 
 def replay(network: Network, case: Case, proc: Procedure, marks: frozenset[int] = frozenset(),
            progress: Callable[[int], None] | None = None, keep: frozenset[int] = frozenset()) -> Replay:
-    """Return the float64 replay of a case's training run (`keep`: epochs after which to keep the weights)."""
+    """Return the float64 replay of a case's training run (`keep`: epochs after which to keep the weights).
+
+    A small network is replayed in plain floats (`floats.scalar`), where NumPy's cost per call would dominate.
+    """
+    from . import scalar
+
     epochs = max([proc.epochs, *marks])
+    if scalar.supports(network, case, proc):
+        done = scalar.run(network, case, proc, epochs, frozenset(marks), progress, frozenset(keep))
+        if done is not None:
+            return done
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):  # a diverged run: judged
         return _run(network, case, proc, epochs, _Ops(exact=False), frozenset(marks), progress, frozenset(keep))
 
@@ -297,7 +306,13 @@ def exact_replay(network: Network, case: Case, proc: Procedure, epochs: int) -> 
     """Return the replay of the first `epochs` epochs with 40-digit arithmetic."""
     import mpmath
 
+    from . import scalar
+
     with mpmath.workdps(EXACT_DIGITS):
+        if scalar.supports(network, case, proc, exact=True):
+            done = scalar.run(network, case, proc, epochs, exact=True)
+            if done is not None:
+                return done
         return _run(network, case, proc, epochs, _Ops(exact=True))
 
 

@@ -26,12 +26,10 @@ __all__ = ["run", "loss", "rounding_noise", "finite_differences", "finite_differ
 # --- activations -------------------------------------------------------------
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """Numerically stable logistic: 1/(1+e^-z) for z >= 0, e^z/(1+e^z) for z < 0."""
-    out = np.empty_like(z)
-    positive = z >= 0
-    out[positive] = 1.0 / (1.0 + np.exp(-z[positive]))
-    ez = np.exp(z[~positive])
-    out[~positive] = ez / (1.0 + ez)
+    """Numerically stable logistic: 1/(1+e^-z) for z >= 0, e^z/(1+e^z) for z < 0 (one e^-|z| serves both)."""
+    e = np.exp(-np.abs(z))
+    out = np.where(z >= 0, 1.0, e)
+    out /= 1.0 + e
     return out
 
 
@@ -78,6 +76,10 @@ _DERIVATIVES = {
 }
 
 
+ELEMENTWISE_ACTIVATIONS = frozenset(_DERIVATIVES)  # each output depends on its own pre-activation only
+ELEMENTWISE_LOSSES = frozenset({"half_squared_error", "squared_error", "mean_squared_error", "binary_cross_entropy"})
+
+
 def _activate(layer: Layer, z: np.ndarray) -> np.ndarray:
     return _FUNCTIONS[layer.activation](z, _constant(layer))
 
@@ -91,9 +93,12 @@ def _backward(layer: Layer, z: np.ndarray, out: np.ndarray, de_dout: np.ndarray)
 
 # --- losses ------------------------------------------------------------------
 
-def _terms(network: Network, z: np.ndarray, out: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """The loss term of every (row, output neuron); the total error is their sum."""
-    n = t.size  # outputs x rows
+def _terms(network: Network, z: np.ndarray, out: np.ndarray, t: np.ndarray, count: int | None = None) -> np.ndarray:
+    """The loss term of every (row, output neuron); the total error is their sum.
+
+    `count` is the number of targets a mean divides by, when `t` holds only some of them.
+    """
+    n = t.size if count is None else count  # outputs x rows
     name = network.loss
     if name == "half_squared_error":
         return 0.5 * (t - out) ** 2
@@ -113,9 +118,10 @@ def _terms(network: Network, z: np.ndarray, out: np.ndarray, t: np.ndarray) -> n
     raise ValueError(f"unknown loss {name!r}")
 
 
-def _output_delta(network: Network, z: np.ndarray, out: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """dE/dz for the output layer, one row per batch row."""
-    n = t.size
+def _output_delta(network: Network, z: np.ndarray, out: np.ndarray, t: np.ndarray,
+                  count: int | None = None) -> np.ndarray:
+    """dE/dz for the output layer, one row per batch row (`count`: as for `_terms`)."""
+    n = t.size if count is None else count
     name = network.loss
     layer = network.layers[-1]
     if name == "binary_cross_entropy" and layer.activation == "sigmoid":

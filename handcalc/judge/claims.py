@@ -12,7 +12,10 @@ claim (`y1[.9994]`), so a chain of numbers shows where it first went wrong.
 from __future__ import annotations
 
 import functools
+from functools import cached_property
 from typing import Mapping
+
+from mpmath.libmp import prec_to_dps
 
 import sympy
 
@@ -20,7 +23,7 @@ from ..expr import expression as ex
 from ..exact.derivation import Derivation, symbol
 from ..model import ArrayClaim, Case, Claim, CompareClaim, Network, PredictionClaim, RangeClaim, ShapeClaim, ValueClaim
 from .training import TrainingResult, judge_training
-from ..exact.values import given_inputs
+from ..exact.values import WORKING_DIGITS, given_inputs
 from ..numbers import is_infinite_text, parse_rational
 from .undo import written_slips
 from .rounding import not_computed_text
@@ -58,8 +61,9 @@ class _Judge:
 
     # -- recomputing from the text's own numbers ---------------------------------------
 
-    def recompute(self, name: str, overrides: Mapping[str, sympy.Expr]) -> tuple[sympy.Expr, set[str]]:
-        """Return `name` computed from its inputs, each taken as the text stated it where it did."""
+    def recompute(self, name: str, overrides: Mapping[str, sympy.Expr]) -> tuple[sympy.Expr | None, set[str]]:
+        """Return `name` computed from its inputs, each taken as the text stated it where it did (None: no
+        finite value)."""
         used: set[str] = set()
         memo: dict[str, sympy.Expr] = {}
         steps = self.derivation.by_name
@@ -74,11 +78,24 @@ class _Judge:
                 return self.values[n]
             step = steps[n]
             env = {s: value(s.name) for s in step.expr.free_symbols}
+            if any(v is None for v in env.values()):
+                memo[n] = None
+                return None
             result = step.expr.xreplace(env)
-            memo[n] = result if result.is_Rational else sympy.Float(result.evalf(60), 60)
+            if not result.is_Rational:  # at the case's own working digits: 1 - sigmoid(200) is not 0
+                result = result.evalf(self.working_digits)
+                result = sympy.Float(result, self.working_digits) if result.is_real and result.is_finite else None
+            memo[n] = result  # None: no finite value (log(1 - 1) from a text's rounded 1)
             return memo[n]
 
         return value(name, top=True), used
+
+    @cached_property
+    def working_digits(self) -> int:
+        """The digits the case's values were worked out with (more than 60 where an output saturates)."""
+        base = getattr(self.values, "base", self.values)
+        precisions = {v._prec for v in base.values() if isinstance(v, sympy.Float)}
+        return max([WORKING_DIGITS] + [prec_to_dps(p) for p in precisions])
 
     def _contributors(self, names: set[str]) -> list[Verdict]:
         """The earlier claims used in a recomputation whose numbers differ from the exact values."""

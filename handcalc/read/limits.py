@@ -19,7 +19,7 @@ from ..numbers import MAX_EXPONENT, MAX_NUMBER_CHARS
 
 __all__ = ["Limit", "LIMITS", "MAX_FILE_BYTES", "MAX_KEY_PARTS", "MAX_LAYERS", "MAX_WIDTH", "MAX_PARAMETERS",
            "MAX_CASES", "MAX_ROWS", "MAX_DERIVATION", "MAX_CLAIMS", "MAX_EPOCHS", "MAX_TRAINING_WORK",
-           "MAX_ARRAY_NUMBERS", "derivation_size", "training_work", "replay_work", "tied_places", "check_sizes", "check_derivation",
+           "MAX_ARRAY_NUMBERS", "MAX_WORKING_DIGITS", "derivation_size", "training_work", "replay_work", "tied_places", "check_sizes", "check_derivation",
            "check_training"]
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ MAX_DERIVATION = 25_000  # rows x (parameters + neurons), summed over a file's h
 MAX_CLAIMS = 1_000  # [[claims]] of one file
 MAX_ARRAY_NUMBERS = 100_000  # numbers stated in one array claim
 MAX_EPOCHS = 1_000_000  # epochs of a training run (and any epoch a claim names)
+MAX_WORKING_DIGITS = 3_840  # digits a case is worked out with where an output rounds onto 0 or 1 (60 x 4^3)
 MAX_TRAINING_WORK = 2_000_000_000  # `training_work`, summed over a file's training runs (about a minute)
 
 
@@ -77,6 +78,9 @@ LIMITS: tuple[Limit, ...] = (
     Limit("MAX_FUNCTION_ARGUMENT", MAX_FUNCTION_ARGUMENT, "size of x in exp, sigmoid and tanh of an expression"),
     Limit("MAX_EXACT_BITS", MAX_EXACT_BITS, "bits of an exact value; no value may reach 2^200000 (about 1e60206), "
           "nor be below 2^-200000 and not 0: beyond is an overflow (underflow) error"),
+    Limit("MAX_WORKING_DIGITS", MAX_WORKING_DIGITS, "digits a case is worked out with where an output rounds "
+          "onto 0 or 1 at 60 (sigmoid(200) is 1 - 1.4e-87): enough for a sigmoid of up to about 8,800; beyond, a "
+          "loss with no finite value is an error"),
     Limit("MAX_PROBLEMS", MAX_PROBLEMS, "problems listed for one file (the rest are counted)"),
 )
 

@@ -1,0 +1,427 @@
+"""The float64 training replay of a small network stepped one row at a time, in plain Python floats.
+
+`handcalc.floats.replay` steps a network through NumPy; at 2-4 neurons a layer
+and one row a step, the cost of each NumPy call (about a microsecond) dwarfs
+its arithmetic.  This module replays the same procedure with nested lists of
+floats and the `math` module: one loop per dot product, no array calls.
+`replay.replay` chooses it when each step sees one row (online updates, or a
+batch of one row) and the network has at most `SCALAR_PARAMETERS` parameters,
+and the run is one it supports (`supports`): elementwise activations, the
+losses in `_LOSSES`, no parameter in several places.  Otherwise NumPy runs:
+measured here, a batch of even 3-4 rows of a 2-3-1 or 3-1 network already
+runs faster through NumPy than through any plain-Python loop.
+
+It follows `replay._run` step for step (same forward pass, deltas, update
+rule and order of updates; the same records kept), so the two agree to
+rounding: NumPy's exp and matrix products may round the last bit differently
+from `math.exp` and a sequential sum.  A run that leaves float64's range (a
+diverging one: `math.exp` overflows where NumPy gives inf) returns None, and
+the caller replays it with NumPy, which carries inf and nan through.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from fractions import Fraction
+from operator import mul
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from ..model import Case, Layer, Network, Procedure
+from .replay import Replay, _End, _Log
+from .update import is_tied, tie
+
+__all__ = ["SCALAR_PARAMETERS", "supports", "run"]
+
+SCALAR_PARAMETERS = 32  # up to which plain floats beat NumPy (one-row steps: 2-2-2 0.74x, 4-4-4 0.91x, 4-8-4 1.3x)
+
+Rows = list[list[Any]]  # one list of numbers per row
+Layers = list[Rows]  # per layer, per row, per neuron
+
+
+def _tables(exp: Callable, log: Callable, tanh: Callable) -> tuple[dict, dict]:
+    """The activations and losses on one row's numbers, written as `functions` writes them on arrays."""
+
+    def softplus(z: Any) -> Any:
+        return (z if z > 0 else z * 0) + log(1 + exp(-abs(z)))
+
+    def bce(out: list, t: list) -> Any:
+        return -sum(ti * log(o) + (1 - ti) * log(1 - o) for o, ti in zip(out, t))
+
+    # per activation, on pre-activations zs: (outputs(zs, a), douts/dzs(zs, outs, a)); a is leaky_relu's
+    # slope or elu's alpha, unused by the others
+    activations = {
+        "sigmoid": (lambda zs, a: [1 / (1 + exp(-z)) for z in zs], lambda zs, outs, a: [o * (1 - o) for o in outs]),
+        "tanh": (lambda zs, a: [tanh(z) for z in zs], lambda zs, outs, a: [1 - o * o for o in outs]),
+        "relu": (lambda zs, a: [z if z > 0 else z * 0 for z in zs],
+                 lambda zs, outs, a: [z * 0 + 1 if z > 0 else z * 0 for z in zs]),
+        "identity": (lambda zs, a: list(zs), lambda zs, outs, a: [z * 0 + 1 for z in zs]),
+        "leaky_relu": (lambda zs, a: [z if z > 0 else z * a for z in zs],
+                       lambda zs, outs, a: [z * 0 + 1 if z > 0 else z * 0 + a for z in zs]),
+        "softplus": (lambda zs, a: [softplus(z) for z in zs], lambda zs, outs, a: [1 / (1 + exp(-z)) for z in zs]),
+        "elu": (lambda zs, a: [z if z > 0 else (exp(z) - 1) * a for z in zs],
+                lambda zs, outs, a: [z * 0 + 1 if z > 0 else o + a for z, o in zip(zs, outs)]),
+    }
+    # per loss, on one row: (the sum of its terms before dividing by n, dE/dout, dE/dz on a sigmoid output,
+    # whether the sum is a mean over n); n is the step's number of targets
+    losses = {
+        "half_squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)) / 2,
+                               lambda out, t, n: [o - ti for o, ti in zip(out, t)], None, False),
+        "squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)),
+                          lambda out, t, n: [2 * (o - ti) for o, ti in zip(out, t)], None, False),
+        "mean_squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)),
+                               lambda out, t, n: [2 * (o - ti) / n for o, ti in zip(out, t)], None, True),
+        "binary_cross_entropy": (bce, lambda out, t, n: [-(ti / o - (1 - ti) / (1 - o)) / n for o, ti in zip(out, t)],
+                                 lambda out, t, n: [(o - ti) / n for o, ti in zip(out, t)], True),
+        "mean_absolute_error": (lambda out, t: sum(abs(ti - o) for o, ti in zip(out, t)), None, None, True),
+    }
+    return activations, losses
+
+
+USE_GMPY2 = True  # 40-digit replays in gmpy2's MPFR numbers when gmpy2 is installed (tests turn it off)
+
+
+class Kit:
+    """The arithmetic of a replay: float64 with `math`, or numbers of the caller's mpmath precision (40 digits).
+
+    At 40 digits each operation is a Python-level mpmath call (about a microsecond, barely less with
+    gmpy2 as mpmath's backend); gmpy2's MPFR numbers at the same precision run in C, several times
+    faster.  So with the optional gmpy2 installed the replay computes in MPFR (correctly rounded at
+    mpmath's working precision) and hands back mpmath numbers; without it, in mpmath throughout.
+    """
+
+    def __init__(self, exact: bool) -> None:
+        self.gmpy2: Any = None
+        self.dtype: Any = object if exact else np.float64
+        if not exact:
+            self.number: Callable[[Fraction], Any] = float
+            self.activations, self.losses = _tables(math.exp, math.log, math.tanh)
+            return
+        import mpmath
+
+        self.precision = mpmath.mp.prec
+        self.gmpy2 = _gmpy2()
+        if self.gmpy2 is not None:
+            g = self.gmpy2
+            self.number = lambda value: g.mpfr(g.mpq(value.numerator, value.denominator))
+            self.activations, self.losses = _tables(g.exp, g.log, g.tanh)
+        else:
+            self.number = lambda value: mpmath.mpf(value.numerator) / value.denominator
+            self.activations, self.losses = _tables(mpmath.exp, mpmath.log, mpmath.tanh)
+
+    def array(self, rows: Any) -> np.ndarray:
+        return np.array(rows, dtype=self.dtype)
+
+    def context(self) -> Any:
+        """The arithmetic's context: MPFR at mpmath's working precision, else none."""
+        if self.gmpy2 is None:
+            return contextlib.nullcontext()
+        return self.gmpy2.context(self.gmpy2.get_context(), precision=self.precision)
+
+
+def _gmpy2() -> Any:
+    """The gmpy2 module when it is installed and wanted, else None."""
+    if not USE_GMPY2:
+        return None
+    try:
+        import gmpy2
+    except ImportError:
+        return None
+    return gmpy2
+
+
+def _as_mpmath(replay: Replay) -> Replay:
+    """The same replay with every MPFR number turned into the mpmath number of the same value (exactly)."""
+    import mpmath
+
+    def number(value: Any) -> Any:
+        if not hasattr(value, "as_mantissa_exp"):
+            return value
+        mantissa, exponent = value.as_mantissa_exp()
+        return mpmath.mpf((int(mantissa), int(exponent)))
+
+    def array(values: Any) -> Any:
+        return None if values is None else np.array([[number(v) for v in row] for row in values], dtype=object)
+
+    def named(values: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: number(v) for name, v in values.items()}
+
+    return Replay(tuple((e, number(v)) for e, v in replay.history), named(replay.weights), array(replay.outputs),
+                  {e: array(v) for e, v in replay.snapshots.items()},
+                  {e: number(v) for e, v in replay.losses_at.items()}, array(replay.prediction),
+                  tuple((e, number(v)) for e, v in replay.curve),
+                  {e: named(v) for e, v in replay.weights_at.items()})
+
+
+_ACTIVATIONS, _LOSSES = _tables(math.exp, math.log, math.tanh)  # for `supports`: the same names in both
+
+
+def supports(network: Network, case: Case, proc: Procedure, exact: bool = False) -> bool:
+    """Return True when this module can replay the run and, in float64, it is small enough to gain from it.
+
+    With 40-digit numbers every operation is a Python call either way, and plain lists save NumPy's
+    object-array machinery around each: any size gains.
+    """
+    one_row = proc.mode == "online" or len(case.rows) == 1
+    if not exact and (not one_row or len(network.parameters) > SCALAR_PARAMETERS):
+        return False
+    if is_tied(network, proc):
+        return False
+    gradient, monitor = proc.gradient_loss or network.loss, proc.monitor or network.loss
+    if gradient not in _LOSSES or _LOSSES[gradient][1] is None or monitor not in _LOSSES:
+        return False  # a loss with no gradient is NumPy's to refuse
+    return all(layer.activation in _ACTIVATIONS for layer in network.layers)
+
+
+def _constant(layer: Layer, kit: Kit) -> Any:
+    """leaky_relu's slope or elu's alpha: declared, else the table's default (unused by the others)."""
+    from ..functions import activation
+
+    default = activation(layer.activation).default
+    if layer.slope is not None:
+        return kit.number(layer.slope)
+    return kit.number(Fraction(default)) if default is not None else 0
+
+
+class _Net:
+    """A small network's state in plain floats: weights W[l][j][i], biases b[l][j], and the update rule's."""
+
+    def __init__(self, network: Network, case: Case, proc: Procedure, kit: Kit) -> None:
+        values, number = case.parameters, kit.number
+        self.network, self.proc, self.kit = network, proc, kit
+        self.layers = [(kit.activations[layer.activation], _constant(layer, kit), bool(layer.biases))
+                       for layer in network.layers]
+        self.weights = [[[number(values[name]) for name in row] for row in layer.weights] for layer in network.layers]
+        self.biases = [[number(values[b]) for b in layer.biases] if layer.biases else [0.0] * layer.size
+                       for layer in network.layers]
+        self.eta = number(case.learning_rate)
+        self.mu = number(proc.momentum) if proc.momentum else None
+        self.decay = number(proc.weight_decay) if proc.weight_decay else None
+        decayed = set(proc.decays(network))
+        self.shares = ([[[1.0 if name in decayed else 0.0 for name in row] for row in layer.weights]
+                        for layer in network.layers],
+                       [[1.0 if name in decayed else 0.0 for name in layer.biases] or [0.0] * layer.size
+                        for layer in network.layers])
+        self.velocity = None
+        if self.mu is not None:
+            self.velocity = ([[[0.0] * len(row) for row in w] for w in self.weights],
+                             [[0.0] * len(b) for b in self.biases])
+        self.plain = self.velocity is None and self.decay is None
+        self.moves_biases = [proc.update_biases and bool(layer.biases) for layer in network.layers]
+        self.after_update = proc.hidden_deltas == "after_update"
+        loss = kit.losses[proc.gradient_loss or network.loss]
+        self.gradient, self.sigmoid_delta = loss[1], loss[2] if network.layers[-1].activation == "sigmoid" else None
+
+    def forward(self, x: Rows, weights: list[Rows], biases: Rows) -> tuple[Layers, Layers]:
+        """Pre- and post-activations of each layer (per row) for the rows x."""
+        pres, posts, a = [], [], x
+        for ((function, _), constant, has_bias), w, b in zip(self.layers, weights, biases):
+            if has_bias:
+                z = [[sum(map(mul, wj, row)) + bj for wj, bj in zip(w, b)] for row in a]
+            else:
+                z = [[sum(map(mul, wj, row)) for wj in w] for row in a]
+            a = [function(zs, constant) for zs in z]
+            pres.append(z)
+            posts.append(a)
+        return pres, posts
+
+    def point(self) -> tuple[list[Rows], Rows]:
+        """Where the gradient is taken: the weights themselves, or Nesterov's look-ahead w + mu*v."""
+        if not self.proc.nesterov or self.velocity is None:
+            return self.weights, self.biases
+        mu, (vw, vb) = self.mu, self.velocity
+        ahead_w = [[[w - v * (-mu) for w, v in zip(row, vrow)] for row, vrow in zip(layer, vlayer)]
+                   for layer, vlayer in zip(self.weights, vw)]
+        ahead_b = self.biases
+        if self.proc.update_biases:
+            ahead_b = [[b - v * (-mu) for b, v in zip(layer, vlayer)] for layer, vlayer in zip(self.biases, vb)]
+        return ahead_w, ahead_b
+
+    def step_of(self, g: float, now: float, at: float, share: float, velocity: list[float], k: int) -> float:
+        """What to subtract from one parameter, as `update.Rule.step` does for an array of them."""
+        if self.decay is not None and self.proc.decay_form == "coupled":
+            g = g + at * share * self.decay
+        if velocity is None:
+            step = g * self.eta
+        else:
+            v = velocity[k] * self.mu - g * self.eta
+            velocity[k] = v
+            step = -v
+        if self.decay is not None and self.proc.decay_form == "decoupled":
+            step = step + now * share * (self.eta * self.decay)
+        return step
+
+    def updated(self, index: int, part: int, gradient: list, at: list) -> list:
+        """Layer `index`'s weights (`part` 0, a list of rows) or biases (1, a list) after the step of `gradient`."""
+        now = self.weights[index] if part == 0 else self.biases[index]
+        if self.plain:  # plain SGD: w - eta*g
+            eta = self.eta
+            if part == 1:
+                return [w - g * eta for w, g in zip(now, gradient)]
+            return [[w - g * eta for w, g in zip(wr, gr)] for wr, gr in zip(now, gradient)]
+        shares = self.shares[part][index]
+        velocity = None if self.velocity is None else self.velocity[part][index]
+        if part == 1:
+            return [n - self.step_of(g, n, a, s, velocity, k)
+                    for k, (g, n, a, s) in enumerate(zip(gradient, now, at, shares))]
+        return [[n - self.step_of(g, n, a, s, None if velocity is None else velocity[j], k)
+                 for k, (g, n, a, s) in enumerate(zip(grow, nrow, arow, srow))]
+                for j, (grow, nrow, arow, srow) in enumerate(zip(gradient, now, at, shares))]
+
+    def apply(self, index: int, new_w: Rows, new_b: list[float] | None) -> None:
+        """Replace one layer's parameters (`at` sees them where it is the weights themselves, as in NumPy)."""
+        self.weights[index] = new_w
+        if new_b is not None:
+            self.biases[index] = new_b
+
+    def output_deltas(self, pres: Layers, posts: Layers, t: Rows, n: int) -> Rows:
+        """dE/dz of the output layer, per row."""
+        if self.sigmoid_delta is not None:
+            return [self.sigmoid_delta(out, tr, n) for out, tr in zip(posts[-1], t)]
+        (_, derivative), constant, _ = self.layers[-1]
+        return [[g * d for g, d in zip(self.gradient(out, tr, n), derivative(zs, out, constant))]
+                for zs, out, tr in zip(pres[-1], posts[-1], t)]
+
+    def step(self, x: Rows, pres: Layers, posts: Layers, t: Rows, at: tuple[list[Rows], Rows]) -> None:
+        """One update from the rows x (their forward values, taken at the weights `at`, given), in place."""
+        deltas = self.output_deltas(pres, posts, t, len(t) * len(t[0]))
+        pending = []
+        for index in range(len(self.layers) - 1, -1, -1):
+            a_prev = x if index == 0 else posts[index - 1]
+            # dE/dW = delta^T a_prev, summed over the rows in order
+            if len(deltas) == 1:
+                grad_w = [[d * a for a in a_prev[0]] for d in deltas[0]]
+            else:
+                columns = list(zip(*a_prev))
+                grad_w = [[sum(map(mul, d, a)) for a in columns] for d in zip(*deltas)]
+            new_w = self.updated(index, 0, grad_w, at[0][index])
+            new_b = None
+            if self.moves_biases[index]:
+                grad_b = list(deltas[0]) if len(deltas) == 1 else [sum(d) for d in zip(*deltas)]
+                new_b = self.updated(index, 1, grad_b, at[1][index])
+            if index > 0:
+                if self.after_update:
+                    self.apply(index, new_w, new_b)
+                    new_w = None
+                deltas = self.hidden_deltas(index, deltas, pres[index - 1], posts[index - 1], at[0][index])
+            if new_w is not None:
+                pending.append((index, new_w, new_b))
+        for update in pending:
+            self.apply(*update)
+
+    def hidden_deltas(self, index: int, deltas: Rows, pres: Rows, posts: Rows, w: Rows) -> Rows:
+        """dE/dz of layer index - 1 (pre- and post-activations given) from layer index's, back through w."""
+        (_, derivative), constant, _ = self.layers[index - 1]
+        columns = list(zip(*w))
+        return [[b * s for b, s in zip([sum(map(mul, d, column)) for column in columns], derivative(zs, out, constant))]
+                for d, zs, out in zip(deltas, pres, posts)]
+
+    def batch(self, x: Rows) -> tuple[Layers, Layers]:
+        """The forward pass of every row at the current weights."""
+        return self.forward(x, self.weights, self.biases)
+
+    def loss(self, name: str, posts: Layers, t: Rows) -> float:
+        """The monitored loss of these outputs, with the weight-decay penalty when decay is in the loss."""
+        total, _, _, mean = self.kit.losses[name]
+        value = sum([total(out, tr) for out, tr in zip(posts[-1], t)])
+        if mean:
+            value = value / (len(t) * len(t[0]))
+        if self.proc.coupled_decay:
+            values = self.named()
+            value = value + sum((values[name] * values[name] for name in self.proc.decays(self.network)),
+                                0 * self.decay) * self.decay / 2
+        return value
+
+    def named(self) -> dict[str, float]:
+        """Parameter values by name."""
+        return tie(self.network, [np.array(w) for w in self.weights], [np.array([b]) for b in self.biases])
+
+
+def run(network: Network, case: Case, proc: Procedure, epochs: int, marks: frozenset[int] = frozenset(),
+        progress: Callable[[int], None] | None = None, keep: frozenset[int] = frozenset(),
+        exact: bool = False) -> Replay | None:
+    """Return the replay in plain floats (or 40-digit mpmath numbers, in the caller's mpmath context), or
+    None when it leaves float64's range (replay with NumPy)."""
+    kit = Kit(exact)
+    try:
+        with kit.context():
+            done = _run(_Net(network, case, proc, kit), case, epochs, marks, progress, keep)
+        return done if kit.gmpy2 is None else _as_mpmath(done)
+    except (OverflowError, ZeroDivisionError, ValueError):
+        return None
+
+
+def _run(net: _Net, case: Case, epochs: int, marks: frozenset[int], progress: Callable[[int], None] | None,
+         keep: frozenset[int]) -> Replay:
+    proc = net.proc
+    x = [[net.kit.number(v) for v in row] for row in case.rows]
+    t = [[net.kit.number(v) for v in row] for row in case.targets]
+    monitor = proc.monitor or net.network.loss
+    log = _Log(proc, epochs, lambda now: net.loss(monitor, now[1], t))
+    cached = net.batch(x) if proc.forward == "once" else None
+    fresh_rows = proc.mode == "online" and proc.forward == "every_update"
+    last_out: Any = None
+    result: _End | None = None
+    for epoch in range(epochs):
+        if fresh_rows:
+            if log.due(epoch):
+                log.record(epoch, net.batch(x))
+            last_out = _online_epoch(net, x, t)
+        else:
+            at = net.point()
+            if proc.forward != "once":
+                cached = net.forward(x, *at)
+            last_out = cached[1][-1]  # made an array only when the run ends
+            if log.due(epoch):  # the pass just made, unless it was made once before training or at a look-ahead
+                fresh = proc.forward != "once" and at[0] is net.weights
+                log.record(epoch, cached if fresh else net.batch(x))
+            _steps_from(net, cached, x, t, at)
+        if epoch + 1 == log.end:
+            result = _finish(net, x, t, monitor, last_out)
+        if epoch + 1 in marks:
+            final = net.batch(x)
+            log.snapshots[epoch + 1] = net.kit.array(final[1][-1])
+            log.losses_at[epoch + 1] = net.loss(monitor, final[1], t)
+        if epoch + 1 in keep:
+            log.kept[epoch + 1] = net.named()
+        if progress is not None:
+            progress(epoch)
+    if result is None:  # no epochs at all
+        result = _finish(net, x, t, monitor, None)
+    return log.replay(result)
+
+
+def _online_epoch(net: _Net, x: Rows, t: Rows) -> Rows:
+    """One online epoch in which each row's forward pass sees the previous row's update; return the outputs."""
+    outputs = []
+    for row, target in zip(x, t):
+        at = net.point()
+        pres, posts = net.forward([row], *at)
+        outputs.append(posts[-1][0])
+        net.step([row], pres, posts, [target], at)
+    return outputs
+
+
+def _steps_from(net: _Net, cached: tuple[Layers, Layers], x: Rows, t: Rows, at: tuple) -> None:
+    """One epoch's updates from one forward pass: a batch step, or a step per row from that pass's rows."""
+    if net.proc.mode == "batch":
+        net.step(x, cached[0], cached[1], t, at)
+        return
+    pres, posts = cached
+    for r in range(len(x)):
+        net.step([x[r]], [z[r:r + 1] for z in pres], [a[r:r + 1] for a in posts], [t[r]], at)
+
+
+def _finish(net: _Net, x: Rows, t: Rows, monitor: str, last_out: Any) -> _End:
+    """What the run ends with: final loss, weights, outputs (as the procedure says) and predictions."""
+    proc = net.proc
+    _, posts = net.batch(x)
+    if proc.outputs == "final_weights" or last_out is None:
+        last_out = posts[-1]
+    outputs = net.kit.array(last_out)
+    prediction = None
+    if proc.predict:
+        prediction = net.kit.array(net.batch([[net.kit.number(v) for v in row] for row in proc.predict])[1][-1])
+    return _End(net.loss(monitor, posts, t), net.named(), outputs, prediction)
