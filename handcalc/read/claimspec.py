@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from ..expr import expression as ex
 from . import limits
 from .reader import Reader, join_key, kind_of, shown, suggest
+from .spelling import joined_ratio
 from ..model import CLAIM_KINDS as CLAIM_RECORDS, Claim, Network
 from ..naming import LEARNING_RATE, PENALTY, TOTAL_ERROR, WEIGHT_DECAY, is_quantity, quantity_names
 from ..numbers import is_infinite_text
@@ -129,7 +130,7 @@ def _expression(reader: Reader, spec: dict[str, Any], name: str, key: str, known
     unknown = sorted(n for n in ex.names(node) if not _named(n, known, network, aliases)) if known is not None else []
     if unknown:
         reader.problem(join_key(key, name), f"no quantity named {unknown[0]!r} in case {case}",
-                       near=(unknown[0], known or ()))
+                       near=(joined_ratio(unknown[0], text), known or ()))
     return text
 
 
