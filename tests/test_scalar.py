@@ -17,8 +17,8 @@ import random
 import numpy as np
 import pytest
 
+from handcalc.floats import arithmetic, scalar
 from handcalc.floats import replay as numpy_replay
-from handcalc.floats import scalar
 from handcalc.read.loader import load_text
 from test_training import Options, assert_close, make_net, reference
 from test_update_rule import train
@@ -206,7 +206,7 @@ def _digits(a, b, digits: int = 30) -> None:
 def test_40_digit_paths_agree(seed: int, gmpy: bool, monkeypatch) -> None:
     import mpmath
 
-    monkeypatch.setattr(scalar, "USE_GMPY2", gmpy)
+    monkeypatch.setattr(arithmetic, "USE_GMPY2", gmpy)
     net, rng = _random_net(300 + seed)
     training = _training(net, rng, rng.randint(1, 8))
     training["mode"] = rng.choice(["online", "batch"])  # any number of rows a step, at 40 digits
@@ -241,13 +241,13 @@ WITHOUT_GMPY2 = """
 import sys
 sys.modules["gmpy2"] = None  # as if it were not installed: importing it fails
 import mpmath.libmp
-from handcalc.floats import scalar
+from handcalc.floats import arithmetic
 from handcalc.floats.replay import exact_replay
 from handcalc.read.loader import load_text
 example = load_text(open(sys.argv[1]).read())
 case = example.cases[0]
 network = example.network_of(case)
-print(mpmath.libmp.BACKEND, scalar._gmpy2())
+print(mpmath.libmp.BACKEND, arithmetic._gmpy2())
 for name, value in exact_replay(network, case, case.training, case.training.epochs).weights.items():
     print(name, mpmath.nstr(value, 45))
 """
