@@ -116,6 +116,7 @@ def validate_claims(example: WorkedExample) -> None:
     """
     from .expr import expression as ex
     from .read.reader import MAX_PROBLEMS, InputError, Names, Problem, suggest
+    from .read.spelling import joined_ratio
     from .read.loader import claim_line
     from .naming import quantity_names
 
@@ -145,7 +146,8 @@ def validate_claims(example: WorkedExample) -> None:
                 if unknown:
                     problems.append(Problem(str(example.path), f"claims[{index}].{field}",
                                             f"no quantity named {unknown[0]!r} in case {case.name}"
-                                            f"{suggest(unknown[0], known)}", claim_line(example.path, index)))
+                                            f"{suggest(joined_ratio(unknown[0], text), known)}",
+                                            claim_line(example.path, index)))
             if len(problems) >= MAX_PROBLEMS:
                 raise InputError(problems)
     if problems:

@@ -231,7 +231,7 @@ def _check(args: argparse.Namespace) -> int:
     from .read.catalog import resolve
     from .check import check
     from .read.loader import load_file
-    from .output.jsonreport import to_json
+    from .output.jsonreport import document, to_json
     from .output.report import render
 
     _check_outputs(args, args.examples, ("--output", "--plot", "--diagram"))
@@ -255,8 +255,7 @@ def _check(args: argparse.Namespace) -> int:
     progress = fmt != "json" and (args.output is not None or sys.stdout.isatty())
     results = [check(example, progress) for example in examples]
     if fmt == "json":
-        documents = [to_json(result) for result in results]
-        text = json.dumps(documents[0] if len(documents) == 1 else documents, indent=2) + "\n"
+        text = json.dumps(document([to_json(result) for result in results]), indent=2) + "\n"
     else:
         options = _options(args)
         text = "\n".join(render(result, fmt, options) for result in results)

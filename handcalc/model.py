@@ -283,12 +283,23 @@ class ShapeClaim(Claim):
 
 @dataclass(frozen=True, kw_only=True)
 class ArrayClaim(Claim):
-    """`array` (transposed if `transpose`) holds the numbers `values`."""
+    """`array` (transposed if `transpose`), or its row `row`, holds the numbers `values`."""
 
     kind: ClassVar[str] = "array"
     array: str | None = None
     transpose: bool = False
     values: tuple[tuple[str, ...], ...] = ()
+    row: int | None = None  # one row of the array (1-based), `values` its one row: a probability vector
+
+    def pick(self, matrix: list) -> list:
+        """Return the rows of `matrix` (already transposed as the claim asks) that the claim is about."""
+        return matrix if self.row is None else list(matrix[self.row - 1:self.row])
+
+    @property
+    def shown(self) -> str:
+        """Return the array's name as the claim reads it: W1.T, outputs row 2."""
+        name = f"{self.array}.T" if self.transpose else f"{self.array}"
+        return name if self.row is None else f"{name} row {self.row}"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -195,10 +195,12 @@ def test_wrong_claim_exits_1(tmp_path, capsys) -> None:
     assert re.search(r"^new_w5 .* 0\.41425250 +✗ wrong *$", out, re.M)
 
 
-def test_two_examples_one_json_list(capsys) -> None:
+def test_two_examples_one_json_object(capsys) -> None:
     code, out, err = _run(capsys, "check", "tutorial1", str(TANH342), "--format", "json")
     assert code == 1, err  # the worse of the two: tutorial1's training-run claim
-    reports = json.loads(out)
+    printed = json.loads(out)
+    assert printed["exit_code"] == 1 and printed["summary"]["wrong"] == 1
+    reports = printed["reports"]
     assert [r["example"] for r in reports] == ["tutorial1", "tanh_3_4_2"]
     assert [r["summary"]["wrong"] for r in reports] == [1, 0]
     code, out, err = _run(capsys, "check", str(TANH342), str(TANH342), "--format", "json")

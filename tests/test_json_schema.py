@@ -37,12 +37,30 @@ def test_every_example_report_validates(example: str, validator, capsys: pytest.
     assert errors == []
 
 
-def test_several_examples_print_a_list_of_valid_reports(validator, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["tutorial1", EXAMPLES[-1], "--format", "json"]) in (0, 1)
-    reports = json.loads(capsys.readouterr().out)
-    assert isinstance(reports, list) and len(reports) == 2
-    for report in reports:
+def test_several_examples_print_one_object_with_every_report(validator, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["tutorial1", EXAMPLES[-1], "--format", "json"])
+    printed = json.loads(capsys.readouterr().out)
+    validator.validate(printed)
+    assert printed["schema_version"] == "1" and len(printed["reports"]) == 2
+    assert [report["example"] for report in printed["reports"]] == ["tutorial1", Path(EXAMPLES[-1]).stem]
+    for report in printed["reports"]:
         validator.validate(report)
+    # the totals are the verdicts of every claim of both reports, counted from the claims themselves
+    verdicts = [claim["verdict"] for report in printed["reports"] for claim in report["claims"]]
+    assert printed["summary"] == {v: verdicts.count(v) for v in ("correct", "rounding", "propagated", "wrong", "unchecked")}
+    assert printed["exit_code"] == code == max(report["exit_code"] for report in printed["reports"])
+
+
+def test_one_example_and_several_share_the_top_level_fields(validator, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["tutorial1", "--format", "json"])
+    one = json.loads(capsys.readouterr().out)
+    main(["tutorial1", "tutorial1", "--format", "json"])
+    two = json.loads(capsys.readouterr().out)
+    assert {"schema_version", "summary", "exit_code"} <= one.keys() & two.keys()
+    assert two["summary"] == {verdict: 2 * count for verdict, count in one["summary"].items()}
+    assert two["reports"] == [one, one]
+    with pytest.raises(Exception):
+        validator.validate({**two, "reports": [one]})  # one report is printed as itself, never as a list of one
 
 
 def _broken(report: dict, how: str) -> dict:
@@ -107,7 +125,9 @@ def test_a_scan_report_and_a_check_report_share_their_top_level(scan_validator, 
     from handcalc.textscan.report import schema as scan_schema
 
     common = {"schema_version", "summary", "exit_code"}
-    assert common <= set(scan_schema()["required"]) and {"schema_version", "summary"} <= set(schema()["required"])
+    check_shapes = schema()["$defs"]
+    assert common <= set(scan_schema()["required"])
+    assert common <= set(check_shapes["report"]["required"]) and common <= set(check_shapes["several"]["required"])
     assert scan_schema()["properties"]["summary"]["required"] == ["correct", "rounding", "propagated", "wrong",
                                                                   "unchecked"]
 

@@ -17,8 +17,8 @@ import random
 import numpy as np
 import pytest
 
+from handcalc.floats import arithmetic, scalar
 from handcalc.floats import replay as numpy_replay
-from handcalc.floats import scalar
 from handcalc.read.loader import load_text
 from test_training import Options, assert_close, make_net, reference
 from test_update_rule import train
@@ -183,3 +183,97 @@ def test_a_run_leaving_floats_range_is_replayed_by_numpy() -> None:
     replayed = numpy_replay.replay(network, case, case.training)
     assert float(replayed.weights["w1_1_1"]) == -800.0  # the output 0 has slope 0: nothing moves
     _close(replayed.outputs, [[0.0]])
+
+
+# -- 40 digits: plain lists of MPFR (gmpy2) or mpmath numbers, against NumPy's object arrays --------------
+
+
+def _digits(a, b, digits: int = 30) -> None:
+    """Equal to `digits` significant digits (a diverged run's nan and inf alike)."""
+    import mpmath
+
+    with mpmath.workdps(60):  # no rounding of the numbers compared
+        for x, y in zip(np.ravel(np.asarray(a, dtype=object)), np.ravel(np.asarray(b, dtype=object))):
+            x, y = mpmath.mpf(x), mpmath.mpf(y)
+            if mpmath.isnan(x) or mpmath.isinf(x):
+                assert (mpmath.isnan(x) and mpmath.isnan(y)) or x == y, (x, y)
+                continue
+            assert abs(x - y) <= mpmath.mpf(10) ** -digits * max(abs(y), 1), (x, y)
+
+
+@pytest.mark.parametrize("gmpy", [True, False])
+@pytest.mark.parametrize("seed", range(12))
+def test_40_digit_paths_agree(seed: int, gmpy: bool, monkeypatch) -> None:
+    import mpmath
+
+    monkeypatch.setattr(arithmetic, "USE_GMPY2", gmpy)
+    net, rng = _random_net(300 + seed)
+    training = _training(net, rng, rng.randint(1, 8))
+    training["mode"] = rng.choice(["online", "batch"])  # any number of rows a step, at 40 digits
+    network, case = _case(net, training)
+    assert scalar.supports(network, case, case.training, exact=True)
+    with mpmath.workdps(40):
+        ours = scalar.run(network, case, case.training, case.training.epochs, frozenset({1}), exact=True)
+        theirs = numpy_replay._run(network, case, case.training, case.training.epochs,
+                                   numpy_replay._Ops(exact=True), frozenset({1}))
+    assert all(isinstance(v, mpmath.mpf) for v in ours.weights.values())
+    assert list(ours.weights) == list(theirs.weights)
+    _digits(list(ours.weights.values()), list(theirs.weights.values()))
+    _digits([v for _, v in ours.history], [v for _, v in theirs.history])
+    _digits(ours.outputs, theirs.outputs)
+    _digits(ours.snapshots[1], theirs.snapshots[1])
+
+
+def test_exact_replay_uses_plain_lists_and_gives_mpmath_numbers() -> None:
+    import mpmath
+
+    net = make_net([2, 2, 1], ["sigmoid", "sigmoid"], "half_squared_error", [[0.1, 0.2], [0.3, -0.4]],
+                   [[0.5], [0.25]])
+    network, case = _case(net, dict(epochs=3, mode="batch"))
+    replayed = numpy_replay.exact_replay(network, case, case.training, 3)
+    with mpmath.workdps(40):
+        expected, _, _ = reference(net, Options(epochs=3), exact=True)
+    assert all(isinstance(v, mpmath.mpf) for v in replayed.weights.values())
+    _digits(list(replayed.weights.values()), [expected[name] for name in replayed.weights], 35)
+
+
+WITHOUT_GMPY2 = """
+import sys
+sys.modules["gmpy2"] = None  # as if it were not installed: importing it fails
+import mpmath.libmp
+from handcalc.floats import arithmetic
+from handcalc.floats.replay import exact_replay
+from handcalc.read.loader import load_text
+example = load_text(open(sys.argv[1]).read())
+case = example.cases[0]
+network = example.network_of(case)
+print(mpmath.libmp.BACKEND, arithmetic._gmpy2())
+for name, value in exact_replay(network, case, case.training, case.training.epochs).weights.items():
+    print(name, mpmath.nstr(value, 45))
+"""
+
+
+def test_without_gmpy2_the_40_digit_replay_is_pure_mpmath(tmp_path) -> None:
+    """The pure-Python fall-back (no gmpy2, mpmath's own backend) gives the numbers gmpy2 gives, to 35 digits."""
+    import os
+    import subprocess
+    import sys
+
+    import mpmath
+
+    net = make_net([3, 3, 2], ["tanh", "sigmoid"], "binary_cross_entropy", [[0.1, 0.2, -0.3], [0.3, -0.4, 0.5]],
+                   [[1, 0], [0, 1]], eta="0.5", seed=7)
+    text = net.toml(epochs=20, mode="online", momentum="0.5")
+    path = tmp_path / "net.toml"
+    path.write_text(text, encoding="utf-8")
+    env = {**os.environ, "MPMATH_NOGMPY": "1"}
+    out = subprocess.run([sys.executable, "-c", WITHOUT_GMPY2, str(path)], capture_output=True, text=True,
+                         env=env, check=True).stdout.splitlines()
+    assert out[0] == "python None"
+    example = load_text(text)
+    case = example.cases[0]
+    with mpmath.workdps(50):
+        theirs = {name: mpmath.mpf(value) for name, value in (line.split() for line in out[1:])}
+        ours = numpy_replay.exact_replay(example.network_of(case), case, case.training, 20).weights
+        assert list(ours) == list(theirs)
+        _digits(list(ours.values()), list(theirs.values()), 35)

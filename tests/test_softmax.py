@@ -502,3 +502,40 @@ def test_jacobian_factors_read_as_rows_in_every_real_renderer(tmp_path) -> None:
                        if line.split()[:3] == ["dout", f"y{i}", "r1"] and below.split()[:2] == [f"dy{j}", "r1"])
             numbers = [token.replace("\u2212", "-") for token in top.split()]
             assert any(_close(token, value) for token in numbers if re.fullmatch(r"-?\d+\.\d+", token)), top
+
+
+# --- 8. one row's probability vector, as a text states it ---------------------------------------------
+
+def _with_claim(claim: str) -> str:
+    return EXAMPLE.read_text(encoding="utf-8") + "\n[[claims]]\nid = \"probabilities\"\n" + claim
+
+
+def test_one_rows_probability_vector_is_judged_entry_by_entry() -> None:
+    v = reference()
+    digits = [mpmath.nstr(v[f"out_y{k}_r2"], 2 + k, strip_zeros=False) for k in (1, 2, 3)]  # each its own digits
+    good = load_text(_with_claim(f'kind = "array"\narray = "outputs"\nrow = 2\nstated = [{", ".join(digits)}]\n'))
+    verdict = next(v for v in check(good).verdicts if v.claim.id == "probabilities")
+    assert verdict.verdict == "correct", verdict.explanation
+    from handcalc.output.report import render
+
+    assert f"outputs row 2 = [{', '.join(digits)}]" in render(check(good), "text")
+    off = list(digits)
+    off[1] = mpmath.nstr(v["out_y2_r2"] + mpmath.mpf("0.01"), 3 + 1, strip_zeros=False)
+    bad = load_text(_with_claim(f'kind = "array"\narray = "outputs"\nrow = 2\nstated = [{", ".join(off)}]\n'))
+    verdict = next(v for v in check(bad).verdicts if v.claim.id == "probabilities")
+    assert verdict.verdict == "wrong" and verdict.explanation.startswith("outputs row 2: [0][1] is ")
+    assert f"not {off[1]}" in verdict.explanation and "[0][0]" not in verdict.explanation
+
+
+@pytest.mark.parametrize("claim, key, message", [
+    ('kind = "array"\narray = "outputs"\nrow = 3\nstated = [0.2, 0.3, 0.5]\n', "row", "has no row 3"),
+    ('kind = "array"\narray = "outputs"\nrow = 1\nstated = [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]\n', "stated",
+     "a claim on one row states one row of numbers, found 2 rows"),
+    ('kind = "array"\narray = "W2"\nrow = 4\nstated = [0.2, 0.3, 0.5]\n', "row", "W2 has 3 rows, not 4"),
+    ('kind = "array"\narray = "outputs"\nrow = 0\nstated = [0.2, 0.3, 0.5]\n', "row", "a row (1-based)"),
+])
+def test_a_row_the_array_lacks_is_a_clear_error(claim: str, key: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        load_text(_with_claim(claim), "softmax.toml")
+    problem = next(p for p in caught.value.problems if p.key.endswith(f".{key}"))
+    assert message in problem.message and problem.line is not None, problem

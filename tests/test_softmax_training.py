@@ -188,6 +188,22 @@ stage = "after_training"
 stated = [{", ".join("[" + ", ".join(_round(v, 4) for v in row) + "]" for row in outputs)}]
 
 [[claims]]
+id = "soft_row"
+kind = "array"
+array = "outputs"
+row = 4
+stage = "after_training"
+stated = [{", ".join(_round(v, 3) for v in outputs[3])}]
+
+[[claims]]
+id = "soft_row_off"
+kind = "array"
+array = "outputs"
+row = 4
+stage = "after_training"
+stated = [{_round(outputs[3][0], 3)}, {_round(outputs[3][1] - mpmath.mpf("0.05"), 3)}, {_round(outputs[3][2], 3)}]
+
+[[claims]]
 id = "falls"
 kind = "training"
 check = "loss_decreases"
@@ -200,10 +216,12 @@ stated = "{_round(outputs[2][2] + mpmath.mpf('0.02'), 6)}"
 """
     result = check(load_text(_toml(epochs, "online", "0.5", claims)))
     verdicts = {v.claim.id.split("[")[0]: v for v in result.verdicts}
-    for name in ("final_loss", "loss_epoch_5", "row4_out_y2", "falls"):
+    for name in ("final_loss", "loss_epoch_5", "row4_out_y2", "falls", "soft_row"):
         assert verdicts[name].verdict == "correct", (name, verdicts[name].explanation)
     probabilities = [v for v in result.verdicts if v.claim.id.startswith("probabilities")]
     assert probabilities and {v.verdict for v in probabilities} == {"correct"}
+    assert verdicts["soft_row_off"].verdict == "wrong" and "[0][1] is" in verdicts["soft_row_off"].explanation
+    assert "[0][0]" not in verdicts["soft_row_off"].explanation
     assert verdicts["planted"].verdict == "wrong"
     assert _round(outputs[2][2], 6)[:7] in verdicts["planted"].explanation
     assert result.exit_code == 1

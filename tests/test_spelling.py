@@ -34,6 +34,14 @@ def test_nothing_near_suggests_nothing() -> None:
     assert Names(["q70", "q71"]).aliases.find("q7") is None  # a digit after a digit: another number, not an index
 
 
+def test_a_derivative_written_as_a_ratio_is_looked_up_as_one_name() -> None:
+    from handcalc.read.spelling import joined_ratio
+
+    assert joined_ratio("dL", "2 * dL / dv3 + 1") == "dL_dv3"
+    assert joined_ratio("dL", "2 * xdL/dv3 + dL") == "dL"  # xdL is another name; no ratio after dL
+    assert suggest(joined_ratio("dE", "dE/dw9 * 2"), Names(["dE_dw9", "dE_db1_1", "w9"])) == " (did you mean 'dE_dw9'?)"
+
+
 def test_folded_and_plain_forms() -> None:
     assert folded("dE/dw7") == folded("DE_DW7") == folded(" de--dw7 ") == "de_dw7"
     assert plain_form("dE/dw7") == "dE_dw7" and plain_form("Out h1") == "Out_h1"
@@ -111,3 +119,5 @@ def test_claims_on_unknown_quantities_suggest_the_name_meant(tmp_path, capsys) -
     err = capsys.readouterr().err
     assert "no quantity named 'DE_DW9' in case case1 (did you mean 'dE_dw9'?)" in err
     assert "no quantity named 'OUT_Y1' in case case1 (did you mean 'out_y1'?)" in err  # the first unknown name
+    assert main([_file(tmp_path, "tanh", "squared_error", "b1_1", "y1", "dE/dw9 * 2")]) == 2
+    assert "no quantity named 'dE' in case case1 (did you mean 'dE_dw9'?)" in capsys.readouterr().err

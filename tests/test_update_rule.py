@@ -356,3 +356,19 @@ def test_lambda_and_e_reg_are_reserved_names():
     text = RELU.toml(epochs=1).replace('"w2_1_2"', '"lambda"').replace("w2_1_2 =", "lambda =")
     with pytest.raises(InputError, match="'lambda' is reserved for the weight decay"):
         load_text(text)
+
+
+def test_the_reports_name_the_update_rule():
+    from handcalc.check import check
+    from handcalc.output.jsonreport import to_json
+    from handcalc.output.report import render
+
+    result = check(load_text(RELU.toml(epochs=2, momentum="0.75", nesterov=True, weight_decay="0.125",
+                                       decay_biases=True)))
+    procedure = to_json(result)["training"]["training"]["procedure"]
+    assert (procedure["momentum"], procedure["nesterov"], procedure["weight_decay"]) == (0.75, True, 0.125)
+    assert (procedure["decay_form"], procedure["decay_biases"]) == ("coupled", True)
+    text = render(result, "text")
+    assert "Nesterov momentum 0.75" in text and "L2 weight decay lambda = 0.125 (in the loss, weights and biases)" \
+        in " ".join(text.split())
+    assert "loss shown: half_squared_error + E_reg" in " ".join(text.split())

@@ -306,7 +306,13 @@ def exact_replay(network: Network, case: Case, proc: Procedure, epochs: int) -> 
     """Return the replay of the first `epochs` epochs with 40-digit arithmetic."""
     import mpmath
 
+    from . import scalar
+
     with mpmath.workdps(EXACT_DIGITS):
+        if scalar.supports(network, case, proc, exact=True):
+            done = scalar.run(network, case, proc, epochs, exact=True)
+            if done is not None:
+                return done
         return _run(network, case, proc, epochs, _Ops(exact=True))
 
 

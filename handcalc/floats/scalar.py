@@ -1,4 +1,4 @@
-"""The float64 training replay of a small network stepped one row at a time, in plain Python floats.
+"""Training replays in plain Python lists: float64 for small one-row steps, and every 40-digit replay.
 
 `handcalc.floats.replay` steps a network through NumPy; at 2-4 neurons a layer
 and one row a step, the cost of each NumPy call (about a microsecond) dwarfs
@@ -17,17 +17,23 @@ rounding: NumPy's exp and matrix products may round the last bit differently
 from `math.exp` and a sequential sum.  A run that leaves float64's range (a
 diverging one: `math.exp` overflows where NumPy gives inf) returns None, and
 the caller replays it with NumPy, which carries inf and nan through.
+
+`replay.exact_replay` runs the same code at 40 digits (`arithmetic.Kit`), for
+any network it supports: there every operation is a Python call anyway, and
+plain lists save NumPy's object-array machinery around each.
 """
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from operator import mul
 from typing import Any, Callable
 
 import numpy as np
 
 from ..model import Case, Layer, Network, Procedure
+from .arithmetic import Kit, as_mpmath, tables
 from .replay import Replay, _End, _Log
 from .update import is_tied, tie
 
@@ -35,54 +41,23 @@ __all__ = ["SCALAR_PARAMETERS", "supports", "run"]
 
 SCALAR_PARAMETERS = 32  # up to which plain floats beat NumPy (one-row steps: 2-2-2 0.74x, 4-4-4 0.91x, 4-8-4 1.3x)
 
-Rows = list[list[float]]  # one list of numbers per row
+Rows = list[list[Any]]  # one list of numbers per row
 Layers = list[Rows]  # per layer, per row, per neuron
-_exp, _log = math.exp, math.log
 
 
-def _softplus(z: float) -> float:
-    return (z if z > 0 else z * 0) + _log(1 + _exp(-abs(z)))
+_ACTIVATIONS, _LOSSES = tables(math.exp, math.log, math.tanh)  # for `supports`: the same names in both
 
 
-# per activation, on one row's pre-activations zs: (outputs(zs, a), douts/dzs(zs, outs, a)), written as
-# `functions.ACTIVATIONS` writes them on arrays (a: leaky_relu's slope or elu's alpha, unused by the others)
-_ACTIVATIONS: dict[str, tuple[Callable[[list, float], list], Callable[[list, list, float], list]]] = {
-    "sigmoid": (lambda zs, a: [1 / (1 + _exp(-z)) for z in zs], lambda zs, outs, a: [o * (1 - o) for o in outs]),
-    "tanh": (lambda zs, a: [math.tanh(z) for z in zs], lambda zs, outs, a: [1 - o * o for o in outs]),
-    "relu": (lambda zs, a: [z if z > 0 else z * 0 for z in zs],
-             lambda zs, outs, a: [1.0 if z > 0 else 0.0 for z in zs]),
-    "identity": (lambda zs, a: list(zs), lambda zs, outs, a: [1.0] * len(zs)),
-    "leaky_relu": (lambda zs, a: [z if z > 0 else z * a for z in zs],
-                   lambda zs, outs, a: [1.0 if z > 0 else a for z in zs]),
-    "softplus": (lambda zs, a: [_softplus(z) for z in zs], lambda zs, outs, a: [1 / (1 + _exp(-z)) for z in zs]),
-    "elu": (lambda zs, a: [z if z > 0 else (_exp(z) - 1) * a for z in zs],
-            lambda zs, outs, a: [1.0 if z > 0 else o + a for z, o in zip(zs, outs)]),
-}
+def supports(network: Network, case: Case, proc: Procedure, exact: bool = False) -> bool:
+    """Return True when this module can replay the run and, in float64, it is small enough to gain from it.
 
-
-def _bce(out: list[float], t: list[float]) -> float:
-    return -sum(ti * _log(o) + (1 - ti) * _log(1 - o) for o, ti in zip(out, t))
-
-
-# per loss, on one row: (the sum of its terms before dividing by n, dE/dout, dE/dz on a sigmoid output, whether
-# the sum is a mean over n), written as `functions.LOSSES` writes them on arrays (n: the step's number of targets)
-_LOSSES: dict[str, tuple[Callable, Callable | None, Callable | None, bool]] = {
-    "half_squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)) / 2,
-                           lambda out, t, n: [o - ti for o, ti in zip(out, t)], None, False),
-    "squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)),
-                      lambda out, t, n: [2 * (o - ti) for o, ti in zip(out, t)], None, False),
-    "mean_squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)),
-                           lambda out, t, n: [2 * (o - ti) / n for o, ti in zip(out, t)], None, True),
-    "binary_cross_entropy": (_bce, lambda out, t, n: [-(ti / o - (1 - ti) / (1 - o)) / n for o, ti in zip(out, t)],
-                             lambda out, t, n: [(o - ti) / n for o, ti in zip(out, t)], True),
-    "mean_absolute_error": (lambda out, t: sum(abs(ti - o) for o, ti in zip(out, t)), None, None, True),
-}
-
-
-def supports(network: Network, case: Case, proc: Procedure) -> bool:
-    """Return True when this module can replay the run and it is small enough to gain from it."""
+    With 40-digit numbers every operation is a Python call either way, and plain lists save NumPy's
+    object-array machinery around each: any size gains.
+    """
     one_row = proc.mode == "online" or len(case.rows) == 1
-    if not one_row or len(network.parameters) > SCALAR_PARAMETERS or is_tied(network, proc):
+    if not exact and (not one_row or len(network.parameters) > SCALAR_PARAMETERS):
+        return False
+    if is_tied(network, proc):
         return False
     gradient, monitor = proc.gradient_loss or network.loss, proc.monitor or network.loss
     if gradient not in _LOSSES or _LOSSES[gradient][1] is None or monitor not in _LOSSES:
@@ -90,30 +65,30 @@ def supports(network: Network, case: Case, proc: Procedure) -> bool:
     return all(layer.activation in _ACTIVATIONS for layer in network.layers)
 
 
-def _constant(layer: Layer) -> float:
+def _constant(layer: Layer, kit: Kit) -> Any:
     """leaky_relu's slope or elu's alpha: declared, else the table's default (unused by the others)."""
     from ..functions import activation
 
     default = activation(layer.activation).default
     if layer.slope is not None:
-        return float(layer.slope)
-    return float(default) if default is not None else 0.0
+        return kit.number(layer.slope)
+    return kit.number(Fraction(default)) if default is not None else 0
 
 
 class _Net:
     """A small network's state in plain floats: weights W[l][j][i], biases b[l][j], and the update rule's."""
 
-    def __init__(self, network: Network, case: Case, proc: Procedure) -> None:
-        values = case.parameters
-        self.network, self.proc = network, proc
-        self.layers = [(_ACTIVATIONS[layer.activation], _constant(layer), bool(layer.biases))
+    def __init__(self, network: Network, case: Case, proc: Procedure, kit: Kit) -> None:
+        values, number = case.parameters, kit.number
+        self.network, self.proc, self.kit = network, proc, kit
+        self.layers = [(kit.activations[layer.activation], _constant(layer, kit), bool(layer.biases))
                        for layer in network.layers]
-        self.weights = [[[float(values[name]) for name in row] for row in layer.weights] for layer in network.layers]
-        self.biases = [[float(values[b]) for b in layer.biases] if layer.biases else [0.0] * layer.size
+        self.weights = [[[number(values[name]) for name in row] for row in layer.weights] for layer in network.layers]
+        self.biases = [[number(values[b]) for b in layer.biases] if layer.biases else [0.0] * layer.size
                        for layer in network.layers]
-        self.eta = float(case.learning_rate)
-        self.mu = float(proc.momentum) if proc.momentum else None
-        self.decay = float(proc.weight_decay) if proc.weight_decay else None
+        self.eta = number(case.learning_rate)
+        self.mu = number(proc.momentum) if proc.momentum else None
+        self.decay = number(proc.weight_decay) if proc.weight_decay else None
         decayed = set(proc.decays(network))
         self.shares = ([[[1.0 if name in decayed else 0.0 for name in row] for row in layer.weights]
                         for layer in network.layers],
@@ -126,7 +101,7 @@ class _Net:
         self.plain = self.velocity is None and self.decay is None
         self.moves_biases = [proc.update_biases and bool(layer.biases) for layer in network.layers]
         self.after_update = proc.hidden_deltas == "after_update"
-        loss = _LOSSES[proc.gradient_loss or network.loss]
+        loss = kit.losses[proc.gradient_loss or network.loss]
         self.gradient, self.sigmoid_delta = loss[1], loss[2] if network.layers[-1].activation == "sigmoid" else None
 
     def forward(self, x: Rows, weights: list[Rows], biases: Rows) -> tuple[Layers, Layers]:
@@ -239,7 +214,7 @@ class _Net:
 
     def loss(self, name: str, posts: Layers, t: Rows) -> float:
         """The monitored loss of these outputs, with the weight-decay penalty when decay is in the loss."""
-        total, _, _, mean = _LOSSES[name]
+        total, _, _, mean = self.kit.losses[name]
         value = sum([total(out, tr) for out, tr in zip(posts[-1], t)])
         if mean:
             value = value / (len(t) * len(t[0]))
@@ -254,15 +229,16 @@ class _Net:
         return tie(self.network, [np.array(w) for w in self.weights], [np.array([b]) for b in self.biases])
 
 
-def _outputs(posts: Layers) -> np.ndarray:
-    return np.array(posts[-1], dtype=np.float64)
-
-
 def run(network: Network, case: Case, proc: Procedure, epochs: int, marks: frozenset[int] = frozenset(),
-        progress: Callable[[int], None] | None = None, keep: frozenset[int] = frozenset()) -> Replay | None:
-    """Return the float64 replay in plain floats, or None when it leaves float64's range (replay with NumPy)."""
+        progress: Callable[[int], None] | None = None, keep: frozenset[int] = frozenset(),
+        exact: bool = False) -> Replay | None:
+    """Return the replay in plain floats (or 40-digit mpmath numbers, in the caller's mpmath context), or
+    None when it leaves float64's range (replay with NumPy)."""
+    kit = Kit(exact)
     try:
-        return _run(_Net(network, case, proc), case, epochs, marks, progress, keep)
+        with kit.context():
+            done = _run(_Net(network, case, proc, kit), case, epochs, marks, progress, keep)
+        return done if kit.gmpy2 is None else as_mpmath(done)
     except (OverflowError, ZeroDivisionError, ValueError):
         return None
 
@@ -270,8 +246,8 @@ def run(network: Network, case: Case, proc: Procedure, epochs: int, marks: froze
 def _run(net: _Net, case: Case, epochs: int, marks: frozenset[int], progress: Callable[[int], None] | None,
          keep: frozenset[int]) -> Replay:
     proc = net.proc
-    x = [[float(v) for v in row] for row in case.rows]
-    t = [[float(v) for v in row] for row in case.targets]
+    x = [[net.kit.number(v) for v in row] for row in case.rows]
+    t = [[net.kit.number(v) for v in row] for row in case.targets]
     monitor = proc.monitor or net.network.loss
     log = _Log(proc, epochs, lambda now: net.loss(monitor, now[1], t))
     cached = net.batch(x) if proc.forward == "once" else None
@@ -296,7 +272,7 @@ def _run(net: _Net, case: Case, epochs: int, marks: frozenset[int], progress: Ca
             result = _finish(net, x, t, monitor, last_out)
         if epoch + 1 in marks:
             final = net.batch(x)
-            log.snapshots[epoch + 1] = _outputs(final[1])
+            log.snapshots[epoch + 1] = net.kit.array(final[1][-1])
             log.losses_at[epoch + 1] = net.loss(monitor, final[1], t)
         if epoch + 1 in keep:
             log.kept[epoch + 1] = net.named()
@@ -334,8 +310,8 @@ def _finish(net: _Net, x: Rows, t: Rows, monitor: str, last_out: Any) -> _End:
     _, posts = net.batch(x)
     if proc.outputs == "final_weights" or last_out is None:
         last_out = posts[-1]
-    outputs = np.array(last_out, dtype=np.float64)
+    outputs = net.kit.array(last_out)
     prediction = None
     if proc.predict:
-        prediction = _outputs(net.batch([[float(v) for v in row] for row in proc.predict])[1])
+        prediction = net.kit.array(net.batch([[net.kit.number(v) for v in row] for row in proc.predict])[1][-1])
     return _End(net.loss(monitor, posts, t), net.named(), outputs, prediction)

@@ -14,7 +14,7 @@ from typing import Mapping
 import sympy
 
 from ..exact.derivation import Derivation
-from ..model import Case, Claim, Network, ShapeClaim
+from ..model import ArrayClaim, Case, Claim, Network, ShapeClaim
 from ..naming import row_suffixes
 from ..numbers import to_decimal_text
 from .verdicts import Verdict, rounded_text, within_stated_digits
@@ -67,7 +67,7 @@ def _shape_text(text: str) -> tuple[int, int]:
 def judge(claim: Claim, case: Case, network: Network, derivation: Derivation | None,
           values: Mapping[str, sympy.Expr]) -> Verdict:
     """Return the verdict on a shape or array claim."""
-    name = f"{claim.array}.T" if claim.transpose else claim.array
+    name = claim.shown if isinstance(claim, ArrayClaim) else f"{claim.array}.T" if claim.transpose else claim.array
     if isinstance(claim, ShapeClaim):
         shape = array_shape(claim.array or "", case, network)
         if shape is None:
@@ -83,6 +83,9 @@ def judge(claim: Claim, case: Case, network: Network, derivation: Derivation | N
         return Verdict(claim, None, "unchecked", f"case {case.name} has no values for the array {claim.array!r}")
     if claim.transpose:
         matrix = [list(column) for column in zip(*matrix)]
+    if claim.row is not None and claim.row > len(matrix):
+        return Verdict(claim, None, "unchecked", f"{name}: the array has {len(matrix)} rows")
+    matrix = claim.pick(matrix)
     shape = (len(matrix), len(matrix[0]) if matrix else 0)
     stated_shape = (len(claim.values), len(claim.values[0]) if claim.values else 0)
     if stated_shape != shape:

@@ -145,6 +145,11 @@ def _judge_training(claim: Claim, case: Case, training: TrainingResult, network:
             return Verdict(claim, None, "unchecked", what)
         if claim.transpose:
             outputs = outputs.T
+        if claim.row is not None:
+            if claim.row > outputs.shape[0]:
+                return Verdict(claim, None, "unchecked", f"{what} have {outputs.shape[0]} rows, not {claim.row}")
+            outputs = outputs[claim.row - 1:claim.row]
+            what = f"{what}, row {claim.row},"
         if outputs.shape != (len(claim.values), len(claim.values[0])):
             return Verdict(claim, None, "wrong", f"{what} are {outputs.shape[0]}x{outputs.shape[1]}")
         misses = [f"[{r}][{c}] is {rounded_text(_exact(outputs[r, c]), text)}, not {text}"

@@ -11,7 +11,7 @@ import sympy
 from ..judge.results import Result
 from .report import number_text, stated_text
 
-__all__ = ["SCHEMA_VERSION", "schema", "to_json"]
+__all__ = ["SCHEMA_VERSION", "document", "schema", "to_json"]
 
 JSON_VALUE_DIGITS = 25
 SCHEMA_VERSION = "1"  # bump when a field is removed or changes meaning (report.schema.json's "const" too)
@@ -43,7 +43,9 @@ def _training_json(result: Result) -> dict[str, Any]:
             "epochs": proc.epochs,
             "procedure": {"mode": proc.mode, "gradient": proc.gradient_loss, "update_biases": proc.update_biases,
                           "hidden_deltas": proc.hidden_deltas, "forward": proc.forward, "monitor": proc.monitor,
-                          "outputs": proc.outputs},
+                          "outputs": proc.outputs, "momentum": _float(proc.momentum), "nesterov": proc.nesterov,
+                          "weight_decay": _float(proc.weight_decay), "decay_form": proc.decay_form,
+                          "decay_biases": proc.decay_biases},
             "reproducible": case.case.reproducible,
             "history": [{"epoch": epoch, "loss": _float(loss)} for epoch, loss in replay.history],
             "final_weights": {name: _float(value) for name, value in replay.weights.items()},
@@ -111,4 +113,21 @@ def to_json(result: Result) -> dict[str, Any]:
         "training": _training_json(result),
         "summary": result.summary,
         "exit_code": result.exit_code,
+    }
+
+
+def document(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """What `--format json` prints: the one report itself, or several under `reports` with their totals.
+
+    Either way the top level is an object with `schema_version`, `summary` and `exit_code`, so a CI step
+    reads the verdict counts and the exit code at the same place for one example and for several.
+    """
+    if len(reports) == 1:
+        return reports[0]
+    summary = {verdict: sum(report["summary"][verdict] for report in reports) for verdict in reports[0]["summary"]}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "reports": reports,
+        "summary": summary,
+        "exit_code": max(report["exit_code"] for report in reports),
     }

@@ -372,7 +372,7 @@ def _(claim: PredictionClaim) -> str:
 @_statement.register
 def _(claim: ArrayClaim) -> str:
     rows = ", ".join("[" + ", ".join(row) + "]" for row in claim.values)
-    return f"{claim.array}{'.T' if claim.transpose else ''} = [{rows}]"
+    return f"{claim.shown} = {rows}" if claim.row is not None else f"{claim.shown} = [{rows}]"
 
 
 def _claim_rows(result: Result) -> list[tuple[Cell, ...]]:

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from ..expr import expression as ex
 from . import limits
 from .reader import Reader, join_key, kind_of, shown, suggest
+from .spelling import joined_ratio
 from ..model import CLAIM_KINDS as CLAIM_RECORDS, Claim, Network
 from ..naming import LEARNING_RATE, PENALTY, TOTAL_ERROR, WEIGHT_DECAY, is_quantity, quantity_names
 from ..numbers import is_infinite_text
@@ -129,7 +130,7 @@ def _expression(reader: Reader, spec: dict[str, Any], name: str, key: str, known
     unknown = sorted(n for n in ex.names(node) if not _named(n, known, network, aliases)) if known is not None else []
     if unknown:
         reader.problem(join_key(key, name), f"no quantity named {unknown[0]!r} in case {case}",
-                       near=(unknown[0], known or ()))
+                       near=(joined_ratio(unknown[0], text), known or ()))
     return text
 
 
@@ -224,6 +225,12 @@ def _array_fields(reader: Reader, spec: dict[str, Any], key: str, network: Netwo
     fields: dict[str, Any] = {"array": _array_name(reader, spec.get("array"), f"{key}.array", network),
                               "transpose": reader.flag(spec, "transpose", key, False)}
     raw = spec.get("stated")
+    if "row" in spec:  # one row, stated as one: [0.19, 0.22, 0.59]
+        fields["row"] = reader.whole(spec["row"], f"{key}.row", 1, limits.MAX_ROWS, "a row (1-based)")
+        if isinstance(raw, list) and raw and not any(isinstance(item, list) for item in raw):
+            raw = [raw]
+        if isinstance(raw, list) and len(raw) > 1:
+            reader.problem(f"{key}.stated", f"a claim on one row states one row of numbers, found {len(raw)} rows")
     if isinstance(raw, list) and sum(len(r) if isinstance(r, list) else 1 for r in raw) > limits.MAX_ARRAY_NUMBERS:
         reader.problem(f"{key}.stated", f"an array claim states at most {limits.MAX_ARRAY_NUMBERS:,} "
                        "numbers (MAX_ARRAY_NUMBERS)")
@@ -248,6 +255,27 @@ def _prediction_fields(reader: Reader, spec: dict[str, Any], key: str, network: 
     elif "stated" in spec:
         reader.problem(f"{key}.stated", "a sums_to_one claim states no number")
     return {"check": check or "class", "row": row}, stated
+
+
+def _array_row(reader: Reader, claim: Claim, key: str, entry: CaseNames) -> None:
+    """Record an array claim's row that its array does not have (predictions: judged once the run is known)."""
+    network = entry.network
+    if network is None or entry.quantities is None or claim.array in ("predictions", "_invalid"):
+        return
+    widths = {"inputs": network.inputs, "X": network.inputs, "targets": network.targets, "y": network.targets,
+              "outputs": network.layers[-1].post, "out": network.layers[-1].post}
+    if claim.array in widths and not claim.transpose:  # one row per input row of the case
+        first = widths[claim.array][0]
+        if not ({f"{first}_r{claim.row}"} | ({first} if claim.row == 1 else set())) & entry.quantities:
+            reader.problem(f"{key}.row", f"case {claim.case} has no row {claim.row}")
+        return
+    if claim.array in widths:
+        rows = len(widths[claim.array])
+    else:  # W3: the layer's inputs by its neurons
+        layer = network.layers[int(claim.array[1:]) - 1]
+        rows = layer.size if claim.transpose else len(layer.weights[0])
+    if claim.row > rows:
+        reader.problem(f"{key}.row", f"{claim.shown.rsplit(' row', 1)[0]} has {rows} rows, not {claim.row}")
 
 
 def _prediction_row(reader: Reader, claim: Claim, key: str, entry: CaseNames) -> None:
@@ -329,6 +357,8 @@ def _read_claim(reader: Reader, spec: Any, key: str, cases: Mapping[str, CaseNam
                                 reproducible=reproducible, **_own_fields(reader, spec, key, kind, fields))
     if kind == "prediction":
         _prediction_row(reader, claim, key, entry)
+    if kind == "array" and claim.row is not None:
+        _array_row(reader, claim, key, entry)
     return claim
 
 

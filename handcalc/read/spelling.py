@@ -23,7 +23,7 @@ from collections import Counter
 from functools import cached_property
 from typing import Any, Iterable
 
-__all__ = ["Names", "suggest", "plain_form", "folded"]
+__all__ = ["Names", "suggest", "plain_form", "folded", "joined_ratio"]
 
 MAX_LOOKED_UP = 60  # characters of a name worth looking up (a longer one is no typo of a name)
 _OTHERS = re.compile(r"[^0-9a-z]+")  # after casefold: every run of anything else is one separator
@@ -45,6 +45,13 @@ def plain_form(value: str) -> str:
     """Return `value` as a plain name (`dE/dw7` -> `dE_dw7`), or '' when it has no such form or is one."""
     candidate = re.sub(r"[^A-Za-z0-9_]+", "_", value).strip("_")
     return candidate if candidate != value and _PLAIN.fullmatch(candidate) else ""
+
+
+def joined_ratio(name: str, text: str) -> str:
+    """Return `dE_dw7` when `text` writes `dE/dw7` for the unknown `name` `dE` (a derivative written as a
+    ratio of two names, which the expression language reads as a division), else `name` itself."""
+    match = re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}\s*/\s*([A-Za-z][A-Za-z0-9_]*)", text)
+    return f"{name}_{match.group(1)}" if match else name
 
 
 class _Aliases:
