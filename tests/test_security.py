@@ -212,7 +212,7 @@ FORMAT_MAP = re.compile(r"\.format_map\(")
 FORMAT_MAP_AUDITED = {
     ("derivation.py", "self.template.format_map(numbers)"):
         "a step's template holds {name} placeholders built from validated identifiers only",
-    ("report.py", "step.template.replace(\"*\", r\" \\cdot \").format_map({n: _latex_name(n) for n in names})"):
+    ("report.py", "step.template.replace(\"*\", r\" \\cdot \").format_map({n: latex_name(n) for n in names})"):
         "the same templates (identifier placeholders), filled with LaTeX for each name",
     ("report.py", "step.template.replace(\"*\", r\" \\cdot \").format_map(numbers)"):
         "the same templates, filled with number texts",

@@ -15,7 +15,7 @@ import sympy
 from ..expr.extended import INFINITIES, infinity_text
 from ..output.render import render_document
 from ..output.document import CODE, NUMBER, VERDICT, Block, Cell, Heading, Paragraph, Table
-from ..output.report import number_text
+from ..output.typeset import number_text
 from .judging import Checked
 from .scanner import ScanResult
 
