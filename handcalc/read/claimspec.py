@@ -1,9 +1,9 @@
-"""Stage 1, read: [[claims]] tables -> validated `Claim`s, and the checks on names.
+"""Stage 1, read: [[claims]] tables -> validated `Claim`s (last step of `loader.load_text`).
 
 `handcalc.naming.quantity_names` lists every quantity a case has, named as
-`derivation.derive` names them, so a claim about an unknown quantity, an
-expression naming one, or a name the file gives twice (or two quantities
-would share) is reported at load time with its key path and line.
+`derivation.derive` names them, so a claim about an unknown quantity, or an
+expression naming one, is reported at load time with its key path and line.
+(The checks on the names a file declares live in `network`.)
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from . import limits
 from .reader import Reader, join_key, kind_of, shown, suggest
 from .spelling import joined_ratio
 from ..model import CLAIM_KINDS as CLAIM_RECORDS, Claim, Network
-from ..naming import LEARNING_RATE, PENALTY, TOTAL_ERROR, WEIGHT_DECAY, is_quantity, quantity_names
+from ..naming import TOTAL_ERROR, is_quantity
 from ..numbers import is_infinite_text
 
-__all__ = ["CaseNames", "read_claims", "declared_names", "name_clashes", "CLAIM_KINDS", "CLAIM_KEYS",
-           "ARRAY_NAMES", "RESERVED", "text_line"]
+__all__ = ["CaseNames", "read_claims", "CLAIM_KINDS", "CLAIM_KEYS", "ARRAY_NAMES", "text_line"]
 
 CLAIM_KINDS = tuple(CLAIM_RECORDS)  # value, compare, range, shape, array, training, prediction
 CLAIM_KEYS = ("kind", "id", "case", "where", "stage", "quantity", "expression", "operands", "stated", "relation",
@@ -37,15 +36,6 @@ STAGES = ("hand", "after_training")
 ARRAY_NAMES = ("inputs", "X", "targets", "y", "outputs", "out", "predictions")  # and W1, W2, ... one per layer
 SHAPE = re.compile(r"\(?\s*\d{1,9}\s*(?:x|×|,)\s*\d{1,9}\s*\)?", re.ASCII)
 CLAIM_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}", re.ASCII)
-# names no quantity may take, each with why: in written arithmetic `e` is Euler's number and a function's
-# name is that function (`S` alone may still name a quantity: the parser tells S(x) from S)
-RESERVED = {LEARNING_RATE: "is reserved for the learning rate", WEIGHT_DECAY: "is reserved for the weight decay",
-            PENALTY: "is reserved for the weight-decay term of the loss",
-            "e": "is reserved: in an expression e is Euler's number, exp(1)",
-            **{name: f"is reserved: in an expression {name} is the function {function}"
-               for name, function in ex.BUILTIN_FUNCTIONS.items() if name.isidentifier() and name != "S"}}
-
-
 @dataclass(frozen=True)
 class CaseNames:
     """What a claim about one case may use: the case's network, the quantities it has, its index in the file."""
@@ -56,55 +46,6 @@ class CaseNames:
 
 
 NO_CASE = CaseNames(None, None, 0)
-
-
-def declared_names(reader: Reader, declared: list[tuple[str, str, bool, bool]]) -> dict[str, str] | None:
-    """Return each name's key path; record names reserved or given twice (a parameter may recur: tied weights).
-
-    `declared` holds (name, key path, is a parameter, was written in the file rather than a default).
-    """
-    keys: dict[str, str] = {}
-    first: dict[str, tuple[bool, bool]] = {}  # name -> (is a parameter, was written)
-    ok = True
-    for name, key, parameter, written in declared:
-        if name == "_invalid":
-            ok = False
-            continue
-        if name in RESERVED:
-            reader.problem(key, f"the name {name!r} {RESERVED[name]}")
-            ok = False
-        elif name in first and not (parameter and first[name][0]):
-            ok = False
-            if written or not first[name][1]:
-                default = "" if first[name][1] else " (by default)"
-                reader.problem(key, f"the name {name!r} is already used at {keys[name]}{default}")
-            else:
-                reader.problem(keys[name], f"the name {name!r} is also the default name of {key}: rename one")
-        keys.setdefault(name, key)
-        first.setdefault(name, (parameter, written))
-    return keys if ok else None
-
-
-def name_clashes(reader: Reader, network: Network, keys: dict[str, str], rows: int, where: str,
-                 derived: bool = True) -> bool:
-    """Record every name two quantities would share; return True if there is none."""
-    roles: dict[str, str] = {}
-    ok = True
-    for name, role in quantity_names(network, rows, derived):
-        if name not in roles:
-            roles[name] = role
-            continue
-        ok = False
-        if reader.full:
-            break
-        if name in keys and not (roles[name] and role):
-            other = roles[name] or role
-            context = f" when {where} has {rows} rows" if rows > 1 else ""
-            reader.problem(keys[name], f"the name {name!r} is also {other}{context}: rename it")
-        else:
-            reader.problem(where, f"two quantities would both be named {name!r} ({roles[name]}; {role}): "
-                           "rename a neuron or a parameter")
-    return ok
 
 
 def _named(name: str, known: set[str], network: Network | None, aliases: Mapping[str, str]) -> bool:
