@@ -281,7 +281,8 @@ def test_log_of_zero_is_minus_infinity_in_claims_and_in_the_scan() -> None:
     assert zero_times.verdict == "wrong" and "0 × ∞, which has no value" in zero_times.explanation
     assert plus_huge.verdict == "wrong" and plus_huge.explanation.startswith("log(0) + 1e100 is -∞, not 0")
     assert minus.verdict == "correct" and minus.computed == sympy.oo
-    assert power.verdict == "wrong" and "the exponent 1001 is beyond ±1000 (MAX_POWER)" in power.explanation
+    # 2^1001 exists; handcalc's MAX_POWER refuses to compute it, so nothing shows the stated 1 false: unchecked
+    assert power.verdict == "unchecked" and "the exponent 1001 is beyond ±1000 (MAX_POWER)" in power.explanation
     scanned = scan_source("So 0*log(0) = 0, and log(0) + 1e100 = 0, but -log(0) = ∞ and -log(0) = -∞.\n")
     verdicts = [s.verdict for s in scanned.statements]
     assert [v.verdict for v in verdicts] == ["wrong", "wrong", "correct", "wrong"]
@@ -323,3 +324,37 @@ def test_a_loss_with_no_finite_value_at_the_most_working_digits_is_bad_input() -
     with deadline(60), pytest.raises(InputError, match=r"\[cases\[0\]\] case c1: E1 has no finite value even at "
                                                         r"3840 digits \(MAX_WORKING_DIGITS\)"):
         check(load_text(bce))
+
+
+BEYOND_LIMITS = """
+[[claims]]
+id = "power"
+expression = "2^1001"
+stated = "2.14e300"
+[[claims]]
+id = "root"
+expression = "(-8)^(1/3)"
+stated = "-2"
+[[claims]]
+id = "tower"
+expression = "exp(exp(exp(3)))"
+stated = "1"
+[[claims]]
+id = "undefined"
+expression = "1/(0.5 - .50)"
+stated = "2"
+"""
+
+
+def test_a_value_beyond_a_limit_is_unchecked_and_one_without_value_is_wrong() -> None:
+    # 2^1001 = 2.14e301 (by hand: 1001 * log10(2) = 301.33; the stated 2.14e300 is off by ten), the real cube root of -8 is -2 and e^e^e^3 is a
+    # number: handcalc's limits keep it from computing them, which shows nothing false. 1/0 has no value at all.
+    from handcalc.textscan.scanner import scan_source
+
+    power, root, tower, undefined = check(load_text(_one_neuron("0.5", BEYOND_LIMITS))).verdicts
+    assert [v.verdict for v in (power, root, tower)] == ["unchecked"] * 3
+    assert "MAX_POWER" in power.explanation and "MAX_FUNCTION_ARGUMENT" in tower.explanation
+    assert "positive number" in root.explanation and "not computed here" in root.explanation
+    assert undefined.verdict == "wrong" and "division by zero" in undefined.explanation
+    scanned = scan_source("So 2^1001 = 5 and 1/(0.5 - .50) = 2.\n")
+    assert [s.verdict.verdict for s in scanned.statements] == ["unchecked", "wrong"]

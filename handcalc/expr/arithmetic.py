@@ -16,6 +16,7 @@ from typing import Mapping
 import sympy
 
 from .expression import Binary, Call, ExpressionError, Name, Node, Number, Unary
+from .nodes import BeyondLimit
 from ..numbers import NumberError, parse_fraction
 
 __all__ = ["evaluate", "MAX_FUNCTION_ARGUMENT", "MAX_POWER", "MAX_EXACT_BITS", "MAX_DIGITS"]
@@ -45,12 +46,12 @@ def _finite(value: sympy.Expr) -> sympy.Expr:
     if not isinstance(value, (sympy.Rational, sympy.Float)) or value.is_finite is not True:
         raise ExpressionError("the result is not a finite real number")
     if isinstance(value, sympy.Rational) and _bits(value) > MAX_EXACT_BITS:
-        raise ExpressionError(f"a number's exact value takes more than {MAX_EXACT_BITS} bits (MAX_EXACT_BITS)")
+        raise BeyondLimit(f"a number's exact value takes more than {MAX_EXACT_BITS} bits (MAX_EXACT_BITS)")
     if isinstance(value, sympy.Float) and abs(value) >= _HUGE:
-        raise ExpressionError(f"overflow: a value beyond 2^{MAX_EXACT_BITS} (about 1e{_HUGE_DIGITS}) is too large")
+        raise BeyondLimit(f"overflow: a value beyond 2^{MAX_EXACT_BITS} (about 1e{_HUGE_DIGITS}) is too large")
     if isinstance(value, sympy.Float) and value._mpf_[1] and value._mpf_[2] + value._mpf_[3] < -MAX_EXACT_BITS:
         # e^-10000 to the 1000th: a value this small could not be made exact or written (MAX_EXACT_BITS)
-        raise ExpressionError(f"underflow: a value below 2^-{MAX_EXACT_BITS} (about 1e-{_HUGE_DIGITS}) "
+        raise BeyondLimit(f"underflow: a value below 2^-{MAX_EXACT_BITS} (about 1e-{_HUGE_DIGITS}) "
                               f"is too small to compute")
     return value
 
@@ -71,18 +72,18 @@ def _quantity(name: str, value: object, digits: int) -> sympy.Expr:
 def _power(base: sympy.Expr, exponent: sympy.Expr, digits: int) -> sympy.Expr:
     """Return base^exponent: exact for integer exponents, else to `digits` digits."""
     if abs(exponent) > MAX_POWER:
-        raise ExpressionError(f"the exponent {_shown(exponent)} is beyond \u00b1{MAX_POWER} (MAX_POWER)")
+        raise BeyondLimit(f"the exponent {_shown(exponent)} is beyond \u00b1{MAX_POWER} (MAX_POWER)")
     whole = int(exponent)
     if (exponent - whole).is_zero:
         if base.is_zero and whole < 0:
             raise ExpressionError("zero to a negative power")
         if isinstance(base, sympy.Rational):
             if _bits(base) * abs(whole) > MAX_EXACT_BITS:
-                raise ExpressionError(f"the power's exact value would take more than {MAX_EXACT_BITS} bits "
+                raise BeyondLimit(f"the power's exact value would take more than {MAX_EXACT_BITS} bits "
                                       f"(MAX_EXACT_BITS)")
         return _finite(base ** whole)
     if not base > 0:
-        raise ExpressionError(f"a non-integer power (^{_shown(exponent)}) is computed only of a positive number, "
+        raise BeyondLimit(f"a non-integer power (^{_shown(exponent)}) is computed only of a positive number, "
                               f"not of {_shown(base)}")
     return _finite(sympy.Pow(base, exponent, evaluate=False).evalf(digits))
 
@@ -108,7 +109,7 @@ def _function(func: str, x: sympy.Expr, digits: int) -> sympy.Expr:
     if func == "log" and not x > 0:
         raise ExpressionError("log of zero" if x.is_zero else "log of a negative number")
     if func in _BOUNDED and abs(x) > MAX_FUNCTION_ARGUMENT:
-        raise ExpressionError(f"{func} of {_shown(x)} is beyond its argument limit \u00b1{MAX_FUNCTION_ARGUMENT} "
+        raise BeyondLimit(f"{func} of {_shown(x)} is beyond its argument limit \u00b1{MAX_FUNCTION_ARGUMENT} "
                               f"(MAX_FUNCTION_ARGUMENT)")
     result = _EXACT_FUNCTIONS[func](x)
     return _finite(result if result.is_Rational else result.evalf(digits))
@@ -153,4 +154,4 @@ def evaluate(node: Node, env: Mapping[str, sympy.Expr] | None = None,
     try:
         return _evaluate(node, env or {}, digits)
     except (ArithmeticError, RecursionError, MemoryError) as exc:
-        raise ExpressionError(f"cannot compute the expression ({type(exc).__name__})") from None
+        raise BeyondLimit(f"cannot compute the expression ({type(exc).__name__})") from None

@@ -31,12 +31,12 @@ import sympy
 
 from handcalc.numbers import NumberError, parse_fraction
 
-from .nodes import (Binary, Call, ExpressionError, Name, Node, Number, Unary, names, numbers,
+from .nodes import (BeyondLimit, Binary, Call, ExpressionError, Name, Node, Number, Unary, names, numbers,
                     to_text, walk)
 from .tokens import MAX_PAREN_DEPTH, Token, tokens
 
 __all__ = [
-    "ExpressionError", "Number", "Name", "Unary", "Binary", "Call", "Node",
+    "ExpressionError", "BeyondLimit", "Number", "Name", "Unary", "Binary", "Call", "Node",
     "parse", "to_sympy", "to_text", "names", "numbers", "walk",
     "BUILTIN_FUNCTIONS", "ACTIVATION_FUNCTIONS", "MAX_LENGTH", "MAX_PAREN_DEPTH", "MAX_DEPTH",
 ]

@@ -21,7 +21,7 @@ from typing import Mapping
 import sympy
 
 from .arithmetic import _EXACT_FUNCTIONS, evaluate
-from .nodes import Binary, Call, ExpressionError, Name, Node, Unary, walk
+from .nodes import BeyondLimit, Binary, Call, ExpressionError, Name, Node, Unary, walk
 
 __all__ = ["INFINITIES", "extended", "extended_value", "value_or_reason", "infinity_text"]
 
@@ -105,7 +105,7 @@ def extended(node: Node, env: Mapping[str, sympy.Expr]) -> sympy.Expr:
     try:
         return _extended(node, env)
     except (ArithmeticError, RecursionError, MemoryError) as exc:
-        raise ExpressionError(f"cannot compute the expression ({type(exc).__name__})") from None
+        raise BeyondLimit(f"cannot compute the expression ({type(exc).__name__})") from None
 
 
 def extended_value(node: Node, env: Mapping[str, sympy.Expr]) -> sympy.Expr | None:
@@ -116,9 +116,10 @@ def extended_value(node: Node, env: Mapping[str, sympy.Expr]) -> sympy.Expr | No
         return None
 
 
-def value_or_reason(node: Node, env: Mapping[str, sympy.Expr]) -> tuple[sympy.Expr | None, str | None]:
-    """Return (the value of `node`, None), or (None, why it has none: the form or the limit it meets)."""
+def value_or_reason(node: Node, env: Mapping[str, sympy.Expr]) -> tuple[sympy.Expr | None, ExpressionError | None]:
+    """Return (the value of `node`, None), or (None, why it has none): the form that has no value, or a
+    `BeyondLimit` when the value may exist but handcalc does not compute it."""
     try:
         return extended(node, env), None
     except ExpressionError as error:
-        return None, str(error)
+        return None, error

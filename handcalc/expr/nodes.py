@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Union
 
-__all__ = ["ExpressionError", "Number", "Name", "Unary", "Binary", "Call", "Node",
+__all__ = ["ExpressionError", "BeyondLimit", "Number", "Name", "Unary", "Binary", "Call", "Node",
            "to_text", "walk", "names", "numbers"]
 
 
@@ -19,6 +19,12 @@ class ExpressionError(ValueError):
     def __init__(self, message: str, column: int | None = None) -> None:
         super().__init__(message)
         self.column = column
+
+
+class BeyondLimit(ExpressionError):
+    """The value may well exist, but handcalc does not compute it: it meets one of the limits (MAX_POWER,
+    MAX_EXACT_BITS, MAX_FUNCTION_ARGUMENT) or lies outside the real arithmetic handcalc does (a non-integer
+    power of a negative number).  A claim about it is `unchecked`, never `wrong`: nothing shows it false."""
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ class ValueFacts:
     operands: list[Verdict]  # verdicts on the numbers written inside the expression (already judged)
     as_written: sympy.Expr | None  # the expression's arithmetic on its written numbers
     exact: sympy.Expr | None  # the exact value the claim is about: the quantity's, else the expression's
-    no_value: str | None = None  # why the expression has no value (a form such as 0 × ∞, or a limit)
+    no_value: ex.ExpressionError | None = None  # why the expression has no value (a form such as 0 × ∞, or a limit)
 
     @property
     def infinite(self) -> bool:
@@ -61,12 +61,20 @@ def not_computed(judge: _Judge, f: ValueFacts) -> Verdict | None:
     return None
 
 
-# 2. An expression with no value (division by 0, 0 × log(0), 2^1001 beyond MAX_POWER) cannot equal any
-#    stated number; the verdict says why, naming the limit where one refused it.
+# 2. An expression with no value (division by 0, 0 × log(0)) cannot equal any stated number: wrong, saying
+#    why.  One whose value handcalc does not compute (2^1001 beyond MAX_POWER, (-8)^(1/3)) is unchecked,
+#    naming the limit: nothing shows the stated number false.
 def undefined(judge: _Judge, f: ValueFacts) -> Verdict | None:
     if f.exact is None:
-        return Verdict(f.claim, None, "wrong", f"{f.claim.expression} cannot be computed: {f.no_value}")
+        return no_value_verdict(f.claim, f.claim.expression, f.no_value)
     return None
+
+
+def no_value_verdict(claim: ValueClaim, expression: str, reason: ex.ExpressionError | None) -> Verdict:
+    """The verdict on a claim whose expression has no value (wrong) or one beyond handcalc's limits (unchecked)."""
+    if isinstance(reason, ex.BeyondLimit):
+        return Verdict(claim, None, "unchecked", f"{expression} is not computed here: {reason}")
+    return Verdict(claim, None, "wrong", f"{expression} cannot be computed: {reason}")
 
 
 # 3. Correct: the exact value rounded to the stated digits (or the same infinity).  Before any

@@ -26,6 +26,7 @@ import sympy
 
 from ..expr import expression as ex
 from ..expr.extended import INFINITIES, extended_value, value_or_reason
+from ..judge.rules import no_value_verdict
 from ..judge.slips import SlipSearch, expression_candidates, find_slips
 from ..judge.verdicts import Verdict, consistent, same_infinity, short_value, truncates_to, within_stated_digits
 from ..model import Claim, ValueClaim
@@ -152,7 +153,7 @@ class Judge:
             self._exact_tree(last.node, dict(exact_env), used)
         as_written = extended_value(last.node, written_env)
         if exact is None:
-            verdict = Verdict(claim, None, "wrong", f"{first.text} cannot be computed: {no_value}")
+            verdict = no_value_verdict(claim, first.text, no_value)
         else:
             verdict = self._verdict(claim, found, first, last, exact, as_written, used, written_env)
         references = tuple(dict.fromkeys(r.id for _, r in used))
