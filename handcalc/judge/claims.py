@@ -7,6 +7,8 @@ claim, when one of those earlier numbers is itself wrong); otherwise it is a
 root error, `wrong`, with the slips that reproduce it.  A number written inside
 an expression stands for a quantity of the network and is judged as its own
 claim (`y1[.9994]`), so a chain of numbers shows where it first went wrong.
+Statements (comparisons, ranges), arrays, predictions and training claims are
+decided by `statements`, `arrays`, `prediction` and `training`.
 """
 
 from __future__ import annotations
@@ -28,11 +30,10 @@ from ..numbers import is_infinite_text, parse_rational
 from .undo import written_slips
 from .rounding import not_computed_text
 from ..naming import LEARNING_RATE, row_of
-from ..expr.extended import extended_value
 from .slips import SlipSearch, expression_candidates, find_slips, given_candidates, value_candidates
 from .rules import judge_value
 from .verdicts import Verdict, short_value
-from . import arrays, prediction
+from . import arrays, prediction, statements
 from .nearby import RECENT, NearbyNumbers
 
 __all__ = ["judge_case"]
@@ -270,38 +271,7 @@ class _Judge:
                         sigmoid_argument = pre_value
         return value_candidates(compute, inputs, others, exact, claim.stated, pre_value, pre_name, sigmoid_argument)
 
-    # -- statements -------------------------------------------------------------------------
-
-    def judge_compare(self, claim: CompareClaim) -> Verdict:
-        left = self._expression_value(claim.expression or "")
-        right = self._expression_value(claim.right or "")
-        holds = _RELATIONS[claim.relation](left, right)
-        sides = [f"{claim.expression} = {short_value(left)}"]
-        if not _is_number(claim.right or ""):
-            sides.append(f"{claim.right} = {short_value(right)}")
-        text = ", ".join(sides)
-        if holds:
-            return Verdict(claim, left, "correct", text)
-        return Verdict(claim, left, "wrong", f"{text}: {claim.expression} {claim.relation} {claim.right} does not hold")
-
-    def judge_range(self, claim: RangeClaim) -> Verdict:
-        left = self._expression_value(claim.expression or claim.quantity or "")
-        low = parse_rational(claim.low) if claim.low is not None else -sympy.oo
-        high = parse_rational(claim.high) if claim.high is not None else sympy.oo
-        inside = ((low <= left) if claim.bounds[0] == "[" else (low < left)) and \
-                 ((left <= high) if claim.bounds[1] == "]" else (left < high))
-        interval = f"{claim.bounds[0]}{claim.low or '-∞'}, {claim.high or '∞'}{claim.bounds[1]}"
-        text = f"{claim.expression or claim.quantity} = {short_value(left, 25)}"
-        note = _float_note(left)
-        if inside:
-            return Verdict(claim, left, "correct", f"{text} lies in {interval}" + (f"; {note}" if note else ""))
-        return Verdict(claim, left, "wrong", f"{text} is not in {interval}")
-
-    def _expression_value(self, text: str) -> sympy.Expr:
-        value = extended_value(ex.parse(text, self.network.function_table), self.values)
-        if value is None:
-            raise ex.ExpressionError(f"{text} cannot be computed")
-        return value
+    # -- deciding a claim: whether it can be, and which rule does --------------------------
 
     def missing(self, claim: Claim) -> Verdict | None:
         """An `unchecked` verdict when the case has no reproducible weights to decide the claim with."""
@@ -354,12 +324,12 @@ def _(claim: ValueClaim, judge: _Judge) -> Verdict:
 
 @_decide.register
 def _(claim: CompareClaim, judge: _Judge) -> Verdict:
-    return judge.judge_compare(claim)
+    return statements.judge_compare(claim, judge.network, judge.values)
 
 
 @_decide.register
 def _(claim: RangeClaim, judge: _Judge) -> Verdict:
-    return judge.judge_range(claim)
+    return statements.judge_range(claim, judge.network, judge.values)
 
 
 @_decide.register(ShapeClaim)
@@ -397,29 +367,6 @@ def _(claim: ArrayClaim, given: set[str], functions: Mapping[str, str] | None) -
 @_needs_weights.register
 def _(claim: PredictionClaim, given: set[str], functions: Mapping[str, str] | None) -> bool:
     return True  # the outputs need the weights
-
-
-_RELATIONS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
-              ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
-
-
-def _is_number(text: str) -> bool:
-    from ..numbers import is_number_text
-
-    return is_number_text(text)
-
-
-def _float_note(value: sympy.Expr) -> str | None:
-    """Say why float64 would show a different value, where it would."""
-    if value in (sympy.oo, -sympy.oo) or value == 0 or value == 1:
-        return None
-    as_float = float(value)
-    if as_float == 1.0:
-        return (f"in float64 it is exactly 1.0 (1 - {short_value(1 - value, 3)} is not representable), so a float "
-                f"computation puts it on the boundary and log(1 - it) is log 0 = -inf")
-    if as_float == 0.0:
-        return "in float64 it underflows to exactly 0.0"
-    return None
 
 
 def judge_case(claims: tuple[Claim, ...], network: Network, case: Case, derivation: Derivation | None,
