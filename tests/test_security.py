@@ -208,14 +208,14 @@ AUDITED: dict[tuple[str, str], str] = {
         "as an argument list without a shell; the report goes to its standard input as data",
 }
 # str.format_map on a template: safe only while every placeholder is a validated plain name.
-FORMAT_MAP = re.compile(r"\.format_map\(")
+FORMAT_MAP = re.compile(r"\.\s*format_map\s*\(")  # _code_lines spaces tokens: ". format_map ("
 FORMAT_MAP_AUDITED = {
     ("derivation.py", "self.template.format_map(numbers)"):
         "a step's template holds {name} placeholders built from validated identifiers only",
     ("report.py", "step.template.replace(\"*\", r\" \\cdot \").format_map({n: latex_name(n) for n in names})"):
         "the same templates (identifier placeholders), filled with LaTeX for each name",
-    ("report.py", "step.template.replace(\"*\", r\" \\cdot \").format_map(numbers)"):
-        "the same templates, filled with number texts",
+    ("report.py", "step.template.replace(\"*\", r\" \\cdot \").format_map({n: latex_number(numbers[n]) for n in names})"):
+        "the same templates, filled with the LaTeX of each number",
 }
 
 
@@ -262,6 +262,19 @@ def test_format_map_only_on_name_templates() -> None:
                                                    for module, call in FORMAT_MAP_AUDITED):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {text}")
     assert not found, "format_map outside the audited sites:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(("module", "line"), [
+    ("render.py", "text = template.format_map(values)"),
+    ("report.py", "step.template.format_map(user_numbers)"),  # an audited module, not an audited call
+])
+def test_the_format_map_scan_catches_a_new_site(module: str, line: str, tmp_path: Path) -> None:
+    # the scan reads each line as _code_lines gives it (tokens spaced), so run the same path on a real file
+    path = tmp_path / module
+    path.write_text(f"def f(template, values, step, user_numbers):\n    {line}\n", encoding="utf-8")
+    (number, code), = [(n, c) for n, c in _code_lines(path) if "format_map" in c]
+    assert FORMAT_MAP.search(code)
+    assert not any(module == audited and call in line for audited, call in FORMAT_MAP_AUDITED)
 
 
 @pytest.mark.parametrize(("line", "caught"), [
