@@ -358,3 +358,35 @@ def test_a_value_beyond_a_limit_is_unchecked_and_one_without_value_is_wrong() ->
     assert undefined.verdict == "wrong" and "division by zero" in undefined.explanation
     scanned = scan_source("So 2^1001 = 5 and 1/(0.5 - .50) = 2.\n")
     assert [s.verdict.verdict for s in scanned.statements] == ["unchecked", "wrong"]
+
+
+OVERFLOWING = """[network]
+sizes = [1, 2]
+activation = "identity"
+loss = "squared_error"
+bias = "shared"
+[parameters]
+w1 = -1e300
+w2 = 0
+b1 = -9.99
+[[cases]]
+name = "c1"
+inputs = [[-9.99]]
+targets = [[-9.99, -9.99]]
+learning_rate = 0.5
+"""
+
+
+def test_floats_that_overflow_are_left_out_of_the_cross_check_without_a_warning() -> None:
+    # found by fuzz/fuzz_check.py: y1 = -1e300 * -9.99 - 9.99, so E1 = (t1 - y1)^2 = (9.99e300)^2 = 9.98001e601,
+    # beyond float64: the NumPy path and the finite differences overflow. Nothing may reach stderr as a NumPy
+    # warning, the overflowed floats are not compared, and the exact values stand.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        (case,) = check(load_text(OVERFLOWING)).cases
+    assert case.values["E1"] == (sympy.Rational(999, 100) * 10**300) ** 2
+    assert case.cross_check.ok
+    (note,) = [n for n in case.cross_check.notes if "beyond float64" in n]
+    assert "9.98001e+601" in note and "not cross-checked" in note

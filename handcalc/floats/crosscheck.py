@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -45,11 +46,24 @@ def relative_difference(approximate: float, exact: sympy.Expr, floor: float = _F
     return abs(approximate - reference) / max(abs(reference), floor, _FLOOR)
 
 
+def beyond_float64(value: sympy.Expr) -> bool:
+    """Return True when an exact value is too large in size for float64 (about 1.8e308)."""
+    try:
+        return math.isinf(float(value))
+    except OverflowError:
+        return True
+
+
 def _largest(approximate: Mapping[str, float], exact: Mapping[str, sympy.Expr],
-             floors: Mapping[str, float]) -> tuple[float, str, int]:
+             floors: Mapping[str, float], overflowed: list[str] | None = None) -> tuple[float, str, int]:
+    """The largest relative difference, where, and over how many values; with `overflowed` (the case holds
+    values beyond float64), a float that overflowed to inf or nan is listed there instead of compared."""
     worst, where, count = 0.0, "", 0
     for name, value in approximate.items():
         if name not in exact:
+            continue
+        if overflowed is not None and (not math.isfinite(value) or beyond_float64(exact[name])):
+            overflowed.append(name)
             continue
         count += 1
         difference = relative_difference(value, exact[name], floors.get(name, _FLOOR))
@@ -80,10 +94,18 @@ def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float]
     """
     kinks = kinks or {}
     scales = {name: NOISE_MARGIN * error / NUMPY_TOLERANCE for name, error in (noise or {}).items()}
-    numpy_worst, numpy_where, compared = _largest(vectorized, exact, scales)
+    huge = next((name for name, value in exact.items() if beyond_float64(value)), None)
+    overflowed: list[str] | None = [] if huge is not None else None
+    numpy_worst, numpy_where, compared = _largest(vectorized, exact, scales, overflowed)
     smooth = {name: value for name, value in finite_differences.items() if name not in kinks}
     floors = {name: error / FINITE_DIFFERENCE_TOLERANCE for name, error in (resolution or {}).items()}
-    fd_worst, fd_where, _ = _largest(smooth, exact, floors)
+    fd_worst, fd_where, _ = _largest(smooth, exact, floors, overflowed)
+    if overflowed:
+        notes = tuple(notes) + (
+            f"Float64: {huge} = {str(sympy.Float(exact[huge], 6)).replace('E', 'e')} is beyond float64's range "
+            f"(about 1.8e308), so "
+            f"{len(overflowed)} float values that overflowed to inf or nan (first {overflowed[0]}) are not "
+            f"cross-checked; the exact values do not depend on float64",)
     if kinks:
         at = {}
         for gradient, neuron in kinks.items():

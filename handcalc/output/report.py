@@ -149,7 +149,8 @@ def _cross_check_lines(case: CaseResult) -> list[str]:
         f"NumPy vectorized path: largest relative difference {check.numpy_max_rel_diff:.1e} "
         f"(at {check.numpy_worst}, over {check.compared} values; tolerance {NUMPY_TOLERANCE:.0e})",
         f"Central finite differences: largest relative difference {check.finite_difference_max_rel_diff:.1e} "
-        f"(at {check.finite_difference_worst}; tolerance {FINITE_DIFFERENCE_TOLERANCE:.0e})",
+        f"({'at ' + check.finite_difference_worst if check.finite_difference_worst else 'no gradient compared'}; "
+        f"tolerance {FINITE_DIFFERENCE_TOLERANCE:.0e})",
         f"Cross-checks {status} with the exact values.",
     ] + list(check.notes)
 
