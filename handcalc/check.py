@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import sys
 from typing import Callable
 
@@ -39,9 +41,18 @@ def _train(network: Network, case: Case, claims: tuple[Claim, ...], progress: bo
     run = replay(network, case, procedure, claim_epochs(claims, procedure), bar, frozenset({epochs}))
     exact = exact_replay(network, case, procedure, epochs)
     short = run.weights if epochs == procedure.epochs else run.weights_at[epochs]  # recorded in the same run
-    drift = max(abs(float(exact.weights[name]) - short[name]) / max(abs(float(exact.weights[name])), 1e-300)
-                for name in exact.weights)
+    drift = max((_relative(float(short[name]), float(exact.weights[name])) for name in exact.weights), default=0.0)
     return TrainingResult(procedure, run, epochs, drift)
+
+
+def _relative(approximate: float, exact: float) -> float:
+    """|approximate - exact| / |exact| in Python floats; inf when float64 overflowed (inf or nan) and the
+    40-digit value did not, or did differently."""
+    if approximate == exact:
+        return 0.0
+    if not (math.isfinite(approximate) and math.isfinite(exact)):
+        return math.inf
+    return abs(approximate - exact) / max(abs(exact), 1e-300)
 
 
 def case_values(example: WorkedExample, case: Case) -> Quantities:

@@ -390,3 +390,58 @@ def test_floats_that_overflow_are_left_out_of_the_cross_check_without_a_warning(
     assert case.cross_check.ok
     (note,) = [n for n in case.cross_check.notes if "beyond float64" in n]
     assert "9.98001e+601" in note and "not cross-checked" in note
+
+
+OVERFLOWING_TRAINING = """[network]
+sizes = [3, 3, 3]
+activation = "identity"
+loss = "mean_squared_error"
+bias = "shared"
+
+[parameters]
+w1 = 1e300
+w2 = -1
+w3 = -9.99
+w4 = -9.99
+w5 = -9.99
+w6 = -9.99
+w7 = -9.99
+w8 = -9.99
+w9 = -9.99
+b1 = -9.99
+w10 = -9.99
+w11 = -9.99
+w12 = -9.99
+w13 = -9.99
+w14 = -9.99
+w15 = -9.99
+w16 = -9.99
+w17 = -9.99
+w18 = -9.99
+b2 = -9.99
+
+[[cases]]
+name = "c1"
+inputs = [[-9.99, -9.99, -9.99]]
+targets = [[-9.99, -9.99, -9.99]]
+learning_rate = 0.5
+[cases.training]
+epochs = 1
+mode = "online"
+"""
+
+
+def test_a_training_run_whose_floats_overflow_compares_its_replays_without_a_warning() -> None:
+    # found by fuzz/fuzz_check.py: w1 = 1e300 sends weights past float64 in the first update, in the float replay
+    # and (converted to float) in the 40-digit one; inf - inf warned from the comparison of the two
+    import math
+    import warnings
+
+    from handcalc.check import _relative
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        (case,) = check(load_text(OVERFLOWING_TRAINING)).cases
+    assert case.training is not None and case.training.float_vs_exact <= 1e-12
+    assert _relative(math.inf, math.inf) == 0.0 and _relative(math.nan, 2.0) == math.inf
+    assert _relative(math.inf, 1e300) == math.inf and _relative(1.5, 2.0) == 0.25

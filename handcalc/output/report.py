@@ -9,6 +9,8 @@ blocks as text, Markdown, LaTeX or HTML, so every format shows the same thing.
 
 from __future__ import annotations
 
+import math
+
 import functools
 import re
 from typing import Any
@@ -171,8 +173,10 @@ def training_lines(case: CaseResult, network: Network) -> list[str]:
         + f"forward pass {proc.forward.replace('_', ' ')}{_rule_text(proc, data)}; loss shown: "
         f"{proc.monitor or network.loss}{f' + {PENALTY}' if proc.coupled_decay else ''}.",
         f"Initial weights: {_initial_text(data)}.",
-        f"Float64 against a 40-digit replay of the first {training.exact_epochs} epochs: largest relative "
-        f"difference of the weights {training.float_vs_exact:.1e}.",
+        f"Float64 against a 40-digit replay of the first {training.exact_epochs} epochs: " + (
+            f"largest relative difference of the weights {training.float_vs_exact:.1e}."
+            if math.isfinite(training.float_vs_exact) else
+            "float64 overflowed (inf or nan) where the 40-digit replay did not."),
     ]
     return lines
 
