@@ -445,3 +445,41 @@ def test_a_training_run_whose_floats_overflow_compares_its_replays_without_a_war
     assert case.training is not None and case.training.float_vs_exact <= 1e-12
     assert _relative(math.inf, math.inf) == 0.0 and _relative(math.nan, 2.0) == math.inf
     assert _relative(math.inf, 1e300) == math.inf and _relative(1.5, 2.0) == 0.25
+
+
+STEPPED_OVERFLOW = """[network]
+sizes = [1, 2]
+activation = "identity"
+loss = "mean_squared_error"
+bias = "none"
+
+[parameters]
+w1 = 0
+w2 = 0
+
+[[cases]]
+name = "c1"
+inputs = [[1e300]]
+targets = [[-9.99, -9.99]]
+learning_rate = 0.5
+[cases.training]
+epochs = 1
+mode = "online"
+"""
+
+
+def test_a_finite_difference_that_overflows_is_left_out_not_a_disagreement() -> None:
+    # found by fuzz/fuzz_check.py: an input of 1e300 makes the stepped loss overflow (the step times 1e300,
+    # squared), while every exact value fits float64: dE_dw1 = -(2/2)*(t1 - 0)*1e300 = 9.99e300
+    import json
+    import warnings
+
+    from handcalc.output.jsonreport import to_json
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        result = check(load_text(STEPPED_OVERFLOW))
+    (case,) = result.cases
+    assert case.values["dE_dw1"] == sympy.Rational(999, 100) * 10**300
+    assert case.cross_check.ok and any("finite difference of 2 gradients" in n for n in case.cross_check.notes)
+    json.dumps(to_json(result), allow_nan=False)  # no NaN in the report
