@@ -118,8 +118,14 @@ class _Net:
         self.backwards = [(index, proc.update_biases and bool(layer.biases))
                           for index, layer in reversed(list(enumerate(network.layers)))]
         self.after_update = proc.hidden_deltas == "after_update"
-        loss = kit.losses[proc.gradient_loss or network.loss]
-        self.gradient, self.sigmoid_delta = loss[1], loss[2] if network.layers[-1].activation == "sigmoid" else None
+        self.output_delta = self._output_delta(kit.losses[proc.gradient_loss or network.loss])
+
+    def _output_delta(self, loss: tuple) -> Callable[[Flat, Flat, Flat, int], Flat]:
+        """dE/dz of the output layer (pres, outputs, targets, the step's number of targets) -> deltas."""
+        if self.layers[-1][0] is self.kit.activations["sigmoid"] and loss[2] is not None:
+            return lambda pres, posts, t, n: loss[2](posts, t, n)
+        gradient, ((_, derivative), constant, _) = loss[1], self.layers[-1]
+        return lambda pres, posts, t, n: [g * d for g, d in zip(gradient(posts, t, n), derivative(pres, posts, constant))]
 
     def forward(self, x: Rows, weights: list[Rows], biases: Rows) -> Pass:
         """The forward pass of the rows x: each layer's pre- and post-activations, and its inputs as rows."""
@@ -190,32 +196,24 @@ class _Net:
         if new_b is not None:
             self.biases[index] = new_b
 
-    def output_deltas(self, pres: Flat, posts: Flat, t: Flat) -> Flat:
-        """dE/dz of the output layer for the step's rows, from its pre-activations, outputs and targets t."""
-        if self.sigmoid_delta is not None:
-            return self.sigmoid_delta(posts, t, len(t))
-        (_, derivative), constant, _ = self.layers[-1]
-        return [g * d for g, d in zip(self.gradient(posts, t, len(t)), derivative(pres, posts, constant))]
-
     def step(self, now: Pass, t: Flat, at: tuple[list[Rows], Rows]) -> None:
         """One update from a forward pass of the step's rows (taken at the weights `at`) and their targets t."""
         pres, posts, rows = now
-        deltas = self.output_deltas(pres[-1], posts[-1], t)
-        single = len(rows[0]) == 1
+        deltas = self.output_delta(pres[-1], posts[-1], t, len(t))
         pending = []
         for index, moves_biases in self.backwards:
-            w = at[0][index]
-            # dE/dW = delta^T a_prev, summed over the rows in order
-            if single:
-                grad_w = [[d * a for a in rows[index][0]] for d in deltas]
-                grad_b = deltas
+            # dE/dw_ji = sum over the rows, in order, of delta_j * a_i: neuron j's deltas by columns of the inputs
+            size = len(at[0][index])
+            per_neuron = [deltas[j::size] for j in range(size)] if size > 1 else [deltas]
+            columns = list(zip(*rows[index]))
+            if self.plain:  # w - eta*g, without building g first
+                eta = self.eta
+                new_w = [[w - sum(map(mul, d, a)) * eta for w, a in zip(w_j, columns)]
+                         for w_j, d in zip(self.weights[index], per_neuron)]
             else:
-                per_neuron = [deltas[j::len(w)] for j in range(len(w))]
-                columns = list(zip(*rows[index]))
-                grad_w = [[sum(map(mul, d, a)) for a in columns] for d in per_neuron]
-                grad_b = [sum(d) for d in per_neuron] if moves_biases else None
-            new_w = self.updated(index, 0, grad_w, w)
-            new_b = self.updated(index, 1, grad_b, at[1][index]) if moves_biases else None
+                new_w = self.updated(index, 0, [[sum(map(mul, d, a)) for a in columns] for d in per_neuron],
+                                     at[0][index])
+            new_b = self.updated(index, 1, [sum(d) for d in per_neuron], at[1][index]) if moves_biases else None
             if index > 0:
                 if self.after_update:
                     self.apply(index, new_w, new_b)
@@ -282,6 +280,7 @@ def _run(net: _Net, case: Case, epochs: int, marks: frozenset[int], progress: Ca
     fresh_rows = proc.mode == "online" and proc.forward == "every_update"
     last_out: Any = None
     result: _End | None = None
+    events = marks | keep | {log.end}  # after these epochs there is something to keep
     for epoch in range(epochs):
         if fresh_rows:
             if epoch in due:
@@ -298,19 +297,26 @@ def _run(net: _Net, case: Case, epochs: int, marks: frozenset[int], progress: Ca
                 net.step(cached, t_all, at)
             else:
                 _steps_from(net, cached, t, at)
-        if epoch + 1 == log.end:
-            result = _finish(net, x, t, monitor, last_out)
-        if epoch + 1 in marks:
-            final = net.outputs(net.batch(x))
-            log.snapshots[epoch + 1] = net.kit.array(final)
-            log.losses_at[epoch + 1] = net.loss(monitor, final, t)
-        if epoch + 1 in keep:
-            log.kept[epoch + 1] = net.named()
+        if epoch + 1 in events:
+            if epoch + 1 == log.end:
+                result = _finish(net, x, t, monitor, last_out)
+            _record(net, log, epoch + 1, x, marks, keep, lambda outputs: net.loss(monitor, outputs, t))
         if progress is not None:
             progress(epoch)
     if result is None:  # no epochs at all
         result = _finish(net, x, t, monitor, None)
     return log.replay(result)
+
+
+def _record(net: _Net, log: _Log, done: int, x: Rows, marks: frozenset[int], keep: frozenset[int],
+            loss: Callable[[Rows], Any]) -> None:
+    """Keep what claims ask for after `done` epochs: the outputs and loss (`marks`), the weights (`keep`)."""
+    if done in marks:
+        final = net.outputs(net.batch(x))
+        log.snapshots[done] = net.kit.array(final)
+        log.losses_at[done] = loss(final)
+    if done in keep:
+        log.kept[done] = net.named()
 
 
 def _online_epoch(net: _Net, x: Rows, t: Rows) -> Flat:
