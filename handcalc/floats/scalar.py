@@ -200,20 +200,12 @@ class _Net:
         """One update from a forward pass of the step's rows (taken at the weights `at`) and their targets t."""
         pres, posts, rows = now
         deltas = self.output_delta(pres[-1], posts[-1], t, len(t))
-        pending = []
+        pending, single = [], len(rows[0]) == 1
         for index, moves_biases in self.backwards:
-            # dE/dw_ji = sum over the rows, in order, of delta_j * a_i: neuron j's deltas by columns of the inputs
-            size = len(at[0][index])
-            per_neuron = [deltas[j::size] for j in range(size)] if size > 1 else [deltas]
-            columns = list(zip(*rows[index]))
-            if self.plain:  # w - eta*g, without building g first
-                eta = self.eta
-                new_w = [[w - sum(map(mul, d, a)) * eta for w, a in zip(w_j, columns)]
-                         for w_j, d in zip(self.weights[index], per_neuron)]
+            if single:
+                new_w, new_b = self._one_row_update(index, moves_biases, deltas, rows[index][0], at)
             else:
-                new_w = self.updated(index, 0, [[sum(map(mul, d, a)) for a in columns] for d in per_neuron],
-                                     at[0][index])
-            new_b = self.updated(index, 1, [sum(d) for d in per_neuron], at[1][index]) if moves_biases else None
+                new_w, new_b = self._update(index, moves_biases, deltas, rows[index], at)
             if index > 0:
                 if self.after_update:
                     self.apply(index, new_w, new_b)
@@ -224,6 +216,29 @@ class _Net:
                 pending.append((index, new_w, new_b))
         for update in pending:
             self.apply(*update)
+
+    def _update(self, index: int, moves_biases: bool, deltas: Flat, inputs: Rows, at: tuple) -> tuple:
+        """Layer `index`'s new weights and biases (None: they stay) from its deltas over several rows."""
+        # dE/dw_ji = sum over the rows, in order, of delta_j * a_i: neuron j's deltas by columns of the inputs
+        size = len(at[0][index])
+        per_neuron = [deltas[j::size] for j in range(size)] if size > 1 else [deltas]
+        columns = list(zip(*inputs))
+        if self.plain:  # w - eta*g, without building g first
+            eta = self.eta
+            new_w = [[w - sum(map(mul, d, a)) * eta for w, a in zip(w_j, columns)]
+                     for w_j, d in zip(self.weights[index], per_neuron)]
+        else:
+            new_w = self.updated(index, 0, [[sum(map(mul, d, a)) for a in columns] for d in per_neuron], at[0][index])
+        return new_w, self.updated(index, 1, [sum(d) for d in per_neuron], at[1][index]) if moves_biases else None
+
+    def _one_row_update(self, index: int, moves_biases: bool, deltas: Flat, inputs: Rows, at: tuple) -> tuple:
+        """`_update` for one row, where each gradient is one product delta_j * a_i (the same numbers)."""
+        if self.plain:
+            eta = self.eta
+            new_w = [[w - d * a * eta for w, a in zip(w_j, inputs)] for w_j, d in zip(self.weights[index], deltas)]
+        else:
+            new_w = self.updated(index, 0, [[d * a for a in inputs] for d in deltas], at[0][index])
+        return new_w, self.updated(index, 1, deltas, at[1][index]) if moves_biases else None
 
     def hidden_deltas(self, index: int, deltas: Flat, pres: Flat, posts: Flat, w: Rows) -> Flat:
         """dE/dz of layer index - 1 (pre-activations and outputs given) from layer index's, back through w."""
