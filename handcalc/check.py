@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import sys
 from typing import Callable
 
 from . import budget
-from .floats.crosscheck import cross_check, float_notes
+from .floats.crosscheck import cross_check, float_notes, relative_difference
 from .exact.derivation import derive
 from .model import Case, Claim, Network, Procedure, WorkedExample
 from .judge.training import TrainingResult
@@ -23,6 +21,8 @@ __all__ = ["CaseResult", "Result", "check", "check_case", "case_values", "valida
 PROGRESS_THRESHOLD = 2_000_000  # epochs x rows beyond which a terminal gets a progress bar
 DIFFERENCE_COST = 40  # work units (~microseconds) of one parameter's finite difference, per row (measured: 21)
 TRAINING_UNITS = 50  # `training_work` units (10-20 ns each) per work unit
+# the float replay against the 40-digit one: two floats, compared relatively down to 1e-300
+DRIFT_FLOOR = 1e-300
 
 
 def _train(network: Network, case: Case, claims: tuple[Claim, ...], progress: bool) -> TrainingResult | None:
@@ -41,18 +41,9 @@ def _train(network: Network, case: Case, claims: tuple[Claim, ...], progress: bo
     run = replay(network, case, procedure, claim_epochs(claims, procedure), bar, frozenset({epochs}))
     exact = exact_replay(network, case, procedure, epochs)
     short = run.weights if epochs == procedure.epochs else run.weights_at[epochs]  # recorded in the same run
-    drift = max((_relative(float(short[name]), float(exact.weights[name])) for name in exact.weights), default=0.0)
+    drift = max((relative_difference(float(short[name]), float(exact.weights[name]), DRIFT_FLOOR, infinities=True)
+                 for name in exact.weights), default=0.0)
     return TrainingResult(procedure, run, epochs, drift)
-
-
-def _relative(approximate: float, exact: float) -> float:
-    """|approximate - exact| / |exact| in Python floats; inf when float64 overflowed (inf or nan) and the
-    40-digit value did not, or did differently."""
-    if approximate == exact:
-        return 0.0
-    if not (math.isfinite(approximate) and math.isfinite(exact)):
-        return math.inf
-    return abs(approximate - exact) / max(abs(exact), 1e-300)
 
 
 def case_values(example: WorkedExample, case: Case) -> Quantities:

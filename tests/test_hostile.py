@@ -437,7 +437,12 @@ def test_a_training_run_whose_floats_overflow_compares_its_replays_without_a_war
     import math
     import warnings
 
-    from handcalc.check import _relative
+    from functools import partial
+
+    from handcalc.check import DRIFT_FLOOR
+    from handcalc.floats.crosscheck import relative_difference
+
+    _relative = partial(relative_difference, floor=DRIFT_FLOOR, infinities=True)  # as the training drift uses it
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
@@ -445,6 +450,10 @@ def test_a_training_run_whose_floats_overflow_compares_its_replays_without_a_war
     assert case.training is not None and case.training.float_vs_exact <= 1e-12
     assert _relative(math.inf, math.inf) == 0.0 and _relative(math.nan, 2.0) == math.inf
     assert _relative(math.inf, 1e300) == math.inf and _relative(1.5, 2.0) == 0.25
+    assert _relative(3e-300, 2e-300) == (3e-300 - 2e-300) / 2e-300  # relative still: above the 1e-300 floor
+    # the cross-check's default: absolute below 1e-12, and inf and nan as the arithmetic gives them
+    assert relative_difference(3e-13, 2e-13) == (3e-13 - 2e-13) / 1e-12
+    assert relative_difference(math.inf, 1.0) == math.inf and math.isnan(relative_difference(math.nan, 1.0))
 
 
 STEPPED_OVERFLOW = """[network]

@@ -40,10 +40,23 @@ class CrossCheck:
                 and self.finite_difference_max_rel_diff <= FINITE_DIFFERENCE_TOLERANCE)
 
 
-def relative_difference(approximate: float, exact: sympy.Expr, floor: float = _FLOOR) -> float:
-    """Return |approximate - exact| / max(|exact|, floor); the floor is 1e-12 unless given."""
+def relative_difference(approximate: float, exact: float | sympy.Expr, floor: float = _FLOOR,
+                        infinities: bool = False) -> float:
+    """Return |approximate - exact| / max(|exact|, floor), in Python floats (`exact` converted by float()).
+
+    `floor` is the magnitude below which the difference is measured absolutely (1e-12 unless given: a
+    quantity at float64's rounding level carries no relative error; a float-vs-float comparison may go
+    down to 1e-300). With `infinities`, equal values (equal infinities too) differ by 0, and a value that
+    overflowed (inf or nan) on one side only, or differently, differs by inf: never nan, never a warning.
+    Without, inf and nan go through the arithmetic as they are.
+    """
     reference = float(exact)
-    return abs(approximate - reference) / max(abs(reference), floor, _FLOOR)
+    if infinities:
+        if approximate == reference:
+            return 0.0
+        if not (math.isfinite(approximate) and math.isfinite(reference)):
+            return math.inf
+    return abs(approximate - reference) / max(abs(reference), floor)
 
 
 def beyond_float64(value: sympy.Expr) -> bool:
@@ -67,10 +80,15 @@ def _largest(approximate: Mapping[str, float], exact: Mapping[str, sympy.Expr],
             overflowed.append(name)
             continue
         count += 1
-        difference = relative_difference(value, exact[name], floors.get(name, _FLOOR))
+        difference = relative_difference(value, exact[name], max(floors.get(name, _FLOOR), _FLOOR))
         if difference > worst or not where:
             worst, where = difference, name
     return worst, where, count
+
+
+def _left_out(reason: str, values: str) -> str:
+    """The note saying which float values are not cross-checked because float64 overflowed, and why."""
+    return f"Float64: {reason}, so {values} are not cross-checked; the exact values do not depend on float64"
 
 
 def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float],
@@ -108,15 +126,14 @@ def cross_check(exact: Mapping[str, sympy.Expr], vectorized: Mapping[str, float]
     fd_worst, fd_where, _ = _largest(smooth, exact, floors, overflowed if overflowed is not None else stepped,
                                      huge is not None)
     if overflowed:
-        notes = tuple(notes) + (
-            f"Float64: {huge} = {str(sympy.Float(exact[huge], 6)).replace('E', 'e')} is beyond float64's range "
-            f"(about 1.8e308), so "
-            f"{len(overflowed)} float values that overflowed to inf or nan (first {overflowed[0]}) are not "
-            f"cross-checked; the exact values do not depend on float64",)
+        notes = tuple(notes) + (_left_out(
+            f"{huge} = {str(sympy.Float(exact[huge], 6)).replace('E', 'e')} is beyond float64's range "
+            f"(about 1.8e308)",
+            f"{len(overflowed)} float values that overflowed to inf or nan (first {overflowed[0]})"),)
     if stepped:
-        notes = tuple(notes) + (
-            f"Float64: the finite difference of {len(stepped)} gradients (first {stepped[0]}) overflowed to inf "
-            f"or nan at the stepped loss, so they are not cross-checked; the exact values do not depend on float64",)
+        notes = tuple(notes) + (_left_out(
+            f"the finite difference of {len(stepped)} gradients (first {stepped[0]}) overflowed to inf or nan "
+            f"at the stepped loss", "they"),)
     if kinks:
         at = {}
         for gradient, neuron in kinks.items():
