@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from functools import lru_cache
 from typing import Sequence
 
 import sympy
@@ -79,6 +80,11 @@ def parse_fraction(text: str) -> Fraction:
     """Return the exact value of a decimal number written as text."""
     if not isinstance(text, str):
         raise NumberError(f"expected a number's text, found {type(text).__name__}")
+    return _parsed(text)
+
+
+@lru_cache(maxsize=4096)  # judging reads the same stated texts again and again (a Fraction is immutable)
+def _parsed(text: str) -> Fraction:
     if len(text) > MAX_NUMBER_CHARS:
         raise NumberError(f"a number has at most {MAX_NUMBER_CHARS} characters, found {len(text)}")
     cleaned = text.strip()
@@ -87,9 +93,11 @@ def parse_fraction(text: str) -> Fraction:
     if not _NUMBER.fullmatch(cleaned):
         raise NumberError(f"{text!r} is not a decimal number")
     mantissa, _, exponent = cleaned.replace("_", "").lower().partition("e")
-    if exponent and abs(int(exponent)) > MAX_EXPONENT:
+    power = int(exponent or 0)
+    if abs(power) > MAX_EXPONENT:
         raise NumberError(f"{text!r} has an exponent beyond {MAX_EXPONENT}")
-    return Fraction(mantissa) * Fraction(10) ** int(exponent or 0)
+    value = Fraction(mantissa)
+    return value * 10 ** power if power >= 0 else value / 10 ** -power
 
 
 def parse_rational(text: str) -> sympy.Rational:
