@@ -88,16 +88,19 @@ def _parsed(text: str) -> Fraction:
     if len(text) > MAX_NUMBER_CHARS:
         raise NumberError(f"a number has at most {MAX_NUMBER_CHARS} characters, found {len(text)}")
     cleaned = text.strip()
-    if is_infinite_text(cleaned) or _unsigned(cleaned)[1] == "nan":
-        raise NumberError(f"{cleaned!r} is not a finite number")
     if not _NUMBER.fullmatch(cleaned):
+        if is_infinite_text(cleaned) or _unsigned(cleaned)[1] == "nan":
+            raise NumberError(f"{cleaned!r} is not a finite number")
         raise NumberError(f"{text!r} is not a decimal number")
     mantissa, _, exponent = cleaned.replace("_", "").lower().partition("e")
     power = int(exponent or 0)
     if abs(power) > MAX_EXPONENT:
         raise NumberError(f"{text!r} has an exponent beyond {MAX_EXPONENT}")
-    value = Fraction(mantissa)
-    return value * 10 ** power if power >= 0 else value / 10 ** -power
+    # digits / 10^places, read as integers (Fraction's own text parser is several times slower)
+    whole, _, decimals = mantissa.lstrip("+-").partition(".")
+    digits = int(whole + decimals or "0") * (-1 if mantissa.startswith("-") else 1)
+    places = len(decimals) - power
+    return Fraction(digits, 10 ** places) if places > 0 else Fraction(digits * 10 ** -places)
 
 
 def parse_rational(text: str) -> sympy.Rational:
