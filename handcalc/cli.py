@@ -232,7 +232,6 @@ def _check(args: argparse.Namespace) -> int:
     from .check import check
     from .read.loader import load_file
     from .output.jsonreport import document, to_json
-    from .output.report import render
 
     _check_outputs(args, args.examples, ("--output", "--plot", "--diagram"))
     if (args.plot or args.diagram) and len(args.examples) > 1:
@@ -257,6 +256,8 @@ def _check(args: argparse.Namespace) -> int:
     if fmt == "json":
         text = json.dumps(document([to_json(result) for result in results]), indent=2) + "\n"
     else:
+        from .output.report import render
+
         options = _options(args)
         text = "\n".join(render(result, fmt, options) for result in results)
     _show(text, args)

@@ -197,7 +197,7 @@ class Case:
 # `quantity`, `expression` and `array` read None on a kind that has no such field,
 # so "what is this claim about" needs no switch on the kind.  Behaviour that
 # differs by kind is dispatched on the record's class (`functools.singledispatch`
-# in handcalc.judge.claims and handcalc.output.report), never on a kind string;
+# in handcalc.judge.claims and handcalc.output.stated), never on a kind string;
 # `kind` is the name the file and the JSON report use.
 
 @dataclass(frozen=True, kw_only=True)

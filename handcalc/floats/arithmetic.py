@@ -47,14 +47,19 @@ def tables(exp: Callable, log: Callable, tanh: Callable) -> tuple[dict, dict]:
                 lambda zs, outs, a: [z * 0 + 1 if z > 0 else o + a for z, o in zip(zs, outs)]),
     }
     # per loss, on one row: (the sum of its terms before dividing by n, dE/dout, dE/dz on a sigmoid output,
-    # whether the sum is a mean over n); n is the step's number of targets
+    # whether the sum is a mean over n); n is the step's number of targets.  dE/dz on a sigmoid output is
+    # dE/dout * out(1 - out) computed in one pass (the same operations, so the same numbers), except for
+    # cross-entropy, where the sigmoid's derivative cancels as NumPy code writes it
     losses = {
         "half_squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)) / 2,
-                               lambda out, t, n: [o - ti for o, ti in zip(out, t)], None, False),
+                               lambda out, t, n: [o - ti for o, ti in zip(out, t)],
+                               lambda out, t, n: [(o - ti) * (o * (1 - o)) for o, ti in zip(out, t)], False),
         "squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)),
-                          lambda out, t, n: [2 * (o - ti) for o, ti in zip(out, t)], None, False),
+                          lambda out, t, n: [2 * (o - ti) for o, ti in zip(out, t)],
+                          lambda out, t, n: [2 * (o - ti) * (o * (1 - o)) for o, ti in zip(out, t)], False),
         "mean_squared_error": (lambda out, t: sum((ti - o) * (ti - o) for o, ti in zip(out, t)),
-                               lambda out, t, n: [2 * (o - ti) / n for o, ti in zip(out, t)], None, True),
+                               lambda out, t, n: [2 * (o - ti) / n for o, ti in zip(out, t)],
+                               lambda out, t, n: [2 * (o - ti) / n * (o * (1 - o)) for o, ti in zip(out, t)], True),
         "binary_cross_entropy": (bce, lambda out, t, n: [-(ti / o - (1 - ti) / (1 - o)) / n for o, ti in zip(out, t)],
                                  lambda out, t, n: [(o - ti) / n for o, ti in zip(out, t)], True),
         "mean_absolute_error": (lambda out, t: sum(abs(ti - o) for o, ti in zip(out, t)), None, None, True),

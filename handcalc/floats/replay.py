@@ -167,6 +167,10 @@ class _Log:
         """Return True when the loss before this epoch's updates is to be kept."""
         return epoch < self.end and (epoch % self.every == 0 or epoch % self.sample == 0)
 
+    def due_epochs(self) -> set[int]:
+        """The epochs for which `due` is True, for a loop that would rather look them up."""
+        return set(range(0, self.end, self.every)) | set(range(0, self.end, self.sample))
+
     def record(self, epoch: int, now: tuple) -> None:
         _record(epoch, self.every, self.sample, self.history, self.curve, lambda: self.loss_of(now))
 

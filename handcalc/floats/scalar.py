@@ -1,15 +1,16 @@
-"""Training replays in plain Python lists: float64 for small one-row steps, and every 40-digit replay.
+"""Training replays in plain Python lists: float64 for small networks, and every 40-digit replay.
 
 `handcalc.floats.replay` steps a network through NumPy; at 2-4 neurons a layer
-and one row a step, the cost of each NumPy call (about a microsecond) dwarfs
-its arithmetic.  This module replays the same procedure with nested lists of
-floats and the `math` module: one loop per dot product, no array calls.
-`replay.replay` chooses it when each step sees one row (online updates, or a
-batch of one row) and the network has at most `SCALAR_PARAMETERS` parameters,
-and the run is one it supports (`supports`): elementwise activations, the
-losses in `_LOSSES`, no parameter in several places.  Otherwise NumPy runs:
-measured here, a batch of even 3-4 rows of a 2-3-1 or 3-1 network already
-runs faster through NumPy than through any plain-Python loop.
+and a few rows a step, the cost of each NumPy call (about a microsecond) dwarfs
+its arithmetic.  This module replays the same procedure with lists of floats
+and the `math` module: one `sum(map(mul, ...))` per dot product, no array
+calls.  A layer's numbers for all the step's rows sit in one flat list, so an
+activation is one pass over every row, and the rows' columns, which each
+weight's gradient sums over, are slices and `zip`s done in C.  `replay.replay`
+chooses this path when a step's rows times the parameters are at most
+`SCALAR_WORK` per layer (measured: below that, plain floats win), and the run
+is one it supports (`supports`): elementwise activations, the losses in
+`_LOSSES`, no parameter in several places.  Otherwise NumPy runs.
 
 It follows `replay._run` step for step (same forward pass, deltas, update
 rule and order of updates; the same records kept), so the two agree to
@@ -37,12 +38,25 @@ from .arithmetic import Kit, as_mpmath, tables
 from .replay import Replay, _End, _Log
 from .update import is_tied, tie
 
-__all__ = ["SCALAR_PARAMETERS", "supports", "run"]
+__all__ = ["SCALAR_WORK", "supports", "run"]
 
-SCALAR_PARAMETERS = 32  # up to which plain floats beat NumPy (one-row steps: 2-2-2 0.74x, 4-4-4 0.91x, 4-8-4 1.3x)
+# A step in plain floats costs about rows x parameters multiplications; through NumPy, a fixed cost per
+# layer (each array call about a microsecond).  Measured (300 epochs, sigmoid layers, plain floats / NumPy):
+# 3-1 with 4 rows a step 0.77, 8 rows 1.08; 2-2-2 with 2 rows 0.76, 4 rows 0.98; 4-4-4 one row 0.65-0.98,
+# 2 rows 1.23; 4-8-4 one row 1.04-1.11; 2-4-4-2 one row 0.58-0.78, 2 rows 1.11.  So plain floats replay a
+# run whose rows a step times parameters are at most SCALAR_WORK per layer.
+SCALAR_WORK = 20
 
 Rows = list[list[Any]]  # one list of numbers per row
-Layers = list[Rows]  # per layer, per row, per neuron
+Flat = list[Any]  # one layer's numbers for several rows in one list: row r's neuron j at r * size + j
+# a forward pass: per layer its pre-activations and outputs (Flat), and each layer's inputs as rows (row
+# tuples, the network's inputs first; as columns, what each weight's gradient sums over)
+Pass = tuple[list[Flat], list[Flat], list[Rows]]
+
+
+def _cut(values: Flat, size: int) -> Rows:
+    """Flat values cut into rows of `size`."""
+    return list(zip(*[iter(values)] * size))
 
 
 _ACTIVATIONS, _LOSSES = tables(math.exp, math.log, math.tanh)  # for `supports`: the same names in both
@@ -54,8 +68,8 @@ def supports(network: Network, case: Case, proc: Procedure, exact: bool = False)
     With 40-digit numbers every operation is a Python call either way, and plain lists save NumPy's
     object-array machinery around each: any size gains.
     """
-    one_row = proc.mode == "online" or len(case.rows) == 1
-    if not exact and (not one_row or len(network.parameters) > SCALAR_PARAMETERS):
+    rows = 1 if proc.mode == "online" else len(case.rows)
+    if not exact and rows * len(network.parameters) > SCALAR_WORK * len(network.layers):
         return False
     if is_tied(network, proc):
         return False
@@ -81,6 +95,7 @@ class _Net:
     def __init__(self, network: Network, case: Case, proc: Procedure, kit: Kit) -> None:
         values, number = case.parameters, kit.number
         self.network, self.proc, self.kit = network, proc, kit
+        self.width = network.layers[-1].size
         self.layers = [(kit.activations[layer.activation], _constant(layer, kit), bool(layer.biases))
                        for layer in network.layers]
         self.weights = [[[number(values[name]) for name in row] for row in layer.weights] for layer in network.layers]
@@ -99,23 +114,38 @@ class _Net:
             self.velocity = ([[[0.0] * len(row) for row in w] for w in self.weights],
                              [[0.0] * len(b) for b in self.biases])
         self.plain = self.velocity is None and self.decay is None
-        self.moves_biases = [proc.update_biases and bool(layer.biases) for layer in network.layers]
+        # the layers from the last back, each with whether its biases move
+        self.backwards = [(index, proc.update_biases and bool(layer.biases))
+                          for index, layer in reversed(list(enumerate(network.layers)))]
         self.after_update = proc.hidden_deltas == "after_update"
-        loss = kit.losses[proc.gradient_loss or network.loss]
-        self.gradient, self.sigmoid_delta = loss[1], loss[2] if network.layers[-1].activation == "sigmoid" else None
+        self.output_delta = self._output_delta(kit.losses[proc.gradient_loss or network.loss])
 
-    def forward(self, x: Rows, weights: list[Rows], biases: Rows) -> tuple[Layers, Layers]:
-        """Pre- and post-activations of each layer (per row) for the rows x."""
-        pres, posts, a = [], [], x
+    def _output_delta(self, loss: tuple) -> Callable[[Flat, Flat, Flat, int], Flat]:
+        """dE/dz of the output layer (pres, outputs, targets, the step's number of targets) -> deltas."""
+        if self.layers[-1][0] is self.kit.activations["sigmoid"] and loss[2] is not None:
+            return lambda pres, posts, t, n: loss[2](posts, t, n)
+        gradient, ((_, derivative), constant, _) = loss[1], self.layers[-1]
+        return lambda pres, posts, t, n: [g * d for g, d in zip(gradient(posts, t, n), derivative(pres, posts, constant))]
+
+    def forward(self, x: Rows, weights: list[Rows], biases: Rows) -> Pass:
+        """The forward pass of the rows x: each layer's pre- and post-activations, and its inputs as rows."""
+        pres, posts, rows, a, size = [], [], [], x, 0
         for ((function, _), constant, has_bias), w, b in zip(self.layers, weights, biases):
+            if posts:  # the previous layer's outputs, cut into rows, are this one's inputs
+                a = _cut(posts[-1], size)
+            rows.append(a)
+            size = len(w)
             if has_bias:
-                z = [[sum(map(mul, wj, row)) + bj for wj, bj in zip(w, b)] for row in a]
+                z = [sum(map(mul, wj, row)) + bj for row in a for wj, bj in zip(w, b)]
             else:
-                z = [[sum(map(mul, wj, row)) for wj in w] for row in a]
-            a = [function(zs, constant) for zs in z]
+                z = [sum(map(mul, wj, row)) for row in a for wj in w]
             pres.append(z)
-            posts.append(a)
-        return pres, posts
+            posts.append(function(z, constant))
+        return pres, posts, rows
+
+    def outputs(self, now: Pass) -> Rows:
+        """The network's outputs of a forward pass, as rows."""
+        return _cut(now[1][-1], self.width)
 
     def point(self) -> tuple[list[Rows], Rows]:
         """Where the gradient is taken: the weights themselves, or Nesterov's look-ahead w + mu*v."""
@@ -166,56 +196,65 @@ class _Net:
         if new_b is not None:
             self.biases[index] = new_b
 
-    def output_deltas(self, pres: Layers, posts: Layers, t: Rows, n: int) -> Rows:
-        """dE/dz of the output layer, per row."""
-        if self.sigmoid_delta is not None:
-            return [self.sigmoid_delta(out, tr, n) for out, tr in zip(posts[-1], t)]
-        (_, derivative), constant, _ = self.layers[-1]
-        return [[g * d for g, d in zip(self.gradient(out, tr, n), derivative(zs, out, constant))]
-                for zs, out, tr in zip(pres[-1], posts[-1], t)]
-
-    def step(self, x: Rows, pres: Layers, posts: Layers, t: Rows, at: tuple[list[Rows], Rows]) -> None:
-        """One update from the rows x (their forward values, taken at the weights `at`, given), in place."""
-        deltas = self.output_deltas(pres, posts, t, len(t) * len(t[0]))
-        pending = []
-        for index in range(len(self.layers) - 1, -1, -1):
-            a_prev = x if index == 0 else posts[index - 1]
-            # dE/dW = delta^T a_prev, summed over the rows in order
-            if len(deltas) == 1:
-                grad_w = [[d * a for a in a_prev[0]] for d in deltas[0]]
+    def step(self, now: Pass, t: Flat, at: tuple[list[Rows], Rows]) -> None:
+        """One update from a forward pass of the step's rows (taken at the weights `at`) and their targets t."""
+        pres, posts, rows = now
+        deltas = self.output_delta(pres[-1], posts[-1], t, len(t))
+        pending, single = [], len(rows[0]) == 1
+        for index, moves_biases in self.backwards:
+            if single:
+                new_w, new_b = self._one_row_update(index, moves_biases, deltas, rows[index][0], at)
             else:
-                columns = list(zip(*a_prev))
-                grad_w = [[sum(map(mul, d, a)) for a in columns] for d in zip(*deltas)]
-            new_w = self.updated(index, 0, grad_w, at[0][index])
-            new_b = None
-            if self.moves_biases[index]:
-                grad_b = list(deltas[0]) if len(deltas) == 1 else [sum(d) for d in zip(*deltas)]
-                new_b = self.updated(index, 1, grad_b, at[1][index])
+                new_w, new_b = self._update(index, moves_biases, deltas, rows[index], at)
             if index > 0:
                 if self.after_update:
                     self.apply(index, new_w, new_b)
                     new_w = None
+                # at[0] is the weights themselves unless Nesterov looks ahead: after_update sees the new ones
                 deltas = self.hidden_deltas(index, deltas, pres[index - 1], posts[index - 1], at[0][index])
             if new_w is not None:
                 pending.append((index, new_w, new_b))
         for update in pending:
             self.apply(*update)
 
-    def hidden_deltas(self, index: int, deltas: Rows, pres: Rows, posts: Rows, w: Rows) -> Rows:
-        """dE/dz of layer index - 1 (pre- and post-activations given) from layer index's, back through w."""
+    def _update(self, index: int, moves_biases: bool, deltas: Flat, inputs: Rows, at: tuple) -> tuple:
+        """Layer `index`'s new weights and biases (None: they stay) from its deltas over several rows."""
+        # dE/dw_ji = sum over the rows, in order, of delta_j * a_i: neuron j's deltas by columns of the inputs
+        size = len(at[0][index])
+        per_neuron = [deltas[j::size] for j in range(size)] if size > 1 else [deltas]
+        columns = list(zip(*inputs))
+        if self.plain:  # w - eta*g, without building g first
+            eta = self.eta
+            new_w = [[w - sum(map(mul, d, a)) * eta for w, a in zip(w_j, columns)]
+                     for w_j, d in zip(self.weights[index], per_neuron)]
+        else:
+            new_w = self.updated(index, 0, [[sum(map(mul, d, a)) for a in columns] for d in per_neuron], at[0][index])
+        return new_w, self.updated(index, 1, [sum(d) for d in per_neuron], at[1][index]) if moves_biases else None
+
+    def _one_row_update(self, index: int, moves_biases: bool, deltas: Flat, inputs: Rows, at: tuple) -> tuple:
+        """`_update` for one row, where each gradient is one product delta_j * a_i (the same numbers)."""
+        if self.plain:
+            eta = self.eta
+            new_w = [[w - d * a * eta for w, a in zip(w_j, inputs)] for w_j, d in zip(self.weights[index], deltas)]
+        else:
+            new_w = self.updated(index, 0, [[d * a for a in inputs] for d in deltas], at[0][index])
+        return new_w, self.updated(index, 1, deltas, at[1][index]) if moves_biases else None
+
+    def hidden_deltas(self, index: int, deltas: Flat, pres: Flat, posts: Flat, w: Rows) -> Flat:
+        """dE/dz of layer index - 1 (pre-activations and outputs given) from layer index's, back through w."""
         (_, derivative), constant, _ = self.layers[index - 1]
         columns = list(zip(*w))
-        return [[b * s for b, s in zip([sum(map(mul, d, column)) for column in columns], derivative(zs, out, constant))]
-                for d, zs, out in zip(deltas, pres, posts)]
+        back = [sum(map(mul, d, column)) for d in zip(*[iter(deltas)] * len(w)) for column in columns]
+        return [b * s for b, s in zip(back, derivative(pres, posts, constant))]
 
-    def batch(self, x: Rows) -> tuple[Layers, Layers]:
+    def batch(self, x: Rows) -> Pass:
         """The forward pass of every row at the current weights."""
         return self.forward(x, self.weights, self.biases)
 
-    def loss(self, name: str, posts: Layers, t: Rows) -> float:
-        """The monitored loss of these outputs, with the weight-decay penalty when decay is in the loss."""
+    def loss(self, name: str, outputs: Rows, t: Rows) -> float:
+        """The monitored loss of these outputs (rows), with the weight-decay penalty when decay is in the loss."""
         total, _, _, mean = self.kit.losses[name]
-        value = sum([total(out, tr) for out, tr in zip(posts[-1], t)])
+        value = sum([total(out, tr) for out, tr in zip(outputs, t)])
         if mean:
             value = value / (len(t) * len(t[0]))
         if self.proc.coupled_decay:
@@ -248,34 +287,35 @@ def _run(net: _Net, case: Case, epochs: int, marks: frozenset[int], progress: Ca
     proc = net.proc
     x = [[net.kit.number(v) for v in row] for row in case.rows]
     t = [[net.kit.number(v) for v in row] for row in case.targets]
+    t_all = [v for row in t for v in row]
     monitor = proc.monitor or net.network.loss
-    log = _Log(proc, epochs, lambda now: net.loss(monitor, now[1], t))
-    cached = net.batch(x) if proc.forward == "once" else None
+    log = _Log(proc, epochs, lambda now: net.loss(monitor, net.outputs(now), t))
+    once, batch, due = proc.forward == "once", proc.mode == "batch", log.due_epochs()
+    cached = net.batch(x) if once else None
     fresh_rows = proc.mode == "online" and proc.forward == "every_update"
     last_out: Any = None
     result: _End | None = None
+    events = marks | keep | {log.end}  # after these epochs there is something to keep
     for epoch in range(epochs):
         if fresh_rows:
-            if log.due(epoch):
+            if epoch in due:
                 log.record(epoch, net.batch(x))
             last_out = _online_epoch(net, x, t)
         else:
             at = net.point()
-            if proc.forward != "once":
+            if not once:
                 cached = net.forward(x, *at)
-            last_out = cached[1][-1]  # made an array only when the run ends
-            if log.due(epoch):  # the pass just made, unless it was made once before training or at a look-ahead
-                fresh = proc.forward != "once" and at[0] is net.weights
-                log.record(epoch, cached if fresh else net.batch(x))
-            _steps_from(net, cached, x, t, at)
-        if epoch + 1 == log.end:
-            result = _finish(net, x, t, monitor, last_out)
-        if epoch + 1 in marks:
-            final = net.batch(x)
-            log.snapshots[epoch + 1] = net.kit.array(final[1][-1])
-            log.losses_at[epoch + 1] = net.loss(monitor, final[1], t)
-        if epoch + 1 in keep:
-            log.kept[epoch + 1] = net.named()
+            last_out = cached[1][-1]  # cut into rows and made an array only when the run ends
+            if epoch in due:  # the pass just made, unless it was made once before training or at a look-ahead
+                log.record(epoch, cached if not once and at[0] is net.weights else net.batch(x))
+            if batch:
+                net.step(cached, t_all, at)
+            else:
+                _steps_from(net, cached, t, at)
+        if epoch + 1 in events:
+            if epoch + 1 == log.end:
+                result = _finish(net, x, t, monitor, last_out)
+            _record(net, log, epoch + 1, x, marks, keep, lambda outputs: net.loss(monitor, outputs, t))
         if progress is not None:
             progress(epoch)
     if result is None:  # no epochs at all
@@ -283,35 +323,44 @@ def _run(net: _Net, case: Case, epochs: int, marks: frozenset[int], progress: Ca
     return log.replay(result)
 
 
-def _online_epoch(net: _Net, x: Rows, t: Rows) -> Rows:
+def _record(net: _Net, log: _Log, done: int, x: Rows, marks: frozenset[int], keep: frozenset[int],
+            loss: Callable[[Rows], Any]) -> None:
+    """Keep what claims ask for after `done` epochs: the outputs and loss (`marks`), the weights (`keep`)."""
+    if done in marks:
+        final = net.outputs(net.batch(x))
+        log.snapshots[done] = net.kit.array(final)
+        log.losses_at[done] = loss(final)
+    if done in keep:
+        log.kept[done] = net.named()
+
+
+def _online_epoch(net: _Net, x: Rows, t: Rows) -> Flat:
     """One online epoch in which each row's forward pass sees the previous row's update; return the outputs."""
     outputs = []
     for row, target in zip(x, t):
         at = net.point()
-        pres, posts = net.forward([row], *at)
-        outputs.append(posts[-1][0])
-        net.step([row], pres, posts, [target], at)
+        now = net.forward([row], *at)
+        outputs.extend(now[1][-1])
+        net.step(now, target, at)
     return outputs
 
 
-def _steps_from(net: _Net, cached: tuple[Layers, Layers], x: Rows, t: Rows, at: tuple) -> None:
-    """One epoch's updates from one forward pass: a batch step, or a step per row from that pass's rows."""
-    if net.proc.mode == "batch":
-        net.step(x, cached[0], cached[1], t, at)
-        return
-    pres, posts = cached
-    for r in range(len(x)):
-        net.step([x[r]], [z[r:r + 1] for z in pres], [a[r:r + 1] for a in posts], [t[r]], at)
+def _steps_from(net: _Net, cached: Pass, t: Rows, at: tuple) -> None:
+    """One online epoch's updates from one forward pass of every row: a step per row, from that row's part."""
+    pres, posts, rows = cached
+    sizes = [len(w) for w in net.weights]
+    for r, target in enumerate(t):
+        net.step(([z[r * n:(r + 1) * n] for z, n in zip(pres, sizes)],
+                  [a[r * n:(r + 1) * n] for a, n in zip(posts, sizes)],
+                  [layer[r:r + 1] for layer in rows]), target, at)
 
 
 def _finish(net: _Net, x: Rows, t: Rows, monitor: str, last_out: Any) -> _End:
     """What the run ends with: final loss, weights, outputs (as the procedure says) and predictions."""
     proc = net.proc
-    _, posts = net.batch(x)
-    if proc.outputs == "final_weights" or last_out is None:
-        last_out = posts[-1]
-    outputs = net.kit.array(last_out)
+    outputs = net.outputs(net.batch(x))
+    last_out = outputs if proc.outputs == "final_weights" or last_out is None else _cut(last_out, net.width)
     prediction = None
     if proc.predict:
-        prediction = net.kit.array(net.batch([[net.kit.number(v) for v in row] for row in proc.predict])[1][-1])
-    return _End(net.loss(monitor, posts, t), net.named(), outputs, prediction)
+        prediction = net.kit.array(net.outputs(net.batch([[net.kit.number(v) for v in row] for row in proc.predict])))
+    return _End(net.loss(monitor, outputs, t), net.named(), net.kit.array(last_out), prediction)

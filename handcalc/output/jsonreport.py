@@ -9,7 +9,7 @@ from typing import Any
 import sympy
 
 from ..judge.results import Result
-from .report import stated_text
+from .stated import stated_text
 from .typeset import number_text
 
 __all__ = ["SCHEMA_VERSION", "document", "schema", "to_json"]

@@ -10,8 +10,6 @@ blocks as text, Markdown, LaTeX or HTML, so every format shows the same thing.
 from __future__ import annotations
 
 import math
-
-import functools
 import re
 from typing import Any
 
@@ -23,13 +21,13 @@ from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
 from ..exact.derivation import Step
 from ..naming import LEARNING_RATE, PENALTY, WEIGHT_DECAY, simplified
 from ..exact.values import WORKING_DIGITS
-from ..model import (ArrayClaim, Case, Claim, CompareClaim, Init, Network, Procedure, PredictionClaim, RangeClaim, ShapeClaim, TrainingClaim,
-                     ValueClaim)
+from ..model import Case, Init, Network, Procedure, ValueClaim
 from ..numbers import to_decimal_text
 from ..judge.verdicts import Verdict
 from .document import (CLAIM_HEADERS, CODE, NUMBER, VERDICT, Block, Cell, Equation, Heading, Paragraph, Row,
                        Table)
 from .render import Options, render_document
+from .stated import stated_text
 from .typeset import (SCIENTIFIC_BELOW, SCIENTIFIC_FROM, float_text, latex_formula, latex_name, latex_number,
                       number_text)
 
@@ -249,61 +247,6 @@ def _computed_text(verdict: Verdict) -> str:
     if value in (sympy.oo, -sympy.oo):
         return "∞" if value > 0 else "-∞"
     return number_text(value, 15)
-
-
-def stated_text(verdict: Verdict) -> str:
-    """Return what a claim states, as the report shows it (one rule per kind of claim)."""
-    return _statement(verdict.claim)
-
-
-@functools.singledispatch
-def _statement(claim: Claim) -> str:
-    raise TypeError(f"no statement for a {type(claim).__name__}")
-
-
-@_statement.register
-def _(claim: ValueClaim) -> str:
-    return f"{claim.expression} = {claim.stated}" if claim.expression else claim.stated
-
-
-@_statement.register
-def _(claim: CompareClaim) -> str:
-    return f"{claim.expression} {claim.relation} {claim.right}"
-
-
-@_statement.register
-def _(claim: RangeClaim) -> str:
-    return f"{claim.expression or claim.quantity} in {claim.bounds[0]}{claim.low}, {claim.high}{claim.bounds[1]}"
-
-
-@_statement.register
-def _(claim: ShapeClaim) -> str:
-    return f"{claim.array}{'.T' if claim.transpose else ''} is {claim.stated}"
-
-
-@_statement.register
-def _(claim: TrainingClaim) -> str:
-    after = f" after {claim.epoch} epochs" if claim.epoch is not None else ""
-    does = "" if claim.holds else " not"
-    if claim.check == "loss_decreases":
-        verb = "decreases" if claim.holds else "does not decrease"
-        return f"the loss {verb} from epoch {claim.from_epoch}{after or ' to the end'}"
-    if claim.check == "loss_at":
-        return f"loss{after} = {claim.stated}"
-    return f"outputs{does} within {claim.tolerance} of targets{after}"
-
-
-@_statement.register
-def _(claim: PredictionClaim) -> str:
-    if claim.check == "class":
-        return f"row {claim.row}: the network predicts class {claim.stated}"
-    return f"row {claim.row}: the probabilities sum to 1"
-
-
-@_statement.register
-def _(claim: ArrayClaim) -> str:
-    rows = ", ".join("[" + ", ".join(row) + "]" for row in claim.values)
-    return f"{claim.shown} = {rows}" if claim.row is not None else f"{claim.shown} = [{rows}]"
 
 
 def _claim_rows(result: Result) -> list[tuple[Cell, ...]]:
