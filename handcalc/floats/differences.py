@@ -27,8 +27,13 @@ outgoing weights) and, in the last layer, only that output's loss terms move: a
 move costs one layer's width, not a matrix product.  A softmax layer (every output
 moves) restarts the forward pass at the moved layer instead.  The layers before
 are computed once, and all the moves of a layer go through NumPy together, in
-batches of at most `BATCH_NUMBERS` numbers.  A parameter used in several places
-(a shared bias, a tied weight) is moved everywhere at once, one at a time.
+batches of at most `BATCH_NUMBERS` numbers, so the Python work is per layer and per
+batch, and what grows is NumPy arithmetic.  That arithmetic is what a true finite
+difference must do: a move before the last layer changes every output, so a [k, k, k]
+network costs k^2 moves times k outputs (W^1.5 in the weights W; at 16,200 weights the
+first layer's 2.9 million output evaluations, about 9 ns each, are 80% of the time).
+A parameter used in several places (a shared bias, a tied weight) is moved everywhere
+at once, one at a time.
 """
 
 from __future__ import annotations
