@@ -17,10 +17,11 @@ the loader refuses such a file first, so meeting one later is a bug.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import sympy
+
+from .records import record
 
 __all__ = ["Activation", "Loss", "ACTIVATIONS", "LOSSES", "BIAS_MODES", "UnknownFunction", "activation", "loss",
            "network_losses", "unit_interval_activations", "softmax", "softmax_jacobian", "softmax_backward",
@@ -43,7 +44,7 @@ class ArrayMath:
     tanh: Callable[[Array], Array]
 
 
-@dataclass(frozen=True)
+@record
 class Activation:
     """An activation: out = f(z), and dout/dz written with z and out.
 
@@ -193,7 +194,7 @@ def softmax_backward(out: Array, de_dout: Array) -> Array:
     return out * (de_dout - (de_dout * out).sum(axis=-1, keepdims=True))
 
 
-@dataclass(frozen=True)
+@record
 class Loss:
     """A loss: one term per output neuron and row, summed to the total error.
 

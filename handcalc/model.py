@@ -6,13 +6,14 @@ Everything here is frozen and holds numbers as the decimal text the file gave;
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 from typing import ClassVar, Mapping
 
+from .records import record
 from .functions import LOSSES
 
 __all__ = ["Layer", "Network", "Procedure", "Init", "Case", "Claim", "ValueClaim", "CompareClaim", "RangeClaim",
@@ -28,7 +29,7 @@ DECAY_FORMS = ("coupled", "decoupled")  # L2 weight decay in the loss (its gradi
 
 
 
-@dataclass(frozen=True)
+@record
 class Layer:
     """One non-input layer: its neurons' names, weights, biases and activation."""
 
@@ -45,7 +46,7 @@ class Layer:
         return len(self.pre)
 
 
-@dataclass(frozen=True)
+@record
 class Network:
     """A fully connected feed-forward network with the tutorial's names."""
 
@@ -79,7 +80,7 @@ class Network:
         return tuple(dict.fromkeys(names))
 
 
-@dataclass(frozen=True)
+@record
 class Procedure:
     """How a tutorial trains (a [cases.training] table): every option that changes the numbers."""
 
@@ -118,7 +119,7 @@ class Procedure:
         return tuple(dict.fromkeys(names))
 
 
-@dataclass(frozen=True)
+@record
 class Decay:
     """L2 weight decay as one hand-worked update shows it: the decay, the parameters it acts on, its form."""
 
@@ -132,7 +133,7 @@ BIAS_METHODS = INIT_METHODS + ("zeros",)  # np.zeros(...) draws nothing from the
 LAYOUTS = ("inputs_by_neurons", "neurons_by_inputs")  # np.random.xxx((fan_in, size)) or ((size, fan_in))
 
 
-@dataclass(frozen=True)
+@record
 class Init:
     """How a tutorial's code draws the initial weights (an [cases.init] table)."""
 
@@ -154,7 +155,7 @@ class Init:
         return self.seed if self.seed is not None else self.replay_seed
 
 
-@dataclass(frozen=True)
+@record
 class Case:
     """One set of inputs, targets, learning rate and parameter values, all exact.
 
@@ -200,7 +201,7 @@ class Case:
 # in handcalc.judge.claims and handcalc.output.stated), never on a kind string;
 # `kind` is the name the file and the JSON report use.
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Claim:
     """A number or statement the text makes, judged against one case."""
 
@@ -231,7 +232,7 @@ class Claim:
         return () if self.epoch is None else (self.epoch,)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class ValueClaim(Claim):
     """`stated` is a number about `quantity` and/or the arithmetic `expression` as written."""
 
@@ -244,7 +245,7 @@ class ValueClaim(Claim):
         return (self.expression,) if self.expression else ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class CompareClaim(Claim):
     """`expression` `relation` `right`: 2*x1 > y1."""
 
@@ -257,7 +258,7 @@ class CompareClaim(Claim):
         return tuple(text for text in (self.expression, self.right) if text)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class RangeClaim(Claim):
     """`expression` (or `quantity`) lies between `low` and `high`, `bounds` "()", "[]", "[)" or "(]"."""
 
@@ -272,7 +273,7 @@ class RangeClaim(Claim):
         return (self.expression,) if self.expression else ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class ShapeClaim(Claim):
     """`array` (transposed if `transpose`) has the shape `stated`: "3x2"."""
 
@@ -281,7 +282,7 @@ class ShapeClaim(Claim):
     transpose: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class ArrayClaim(Claim):
     """`array` (transposed if `transpose`), or its row `row`, holds the numbers `values`."""
 
@@ -302,7 +303,7 @@ class ArrayClaim(Claim):
         return name if self.row is None else f"{name} row {self.row}"
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class TrainingClaim(Claim):
     """A training run's `check`: loss_decreases (from `from_epoch`), loss_at (`stated`), outputs_near_targets."""
 
@@ -320,7 +321,7 @@ class TrainingClaim(Claim):
         return super().epochs() + ((self.from_epoch,) if self.from_epoch else ())
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class PredictionClaim(Claim):
     """About one row's outputs: `check` "class" (the argmax is class `stated`, 1-based) or "sums_to_one"."""
 
@@ -333,7 +334,7 @@ CLAIM_KINDS: dict[str, type[Claim]] = {kind.kind: kind for kind in (ValueClaim, 
                                                                     ArrayClaim, TrainingClaim, PredictionClaim)}
 
 
-@dataclass(frozen=True)
+@record
 class WorkedExample:
     """A validated worked example, ready to derive and evaluate."""
 

@@ -29,8 +29,9 @@ same record `derivation.derive` names its steps from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping
+
+from .records import record
 
 if TYPE_CHECKING:
     from .model import Decay, Network
@@ -141,7 +142,7 @@ def _what(top: str, bottom: str) -> str:
     return f"the derivative d{top}/d{bottom}"
 
 
-@dataclass(frozen=True)
+@record
 class NeuronNames:
     """The names of one neuron's backward-pass quantities in one row, and what each is."""
 

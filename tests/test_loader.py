@@ -265,6 +265,19 @@ def test_parse_fraction_reads(text: str, value) -> None:
     assert parse_fraction(text) == value
 
 
+def test_parse_fraction_agrees_with_fractions_own_parser() -> None:
+    """Every shape of decimal text: the same value as Fraction(mantissa) * 10^exponent, the standard library's."""
+    rng = random.Random(7)
+    for _ in range(5000):
+        whole = str(rng.randint(0, 10 ** rng.randint(0, 8))) if rng.random() < 0.8 else ""
+        decimals = str(rng.randint(0, 10 ** rng.randint(0, 8))) if rng.random() < 0.7 or not whole else ""
+        point = "." if decimals or rng.random() < 0.3 else ""
+        exponent = rng.choice(["", "", f"e{rng.randint(-40, 40)}", f"E+{rng.randint(0, 9)}"])
+        text = rng.choice(["", "-", "+"]) + whole + point + decimals + exponent
+        mantissa, _, power = text.lower().partition("e")
+        assert parse_fraction(text) == Fraction(mantissa) * Fraction(10) ** int(power or 0), text
+
+
 @pytest.mark.parametrize("value", [sympy.Integer(10) ** 1000, sympy.Rational(10 ** 1000, 3),
                                    sympy.Float("1e5000", 30), sympy.Rational(1, 10 ** 500),
                                    sympy.Float("1e50000", 30), -sympy.Integer(10) ** 9000 / 7])

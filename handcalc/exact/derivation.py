@@ -19,12 +19,12 @@ and parameters only, for checking against `sympy.diff`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Iterable
 
 import sympy
 
+from ..records import record
 from ..budget import charge
 from ..model import Decay, Layer, Network
 from ..naming import (LEARNING_RATE, PENALTY, WEIGHT_DECAY, NeuronNames, gradient, in_row, neuron_names,
@@ -48,7 +48,7 @@ class DerivationError(RuntimeError):
     """
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """One named quantity: its formula in earlier names (a `Formula`, SymPy on demand), and as text."""
 
@@ -79,7 +79,7 @@ class Step:
         return self.template.format_map(numbers)
 
 
-@dataclass(frozen=True)
+@record
 class Derivation:
     """All steps of one network on a given number of input rows, in evaluation order."""
 

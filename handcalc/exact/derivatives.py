@@ -15,11 +15,11 @@ for: the pairs are quadratic in number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Mapping
 
 import sympy
 
+from ..records import record
 from .. import budget
 from ..naming import derivative as derivative_name, split_derivative
 from .derivation import Derivation, symbol
@@ -31,7 +31,7 @@ STEP_COST = 2  # work units (~microseconds) of looking at one step to find the p
 PARTIAL_COST = 300  # work units of differentiating one step by one input with SymPy and evaluating it
 
 
-@dataclass(frozen=True)
+@record
 class Derivative:
     """dA/dB: its value, and the paths (products of named local partials) that add up to it."""
 

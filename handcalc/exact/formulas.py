@@ -19,11 +19,12 @@ expression is built on first use (the report, a claim's recomputation,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Callable
 
 import sympy
+
+from ..records import record
 
 __all__ = ["Sum", "Apply", "Symbolic", "Formula", "ARGS", "symbol", "activation_shape",
            "derivative_shape", "loss_shape", "loss_derivative_shape", "UPDATE"]
@@ -42,7 +43,7 @@ def symbol(name: str) -> sympy.Symbol:
     return sympy.Symbol(name, real=True)
 
 
-@dataclass(frozen=True)
+@record
 class Sum:
     """A sum of products of names: ((x1, w1), (x2, w2), (b1,)) is x1*w1 + x2*w2 + b1."""
 
@@ -59,7 +60,7 @@ class Sum:
         return sympy.Add(*(sympy.Mul(*(symbol(name) for name in term)) for term in self.terms))
 
 
-@dataclass(frozen=True)
+@record
 class Apply:
     """A rule (a SymPy expression in `ARGS`) applied to names: sigmoid(h1), out_y1*(1 - out_y1), ..."""
 
@@ -78,7 +79,7 @@ class Apply:
         return self.rule.xreplace({arg: symbol(name) for arg, name in zip(ARGS, self.operands)})
 
 
-@dataclass(frozen=True)
+@record
 class Symbolic:
     """Any SymPy expression in the symbols of earlier names."""
 

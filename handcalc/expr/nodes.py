@@ -6,8 +6,9 @@ writes a tree back as canonical text with only the parentheses needed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator, Union
+
+from ..records import record
 
 __all__ = ["ExpressionError", "BeyondLimit", "Number", "Name", "Unary", "Binary", "Call", "Node",
            "to_text", "walk", "names", "numbers"]
@@ -27,26 +28,26 @@ class BeyondLimit(ExpressionError):
     power of a negative number).  A claim about it is `unchecked`, never `wrong`: nothing shows it false."""
 
 
-@dataclass(frozen=True)
+@record
 class Number:
     """A number literal, kept exactly as written (".6", "1.000", "1e-3")."""
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Name:
     """A quantity named in the worked example, such as out_h1 or w5."""
     id: str
 
 
-@dataclass(frozen=True)
+@record
 class Unary:
     """A sign in front of an operand: op is "-" or "+"."""
     op: str
     operand: Node
 
 
-@dataclass(frozen=True)
+@record
 class Binary:
     """An operation on two operands: op is "+", "-", "*", "/" or "^"."""
     op: str
@@ -54,7 +55,7 @@ class Binary:
     right: Node
 
 
-@dataclass(frozen=True)
+@record
 class Call:
     """A function of one argument: exp, log, abs, an activation (sigmoid, tanh, relu,
     identity) or an activation's derivative (sigmoid', tanh', relu', identity')."""

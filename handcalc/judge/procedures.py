@@ -15,10 +15,11 @@ wrong, so a run whose training claims are all correct never pays for it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
 from typing import Callable
 
+from ..records import record
 from .. import budget
 from ..floats.replay import replay
 from ..model import Case, Claim, Network, Procedure, TrainingClaim
@@ -31,7 +32,7 @@ __all__ = ["Variant", "VARIANTS", "variants", "explain", "REPLAY_UNITS"]
 REPLAY_UNITS = 50  # `training_work` units (10-20 ns each) per work unit, as the training replay is charged
 
 
-@dataclass(frozen=True)
+@record
 class Variant:
     """One way a text's procedure may differ from the one it describes."""
 

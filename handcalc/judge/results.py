@@ -5,11 +5,11 @@ and the whole example's. `check` (the pipeline) builds them; the output stage re
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import Mapping
 
 import sympy
 
+from ..records import record
 from ..exact.derivation import Derivation
 from ..floats.crosscheck import CrossCheck
 from ..model import Case, WorkedExample
@@ -19,7 +19,7 @@ from .verdicts import VERDICTS, Verdict
 __all__ = ["CaseResult", "Result"]
 
 
-@dataclass(frozen=True)
+@record
 class CaseResult:
     """Everything computed for one case of an example."""
 
@@ -31,7 +31,7 @@ class CaseResult:
     training: TrainingResult | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Result:
     """Everything computed for a worked example."""
 

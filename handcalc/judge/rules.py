@@ -9,11 +9,11 @@ over it and it should win over everything after it, and say why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional
 
 import sympy
 
+from ..records import record
 from ..expr import expression as ex
 from ..model import ValueClaim
 from ..numbers import is_infinite_text
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["ValueFacts", "VALUE_RULES", "judge_value", "consistent", "truncated"]
 
 
-@dataclass(frozen=True)
+@record
 class ValueFacts:
     """What every rule may look at, worked out once per claim."""
 

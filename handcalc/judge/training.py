@@ -7,11 +7,11 @@ its error is bounded by the 40-digit replay of the run's first epochs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import numpy as np
 import sympy
 
+from ..records import record
 from ..model import ArrayClaim, Case, Claim, Network, Procedure, TrainingClaim, ValueClaim
 from ..naming import row_of
 from ..numbers import parse_rational, to_decimal_text
@@ -21,7 +21,7 @@ from .verdicts import Verdict, rounded_text, within_stated_digits
 __all__ = ["TrainingResult", "judge_training", "claim_epochs"]
 
 
-@dataclass(frozen=True)
+@record
 class TrainingResult:
     """A case's replay, and how far the float64 run strays from 40-digit arithmetic."""
 

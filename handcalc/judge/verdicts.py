@@ -6,10 +6,10 @@ it states: within half a unit of its last digit, trailing zeros counting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import sympy
 
+from ..records import record
 from ..model import Claim
 from ..expr.extended import INFINITIES, infinity_text
 from ..numbers import (infinity_sign, is_infinite_text, last_digit_exponent, parse_rational, round_to_exponent,
@@ -21,7 +21,7 @@ __all__ = ["Verdict", "VERDICTS", "within_stated_digits", "rounded_text", "trunc
 VERDICTS = ("correct", "rounding", "propagated", "wrong", "unchecked")
 
 
-@dataclass(frozen=True)
+@record
 class Verdict:
     """The judgement of one claim."""
 

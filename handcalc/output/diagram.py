@@ -14,13 +14,13 @@ edges. Matplotlib is optional: it is imported only when a picture is drawn.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import sympy
 
+from ..records import record
 from ..read.reader import InputError
 from ..numbers import parse_rational, to_decimal_text
 from .placement import Box, Edge, Node, place_labels
@@ -118,7 +118,7 @@ def neuron_label(quantity: Callable[..., str | None], pre: str, post: str) -> st
 Note = tuple[float, float, str, str, str]  # x, y, text, horizontal and vertical alignment
 
 
-@dataclass(frozen=True)
+@record
 class Layout:
     """Everything to draw, positioned in inches."""
 

@@ -8,8 +8,9 @@ each format can write it its own way without the document knowing any format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Union
+
+from ..records import record
 
 __all__ = ["Cell", "Row", "Heading", "Paragraph", "Table", "Equation", "Block",
            "HEADERS", "CLAIM_HEADERS", "cell", "row_cells"]
@@ -21,7 +22,7 @@ CLAIM_HEADERS = ("claim", "stated", "computed", "verdict", "explanation", "where
 TEXT, CODE, NUMBER, VERDICT = "text", "code", "number", "verdict"
 
 
-@dataclass(frozen=True)
+@record
 class Cell:
     """One table cell: its plain text, what kind of thing it is, and a typeset form where one exists.
 
@@ -46,7 +47,7 @@ def cell(value: "str | Cell") -> Cell:
     return value if isinstance(value, Cell) else Cell(value)
 
 
-@dataclass(frozen=True)
+@record
 class Row:
     """One line of a worked solution."""
 
@@ -64,7 +65,7 @@ def row_cells(row: "Row | tuple[str | Cell, ...]") -> list[Cell]:
     return [cell(value) for value in values]
 
 
-@dataclass(frozen=True)
+@record
 class Heading:
     """A section title; level 1 is the example's title."""
 
@@ -72,7 +73,7 @@ class Heading:
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Paragraph:
     """A sentence or a few; `items` makes it a list."""
 
@@ -80,7 +81,7 @@ class Paragraph:
     items: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Table:
     """A titled table: the title is shown as a heading of `level`."""
 
@@ -90,7 +91,7 @@ class Table:
     level: int = 3
 
 
-@dataclass(frozen=True)
+@record
 class Equation:
     """A chain-rule derivation: LaTeX from SymPy, and the same in plain text."""
 

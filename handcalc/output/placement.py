@@ -11,13 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..records import record
+
 __all__ = ["Box", "Node", "Edge", "FRACTIONS", "place_labels"]
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in inches
 FRACTIONS = tuple(round(0.12 + 0.04 * k, 2) for k in range(20))  # where along its edge a label may sit
 
 
-@dataclass(frozen=True)
+@record
 class Node:
     """A box (neuron, input) or circle (bias) with its text, centred at x, y."""
 

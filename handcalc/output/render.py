@@ -9,9 +9,9 @@ cell.  `render_document` walks the blocks and never asks which format it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
+from ..records import record
 from .document import Block, Cell, Equation, Heading, Paragraph, Table, row_cells
 from . import formats
 from .terminal import wrap
@@ -19,7 +19,7 @@ from .terminal import wrap
 __all__ = ["Style", "STYLES", "FORMATS", "Options", "render_document"]
 
 
-@dataclass(frozen=True)
+@record
 class Options:
     """How the reader will see the output: a terminal's width and whether it shows colour."""
 
@@ -27,7 +27,7 @@ class Options:
     color: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Style:
     """How one format writes each kind of block (tabulate's TableFormat, for a whole document)."""
 

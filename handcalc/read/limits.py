@@ -9,9 +9,9 @@ anything that grows with them, and names the limit in its message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from ..records import record
 from .reader import MAX_NAME_LENGTH, MAX_PROBLEMS, Reader, kind_of, shown
 from ..expr.arithmetic import MAX_EXACT_BITS, MAX_FUNCTION_ARGUMENT, MAX_POWER
 from ..expr.expression import MAX_DEPTH, MAX_LENGTH, MAX_PAREN_DEPTH
@@ -40,7 +40,7 @@ MAX_WORKING_DIGITS = 3_840  # digits a case is worked out with where an output r
 MAX_TRAINING_WORK = 2_000_000_000  # `training_work`, summed over a file's training runs (about a minute)
 
 
-@dataclass(frozen=True)
+@record
 class Limit:
     """One limit: its value, what it bounds, and why."""
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any, Iterable
 
+from ..records import record
 from .keylines import KeyLines
 from .spelling import Names, plain_form, suggest
 
@@ -27,7 +27,7 @@ MAX_SHOWN_PATH = 200  # characters of a path or argument quoted in a message
 MAX_PROBLEMS = 50  # problems listed for one file; the rest are counted
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """One thing wrong with an input file."""
 

@@ -19,11 +19,12 @@ claims of a worked example (`handcalc.judge`), in this order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Mapping
 
 import sympy
 
+from ..records import record
 from ..expr import expression as ex
 from ..expr.extended import INFINITIES, extended_value, value_or_reason
 from ..judge.rules import no_value_verdict
@@ -38,7 +39,7 @@ __all__ = ["Binding", "Checked", "Judge"]
 REFERENCE_WINDOW = 200  # earlier results an operand may restate (most recent first)
 
 
-@dataclass(frozen=True)
+@record
 class Binding:
     """A name's value in the text: given plainly (w5 = 0.40) or assigned by a statement."""
 
@@ -50,7 +51,7 @@ class Binding:
     statement: str | None = None  # the id of the statement that assigned it
 
 
-@dataclass(frozen=True)
+@record
 class Checked:
     """One statement of the text with its verdict and where it stands."""
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ..records import record
 from .. import budget
 from ..judge.verdicts import VERDICTS
 from ..read.limits import MAX_CLAIMS
@@ -34,7 +35,7 @@ STATEMENT_COST = 2_000  # work units (~microseconds) of judging one statement, i
 _NUMBER = re.compile(r"(?<![\w.])(?:[0-9]+\.[0-9]+|\.[0-9]+|[0-9]{1,4})(?![\w.]*[0-9])")
 
 
-@dataclass(frozen=True)
+@record
 class ScanResult:
     """Every statement a text makes, judged, with the values it gives plainly."""
 

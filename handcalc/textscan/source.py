@@ -14,9 +14,9 @@ the statement of the line before it, as hand calculations are written.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from ..records import record
 from ..read.reader import InputError
 from .statements import find
 
@@ -35,7 +35,7 @@ _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                "main", "aside", "nav", "hr", "body"}
 
 
-@dataclass(frozen=True)
+@record
 class Line:
     """A line to read: its text, the source line it starts on (None: find it), and what it is."""
 

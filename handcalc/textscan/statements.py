@@ -14,9 +14,9 @@ shape (`1,000` and `5%` are refused as stated numbers).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable
 
+from ..records import record
 from ..expr import expression as ex
 from .notation import normalize
 
@@ -34,7 +34,7 @@ _STOP_WORDS = frozenset("an and as at be but by for from gives hence here in is 
 _FIRST_WORD = re.compile(r"[A-Za-z]+\b")
 
 
-@dataclass(frozen=True)
+@record
 class Member:
     """One member of a chain: the text as written, its explicit form, and its tree."""
 
@@ -44,7 +44,7 @@ class Member:
     start: int  # offset in the line
 
 
-@dataclass(frozen=True)
+@record
 class Found:
     """A chain ending in a stated number: a statement, or (one bare name) a named value."""
 
