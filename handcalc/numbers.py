@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from functools import lru_cache
 from typing import Sequence
 
 import sympy
@@ -79,6 +80,11 @@ def parse_fraction(text: str) -> Fraction:
     """Return the exact value of a decimal number written as text."""
     if not isinstance(text, str):
         raise NumberError(f"expected a number's text, found {type(text).__name__}")
+    return _parsed(text)
+
+
+@lru_cache(maxsize=4096)  # judging reads the same stated texts again and again (a Fraction is immutable)
+def _parsed(text: str) -> Fraction:
     if len(text) > MAX_NUMBER_CHARS:
         raise NumberError(f"a number has at most {MAX_NUMBER_CHARS} characters, found {len(text)}")
     cleaned = text.strip()
@@ -87,12 +93,13 @@ def parse_fraction(text: str) -> Fraction:
             raise NumberError(f"{cleaned!r} is not a finite number")
         raise NumberError(f"{text!r} is not a decimal number")
     mantissa, _, exponent = cleaned.replace("_", "").lower().partition("e")
-    if exponent and abs(int(exponent)) > MAX_EXPONENT:
+    power = int(exponent or 0)
+    if abs(power) > MAX_EXPONENT:
         raise NumberError(f"{text!r} has an exponent beyond {MAX_EXPONENT}")
     # digits / 10^places, read as integers (Fraction's own text parser is several times slower)
     whole, _, decimals = mantissa.lstrip("+-").partition(".")
     digits = int(whole + decimals or "0") * (-1 if mantissa.startswith("-") else 1)
-    places = len(decimals) - int(exponent or 0)
+    places = len(decimals) - power
     return Fraction(digits, 10 ** places) if places > 0 else Fraction(digits * 10 ** -places)
 
 

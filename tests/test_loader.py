@@ -258,6 +258,12 @@ def test_parse_fraction_refuses(text: str) -> None:
         parse_fraction(text)
 
 
+@pytest.mark.parametrize("value", [0.5, ["1"], None])
+def test_parse_fraction_refuses_what_is_not_text(value) -> None:
+    with pytest.raises(NumberError, match="expected a number's text"):  # never a TypeError, even unhashable
+        parse_fraction(value)
+
+
 @pytest.mark.parametrize(("text", "value"), [("1_000", 1000), (".5", Fraction(1, 2)), ("5.", 5),
                                              ("+.5e-3", Fraction(1, 2000)), (" 7.5\n", Fraction(15, 2)),
                                              ("1e300", 10**300), ("-1E-300", Fraction(-1, 10**300))])

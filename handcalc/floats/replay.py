@@ -12,7 +12,7 @@ update or reused (`once` computes it a single time, before training).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 from typing import Any, Callable, Mapping
 
@@ -20,6 +20,7 @@ import numpy as np
 
 from ..functions import UnknownFunction, activation, loss, softmax_backward
 from ..model import Case, Layer, Network, Procedure
+from ..records import record
 from .update import Rule, apply, tie
 
 __all__ = ["Replay", "replay", "exact_replay", "exact_epochs", "EXACT_BUDGET"]
@@ -30,7 +31,7 @@ MAX_HISTORY = 1_000  # losses kept for the report's table, whatever report_every
 EXACT_BUDGET = 800  # epochs x rows x parameters the 40-digit replay may spend on one run
 
 
-@dataclass(frozen=True)
+@record
 class Replay:
     """What a replay found."""
 
@@ -253,7 +254,7 @@ def _steps_from(cached: tuple, network: Network, proc: Procedure, rule: Rule, we
               [a[one] for a in cached[1]], t_row, ops, t_row.size)
 
 
-@dataclass(frozen=True)
+@record
 class _End:
     """What a run ends with: the monitored loss, the weights by name, the outputs and any predictions."""
 

@@ -96,6 +96,8 @@ class _Net:
         values, number = case.parameters, kit.number
         self.network, self.proc, self.kit = network, proc, kit
         self.width = network.layers[-1].size
+        self.x_rows: Rows | None = None  # the run's input rows and their columns, which the first layer's
+        self.x_columns: Rows | None = None  # gradients sum over at every batch step: cut once
         self.layers = [(kit.activations[layer.activation], _constant(layer, kit), bool(layer.biases))
                        for layer in network.layers]
         self.weights = [[[number(values[name]) for name in row] for row in layer.weights] for layer in network.layers]
@@ -222,7 +224,7 @@ class _Net:
         # dE/dw_ji = sum over the rows, in order, of delta_j * a_i: neuron j's deltas by columns of the inputs
         size = len(at[0][index])
         per_neuron = [deltas[j::size] for j in range(size)] if size > 1 else [deltas]
-        columns = list(zip(*inputs))
+        columns = self.x_columns if inputs is self.x_rows else list(zip(*inputs))
         if self.plain:  # w - eta*g, without building g first
             eta = self.eta
             new_w = [[w - sum(map(mul, d, a)) * eta for w, a in zip(w_j, columns)]
@@ -288,6 +290,7 @@ def _run(net: _Net, case: Case, epochs: int, marks: frozenset[int], progress: Ca
     x = [[net.kit.number(v) for v in row] for row in case.rows]
     t = [[net.kit.number(v) for v in row] for row in case.targets]
     t_all = [v for row in t for v in row]
+    net.x_rows, net.x_columns = x, list(zip(*x))
     monitor = proc.monitor or net.network.loss
     log = _Log(proc, epochs, lambda now: net.loss(monitor, net.outputs(now), t))
     once, batch, due = proc.forward == "once", proc.mode == "batch", log.due_epochs()

@@ -77,10 +77,19 @@ def operand_map(claim: Claim, node: ex.Node, derivation: Derivation | None,
         return [(n, q) for n, q in zip(ex.numbers(node), claim.operands) if q]
     best: list[tuple[ex.Number, str]] = []
     best_cost = None
+    fits: dict[tuple[str, str], tuple[bool, float]] = {}  # the pairings share most of their pairs: judge each once
+
+    def fit(number: ex.Number, quantity: str) -> tuple[bool, float]:
+        """(the number does not round from the quantity, its distance from it)."""
+        key = (number.text, quantity)
+        if key not in fits:
+            fits[key] = (not _rounds_from(number, quantity, values), _distance(number, quantity, values))
+        return fits[key]
+
     for form in _formulas(claim.quantity or "", derivation, values):
         for pairs in _pairings(node, form):
-            cost = (sum(not _rounds_from(number, quantity, values) for number, quantity in pairs),
-                    sum(_distance(number, quantity, values) for number, quantity in pairs))
+            each = [fit(number, quantity) for number, quantity in pairs]
+            cost = (sum(missed for missed, _ in each), sum(distance for _, distance in each))
             if best_cost is None or cost < best_cost:
                 best, best_cost = pairs, cost
     return best
