@@ -456,3 +456,38 @@ def test_tanh342_a_wrong_claim_is_wrong() -> None:
     assert sum(1 for v in verdicts.values() if v.verdict != "correct") == 1
     assert result.summary["wrong"] == 1
     assert result.exit_code == 1
+
+
+def test_deriving_and_evaluating_pause_the_cyclic_collector_and_put_it_back(monkeypatch) -> None:
+    """derive and evaluate run with gc paused (their objects form no cycles); the state is restored after."""
+    import gc
+
+    from handcalc.exact import derivation as derivation_module, values as values_module
+    from handcalc.heap import collector_paused
+
+    seen: list[tuple[str, bool]] = []
+    for module in (derivation_module, values_module):
+        original = module.charge
+        monkeypatch.setattr(module, "charge", lambda *a, _o=original, _m=module.__name__, **k:
+                            seen.append((_m, gc.isenabled())) or _o(*a, **k))
+    example = load_file(ROOT / "worked_examples" / "tutorial1.toml")
+    case = example.cases[0]
+    derive.cache_clear()
+    derivation = derive(example.network_of(case), len(case.rows))
+    evaluate(derivation, given_values(derivation, case))
+    assert {m for m, _ in seen} == {"handcalc.exact.derivation", "handcalc.exact.values"}
+    assert not any(enabled for _, enabled in seen)
+    assert gc.isenabled()
+
+    def fails() -> None:
+        raise ValueError("inside")
+
+    with pytest.raises(ValueError):
+        collector_paused(fails)()
+    assert gc.isenabled()  # put back after an exception too
+    gc.disable()
+    try:
+        collector_paused(lambda: None)()
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()

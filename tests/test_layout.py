@@ -1,7 +1,7 @@
 """The package keeps its layout rule: a stage imports only the base modules and earlier stages.
 
 Stages, in the order of the data flow: read, exact, floats, judge, output, textscan. Any stage may
-import the base modules (model, records, numbers, naming, functions, budget) and the expression language (expr);
+import the base modules (model, records, heap, numbers, naming, functions, budget) and the expression language (expr);
 only the top-level modules (check, api, cli) compose stages. A reversed import, such as output reaching
 for the pipeline or read importing exact, fails here with the line that does it.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "handcalc"
 ORDER = {"read": 1, "exact": 2, "floats": 3, "judge": 4, "output": 5, "textscan": 6}
-BASE = {"model", "records", "numbers", "naming", "functions", "budget", "expr"}
+BASE = {"model", "records", "heap", "numbers", "naming", "functions", "budget", "expr"}
 
 
 def _imported_top_names(path: Path) -> list[tuple[str, int]]:

@@ -34,6 +34,7 @@ from ..functions import SOFTMAX_JACOBIAN_FORMULAS, softmax, softmax_jacobian
 from ..functions import activation as activation_named, loss as loss_named
 from .formulas import (UPDATE, Apply, Formula, Sum, Symbolic, activation_shape, derivative_shape, loss_derivative_shape,
                        loss_shape, symbol)
+from ..heap import collector_paused
 
 __all__ = ["Step", "Derivation", "DerivationError", "derive", "symbol"]
 
@@ -148,6 +149,7 @@ def _layer_label(index: int, count: int) -> str:
 
 
 @lru_cache(maxsize=32)
+@collector_paused
 def derive(network: Network, rows: int = 1, targets: bool = True, decay: Decay | None = None) -> Derivation:
     """Return the symbolic derivation of `network` on `rows` input rows (cached: networks are frozen).
 

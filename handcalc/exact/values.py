@@ -22,6 +22,7 @@ from ..read.limits import MAX_WORKING_DIGITS
 from ..naming import LEARNING_RATE, WEIGHT_DECAY, row_suffix
 from ..budget import afford, charge
 from ..model import Case, Network
+from ..heap import collector_paused
 
 __all__ = ["WORKING_DIGITS", "given_inputs", "given_values", "evaluate", "ValueRangeError"]
 
@@ -99,6 +100,7 @@ def given_values(derivation: Derivation, case: Case) -> dict[str, sympy.Rational
     return values
 
 
+@collector_paused
 def evaluate(derivation: Derivation, given: Mapping[str, sympy.Expr],
              digits: int = WORKING_DIGITS, what: str = "the case") -> dict[str, sympy.Expr]:
     """Return every step's value, given values first, in derivation order.

@@ -26,6 +26,7 @@ from .network import read_network
 from .reader import IDENTIFIER, InputError, KeyLines, Problem, Reader, join_key, suggest
 from ..model import WorkedExample
 from ..naming import is_quantity
+from ..heap import collector_paused
 
 __all__ = ["load_file", "load_bytes", "load_text", "claim_line", "IDENTIFIER"]
 
@@ -95,6 +96,7 @@ def _toml(text: str, path: str) -> dict[str, Any]:
         raise InputError([Problem(path, "", "an integer has more than 4,300 digits", line)]) from None
 
 
+@collector_paused
 def load_text(text: str, path: str = "<text>", name: str | None = None) -> WorkedExample:
     """Return the validated worked example in TOML `text`; raise InputError listing every problem."""
     if len(text) > limits.MAX_FILE_BYTES:
