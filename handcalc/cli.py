@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .budget import DEFAULT_MAX_WORK, WorkLimitError, scope as budget_scope
+from .heap import importing
 from .read.reader import InputError, shown_path
 
 if TYPE_CHECKING:
@@ -161,10 +162,11 @@ def _scan_parser(commands: "argparse._SubParsersAction") -> None:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from .textscan import read_text
-    from .textscan.report import render, to_json
-    from .textscan.scanner import scan_source
-    from .textscan.source import format_of
+    with importing(args.one_shot):
+        from .textscan import read_text
+        from .textscan.report import render, to_json
+        from .textscan.scanner import scan_source
+        from .textscan.source import format_of
 
     _check_outputs(args, [args.text], ("--output", "--annotate", "--draft"))
     source, name = read_text(args.text)
@@ -228,10 +230,11 @@ def _check(args: argparse.Namespace) -> int:
     if args.show and not args.diagram:
         raise InputError(f"--show {args.show} says what the network diagram shows: add --diagram FILE "
                          "(.svg, .png or .pdf)")
-    from .read.catalog import resolve
-    from .check import check
-    from .read.loader import load_file
-    from .output.jsonreport import document, to_json
+    with importing(args.one_shot):
+        from .read.catalog import resolve
+        from .check import check
+        from .read.loader import load_file
+        from .output.jsonreport import document, to_json
 
     _check_outputs(args, args.examples, ("--output", "--plot", "--diagram"))
     if (args.plot or args.diagram) and len(args.examples) > 1:
@@ -268,10 +271,11 @@ def _check(args: argparse.Namespace) -> int:
 
 def _names(args: argparse.Namespace) -> int:
     """Print every quantity of each case (or the NAMEs asked for, with their factors)."""
-    from .check import case_values
-    from .read.catalog import resolve
-    from .read.loader import load_file
-    from .output.names import list_names, show_names
+    with importing(args.one_shot):
+        from .check import case_values
+        from .read.catalog import resolve
+        from .read.loader import load_file
+        from .output.names import list_names, show_names
 
     example = load_file(resolve(args.example))
     cases = [case for case in example.cases if args.case in (None, case.name)]
@@ -303,8 +307,13 @@ def _pictures(result: "Result", args: argparse.Namespace) -> None:
         draw(chosen, result.example.network_of(chosen.case), args.diagram, args.show or "values")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+def command() -> int:
+    """The handcalc command and `python -m handcalc`: one command in a process of its own (see `heap.importing`)."""
+    return main(one_shot=True)
+
+
+def main(argv: list[str] | None = None, one_shot: bool = False) -> int:
+    """Run the command line; return the exit code.  `one_shot`: the process ends with the command."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and not argv[0].startswith("-") and argv[0] not in ("check", "list", "scan", "names"):
         argv.insert(0, "check")
@@ -313,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as stop:  # argparse has printed its one-line usage error
         return int(stop.code or 0)
+    args.one_shot = one_shot
     try:
         if args.print_completion:
             _write(_completion(args.print_completion), None)

@@ -486,3 +486,22 @@ def test_format_from_the_output_extension(tmp_path, capsys, suffix, first) -> No
     assert target.read_text(encoding="utf-8").startswith(first)
     assert main(["tutorial1", "-o", str(target), "--format", "text"]) == 1  # --format wins
     assert target.read_text(encoding="utf-8").startswith("tutorial1:")
+
+
+def test_a_command_imports_with_the_collector_paused_then_freezes_what_it_imported(tmp_path) -> None:
+    """A one-shot process (the handcalc command) imports SymPy and the pipeline with gc paused, freezes those
+    objects and runs with gc on again; a call of main() in a longer-lived process (this one) leaves gc alone."""
+    import gc
+
+    probe = ("import gc, io, contextlib, handcalc.cli\n"
+             "assert gc.get_freeze_count() == 0\n"
+             "with contextlib.redirect_stdout(io.StringIO()):\n"
+             "    code = handcalc.cli.main(['tutorial2', '--format', 'json'], one_shot=True)\n"
+             "print(code, gc.isenabled(), gc.get_freeze_count())\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    code, enabled, frozen = done.stdout.split()
+    assert (code, enabled) == ("1", "True"), done.stderr
+    assert int(frozen) > 100_000  # SymPy's objects and the pipeline's, frozen once imported
+    before = gc.get_freeze_count()
+    _run_quiet = main(["tutorial2", "--format", "json"])
+    assert _run_quiet == 1 and gc.isenabled() and gc.get_freeze_count() == before
