@@ -98,3 +98,32 @@ def test_formulas_stand_for_their_sympy_expressions() -> None:
     update = Apply(ARGS[0] - ARGS[1] * ARGS[2], ("w5", "eta", "dE_dw5"))
     assert update.expr == s("w5", real=True) - s("eta", real=True) * s("dE_dw5", real=True)
     assert update.names == ("w5", "eta", "dE_dw5")
+
+
+def test_a_rule_filled_in_from_its_placeholders_is_the_steps_expression_filled_in() -> None:
+    """`evaluate` leaves exact arguments (sigmoid of a rational h1) to SymPy, filling the rule's
+    placeholders straight in; that must be the very expression the step's own one gives filled in,
+    whatever order the step's names sort in (so SymPy rounds the same way)."""
+    from handcalc.exact.formulas import activation_shape, derivative_shape, loss_derivative_shape, loss_shape
+    from handcalc.exact.values import _substituted
+    from handcalc.functions import ACTIVATIONS, LOSSES
+
+    rules = [ARGS[0] - ARGS[1] * ARGS[2]]
+    for activation in ACTIVATIONS.values():
+        if activation.elementwise:
+            constants = (sympy.Rational(1, 10),) if activation.default is not None else ()
+            rules += [activation_shape(activation.function, *constants),
+                      derivative_shape(activation.derivative, *constants)]
+    for loss in LOSSES.values():
+        rules += [loss_shape(loss.term, 3)] + ([loss_derivative_shape(loss.term, 3)] if loss.gradient_on_array else [])
+    numbers = [sympy.Rational(-3, 7), sympy.Rational(2, 5), sympy.Float("0.6029088085515347845735074", 60),
+               sympy.Float("-1.25", 60), sympy.Integer(0)]
+    for rule in rules:
+        for operands in (("zz", "yy", "xx"), ("aa", "bb", "cc")):  # names sorting against, and with, _0 _1 _2
+            formula = Apply(rule, operands)
+            for start in range(len(numbers)):
+                values = {name: numbers[(start + k) % len(numbers)] for k, name in enumerate(operands)}
+                if any(v == 0 for v in values.values()) and rule.has(sympy.log):
+                    continue
+                by_names = formula.expr.xreplace({symbol(name): values[name] for name in formula.names})
+                assert _substituted(formula, values) == by_names, (rule, values)

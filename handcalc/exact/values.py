@@ -16,7 +16,7 @@ from mpmath.libmp import dps_to_prec, finf, fnan, fninf
 
 from .derivation import Derivation
 from ..expr.arithmetic import MAX_EXACT_BITS
-from .formulas import ARGS, Apply, Sum, symbol
+from .formulas import ARGS, Apply, Formula, Sum, symbol
 from .interpreter import Number, add, compile_rule, multiply
 from ..read.limits import MAX_WORKING_DIGITS
 from ..naming import LEARNING_RATE, WEIGHT_DECAY, row_suffix
@@ -176,7 +176,7 @@ def _evaluate_at(derivation: Derivation, given: Mapping[str, sympy.Expr], digits
         except ZeroDivisionError:
             raise _Saturated(step.name) from None
         if result is None:
-            value = formula.expr.xreplace({symbol(name): values[name] for name in formula.names})
+            value = _substituted(formula, values)
             if not value.is_Rational:
                 value = value.evalf(digits)
                 if not (value.is_real and value.is_finite):  # log(1 - out) with out rounded onto 1
@@ -200,6 +200,17 @@ def _evaluate_at(derivation: Derivation, given: Mapping[str, sympy.Expr], digits
     if rounded_onto is not None:
         raise _Saturated(rounded_onto, values)
     return values
+
+
+def _substituted(formula: Formula, values: Mapping[str, sympy.Expr]) -> sympy.Expr:
+    """Return a step's formula with its operands' values put in, for SymPy to finish.
+
+    A rule is filled in straight from its placeholders: the same expression as the
+    step's own (`formula.expr`) filled in, without building that one first.
+    """
+    if isinstance(formula, Apply):
+        return formula.rule.xreplace({arg: values[name] for arg, name in zip(ARGS, formula.operands)})
+    return formula.expr.xreplace({symbol(name): values[name] for name in formula.names})
 
 
 def _working(value: sympy.Expr, digits: int) -> Number:

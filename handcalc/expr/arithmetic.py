@@ -11,6 +11,7 @@ of zero or of a negative number and an overflow are errors, never a number.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from typing import Mapping
 
 import sympy
@@ -102,6 +103,7 @@ _EXACT_FUNCTIONS = {
 _BOUNDED = frozenset({"exp", "sigmoid", "tanh", "sigmoid'", "tanh'"})  # |x| <= MAX_FUNCTION_ARGUMENT
 
 
+@lru_cache(maxsize=1024)  # a slip search evaluates many trees that share their calls (SymPy numbers are immutable)
 def _function(func: str, x: sympy.Expr, digits: int) -> sympy.Expr:
     """Return a function of x (see _EXACT_FUNCTIONS): exact if SymPy finds it so, else `digits` digits."""
     if func not in _EXACT_FUNCTIONS:
