@@ -20,7 +20,6 @@ import pytest
 import sympy
 
 from handcalc.cli import main
-from handcalc.exact.derivation import derive
 from handcalc.read.reader import IDENTIFIER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,7 +194,6 @@ def test_every_sympy_symbol_name_is_a_plain_identifier(monkeypatch, capsys) -> N
         return real(name, *args, **kwargs)
 
     monkeypatch.setattr(sympy, "Symbol", recording)
-    derive.cache_clear()  # a derivation cached by an earlier test would make its symbols unseen
     assert main(["tutorial1", "--format", "json"]) == 1
     capsys.readouterr()
     assert names, "the check made no symbols: the recorder is not in the path"
