@@ -3,9 +3,9 @@
 Every stage is a pure function over frozen dataclasses.  `@dataclass(frozen=True)`
 writes each class's `__init__`, `__eq__`, `__hash__`, `__repr__`, `__setattr__` and
 `__delattr__` as source text and compiles it: about 1 ms a class, and a run of
-`handcalc tutorial1` defines some forty classes before doing any work (as much time
-as a twentieth of importing SymPy).  `@record` makes the same class with those six
-methods written once, here, for every record:
+`handcalc tutorial1` defines some forty classes (measured: 39 ms, a twelfth of what
+importing SymPy costs).  `@record` makes the same class, in about 0.05 ms, with those
+six methods written once, here, for every record:
 
 - it is still a dataclass: fields, defaults, `field(default_factory=...)`,
   `kw_only`, `dataclasses.fields` and `dataclasses.replace` work as they do there;
@@ -14,8 +14,9 @@ methods written once, here, for every record:
 - two instances are equal when they are of the same class and their fields are
   equal, and they hash and print (`Layer(pre=('h1',), ...)`) as a frozen dataclass's do.
 
-Making an instance costs about a microsecond more than a compiled `__init__` (measured:
-2.9 against 2.0 microseconds for four fields), far below what any step does with it.
+Making an instance costs a fraction of a microsecond more than a compiled `__init__`
+(measured: 1.7 against 1.4 microseconds for four fields; comparing or hashing, 0.5
+against 0.3), far below what any step does with it.
 """
 
 from __future__ import annotations
