@@ -25,6 +25,7 @@ tanh, relu and identity, each with its derivative written with a prime
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Mapping
 
 import sympy
@@ -228,11 +229,17 @@ def parse(text: str, functions: Mapping[str, str] | None = None) -> Node:
     """
     if not isinstance(text, str):
         raise ExpressionError("an expression must be text")
+    return _parsed(text, tuple(sorted((functions or {}).items())))
+
+
+@lru_cache(maxsize=1024)  # a claim's expressions are parsed on loading, on checking their names and when judged
+def _parsed(text: str, functions: tuple[tuple[str, str], ...]) -> Node:
+    """`parse`, once per text and function table (a tree of frozen records can be shared)."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression is longer than {MAX_LENGTH} characters")
     if not text.strip():
         raise ExpressionError("empty expression", 0)
-    table = dict(functions or {})
+    table = dict(functions)
     for name, func in table.items():
         if func not in ACTIVATION_FUNCTIONS:
             raise ExpressionError(f"function name '{name}' must stand for one of {', '.join(ACTIVATION_FUNCTIONS)}")
