@@ -13,6 +13,7 @@ several places (tied weights, a shared bias) gets the sum of their gradients.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Mapping
 
 import numpy as np
@@ -198,6 +199,11 @@ def loss(network: Network, case: Case, parameters: Mapping[str, float | str]) ->
     return _loss_and_pres(network, case, parameters)[0]
 
 
+def _float(value: Fraction) -> float:
+    """float(value), correctly rounded as float() rounds it, without the numbers ABC's dispatch (4x faster)."""
+    return value.numerator / value.denominator
+
+
 def run(network: Network, case: Case) -> dict[str, float]:
     """Forward, loss, backward and one update step for `case`; every named quantity.
 
@@ -209,7 +215,8 @@ def run(network: Network, case: Case) -> dict[str, float]:
 
 
 def _run(network: Network, case: Case) -> dict[str, float]:
-    values = {name: float(case.parameters[name]) for name in network.parameters}
+    given = case.parameters
+    values = {name: _float(given[name]) for name in network.parameters}
     weights, biases = matrices(network, values)
     x, t = _data(network, case)
     pres, posts = _forward(network, weights, biases, x)
@@ -223,13 +230,12 @@ def _run(network: Network, case: Case) -> dict[str, float]:
 
     gradients = dict.fromkeys(network.parameters, 0.0)
     for layer, delta, a_prev in zip(network.layers, deltas, posts):
-        grad_w = delta.T @ a_prev  # summed over rows
-        for j, row in enumerate(layer.weights):
-            for i, name in enumerate(row):
-                gradients[name] += float(grad_w[j, i])
-        grad_b = delta.sum(axis=0)
-        for j, name in enumerate(layer.biases):
-            gradients[name] += float(grad_b[j])
+        # summed over rows; as Python floats (tolist), a name may stand in several places (tied weights)
+        for names, values_j in zip(layer.weights, (delta.T @ a_prev).tolist()):
+            for name, value in zip(names, values_j):
+                gradients[name] += value
+        for name, value in zip(layer.biases, delta.sum(axis=0).tolist()):
+            gradients[name] += value
 
     result: dict[str, float] = {}
     rows = x.shape[0]
