@@ -15,8 +15,9 @@ six methods written once, here, for every record:
   equal, and they hash and print (`Layer(pre=('h1',), ...)`) as a frozen dataclass's do.
 
 Making an instance costs a fraction of a microsecond more than a compiled `__init__`
-(measured: 1.7 against 1.4 microseconds for four fields; comparing or hashing, 0.5
-against 0.3), far below what any step does with it.
+(measured, four fields: 1.0 against 0.7 microseconds given in order with plain defaults for
+the rest, the usual call, which needs no checks; 1.6 against 0.8 with a keyword; comparing
+or hashing, 0.5 against 0.3), far below what any step does with it.
 """
 
 from __future__ import annotations
@@ -52,7 +53,20 @@ def _methods(cls: type) -> tuple[Callable, ...]:
     # the fields' values as one tuple (attrgetter of one name returns the bare value)
     values_of = attrgetter(*names) if len(names) > 1 else lambda self: tuple(getattr(self, n) for n in names)
 
+    # the usual call, the first fields in order and the rest left to plain defaults, needs no checks:
+    # per number of arguments given, the defaults of the rest (None where one has none or a factory)
+    tails: list[dict[str, Any] | None] = [None] * (len(names) + 1)
+    if positional == names:
+        for given in range(len(names) + 1):
+            if all(f.default is not MISSING for f in spec[given:]):
+                tails[given] = {f.name: f.default for f in spec[given:]}
+
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if not kwargs and len(args) <= len(names) and tails[len(args)] is not None:
+            values = vars(self)
+            values.update(zip(names, args))
+            values.update(tails[len(args)])
+            return
         if len(args) > len(positional):
             raise TypeError(f"{cls.__name__}() takes {len(positional)} positional arguments, {len(args)} given")
         values = dict(zip(positional, args))

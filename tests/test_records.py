@@ -87,3 +87,35 @@ def test_keyword_only_fields_and_inherited_fields_work_as_in_a_dataclass() -> No
     assert claim != Claim(id="h1")  # a different class, never equal
     with pytest.raises(TypeError):
         ValueClaim("h1")  # keyword-only
+
+
+def _cell(decorate):
+    class Cell:
+        """Plain defaults only: the calls `@record` takes without checks."""
+
+        text: str
+        kind: str = "code"
+        note: str | None = None
+
+    return decorate(Cell)
+
+
+CELL_OURS, CELL_THEIRS = _cell(record), _cell(dataclass(frozen=True))
+
+
+@pytest.mark.parametrize("args", [("a",), ("a", "number"), ("a", "number", "n"), ("a", "number", None)])
+def test_fields_given_in_order_with_plain_defaults_for_the_rest(args) -> None:
+    ours, theirs = CELL_OURS(*args), CELL_THEIRS(*args)
+    assert list(vars(ours).items()) == list(vars(theirs).items())  # the same fields, values and order
+    assert hash(ours) == hash(theirs) and ours == CELL_OURS(*args) != CELL_OURS("other")
+    assert repr(ours) == repr(theirs).replace(CELL_THEIRS.__qualname__, CELL_OURS.__qualname__)
+    with pytest.raises(FrozenInstanceError):
+        ours.text = "b"
+
+
+@pytest.mark.parametrize("args", [(), ("a", "b", "c", "d")])
+def test_too_few_or_too_many_fields_in_order_are_refused(args) -> None:
+    with pytest.raises(TypeError):
+        CELL_THEIRS(*args)
+    with pytest.raises(TypeError):
+        CELL_OURS(*args)
