@@ -44,6 +44,13 @@ def record(cls: T | None = None, /, *, kw_only: bool = False) -> T | Callable[[T
     return make if cls is None else make(cls)
 
 
+def _tails(spec: tuple) -> list[dict[str, Any] | None]:
+    """The usual call, the first fields in order and the rest left to plain defaults, needs no checks: per
+    number of arguments given, the defaults of the rest (None where one has none, or a factory)."""
+    return [{f.name: f.default for f in spec[given:]} if all(f.default is not MISSING for f in spec[given:])
+            else None for given in range(len(spec) + 1)]
+
+
 def _methods(cls: type) -> tuple[Callable, ...]:
     """Return the six methods `dataclass(frozen=True)` would write for `cls`, over its fields."""
     spec = fields(cls)
@@ -53,13 +60,7 @@ def _methods(cls: type) -> tuple[Callable, ...]:
     # the fields' values as one tuple (attrgetter of one name returns the bare value)
     values_of = attrgetter(*names) if len(names) > 1 else lambda self: tuple(getattr(self, n) for n in names)
 
-    # the usual call, the first fields in order and the rest left to plain defaults, needs no checks:
-    # per number of arguments given, the defaults of the rest (None where one has none or a factory)
-    tails: list[dict[str, Any] | None] = [None] * (len(names) + 1)
-    if positional == names:
-        for given in range(len(names) + 1):
-            if all(f.default is not MISSING for f in spec[given:]):
-                tails[given] = {f.name: f.default for f in spec[given:]}
+    tails = _tails(spec) if positional == names else [None] * (len(names) + 1)
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         if not kwargs and len(args) <= len(names) and tails[len(args)] is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from ..records import record
 from typing import Mapping
 
 import sympy
@@ -22,7 +22,7 @@ _FLOOR = 1e-12
 NOISE_MARGIN = 100  # how far beyond its measured rounding noise a NumPy value may stray (`noise`)
 
 
-@dataclass(frozen=True)
+@record
 class CrossCheck:
     """The largest relative differences found, and where."""
 

@@ -39,7 +39,7 @@ at once, one at a time.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from ..records import record
 
 import numpy as np
 
@@ -54,7 +54,7 @@ EPS = float(np.finfo(np.float64).eps)
 BATCH_NUMBERS = 1 << 16  # numbers of one batch of moved forward passes (512 KB: it stays in the cache)
 
 
-@dataclass(frozen=True)
+@record
 class FiniteDifferences:
     """Every parameter's finite-difference gradient, its resolution, and the relu kinks straddled."""
 
@@ -72,7 +72,7 @@ def _step(p: float) -> float:
     return _STEP * max(1.0, abs(p))
 
 
-@dataclass(frozen=True)
+@record
 class _Moves:
     """The untied parameters of one layer, as arrays (no object per parameter, so nothing for the GC)."""
 
