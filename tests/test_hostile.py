@@ -492,3 +492,36 @@ def test_a_finite_difference_that_overflows_is_left_out_not_a_disagreement() -> 
     assert case.values["dE_dw1"] == sympy.Rational(999, 100) * 10**300
     assert case.cross_check.ok and any("finite difference of 2 gradients" in n for n in case.cross_check.notes)
     json.dumps(to_json(result), allow_nan=False)  # no NaN in the report
+
+
+NAN_RESOLUTION = """
+[network]
+sizes = [1, 1, 3]
+activation = "relu"
+loss = "mean_squared_error"
+bias = "none"
+
+[parameters]
+w1 = -1e300
+w2 = -1e300
+w3 = -9.21
+w4 = -3.7
+
+[[cases]]
+name = "c1"
+inputs = [[-9.99]]
+targets = [[-9.99, -9.99, -9.99]]
+learning_rate = 0.5
+[cases.training]
+epochs = 1
+"""
+
+
+def test_a_finite_difference_whose_error_estimate_overflows_is_still_compared() -> None:
+    # found by fuzz/fuzz_check.py: y1 = -1e300 * -1e300 * -9.99 overflows, so the finite-difference error
+    # estimate |D(h) - D(2h)| of the gradients is nan; used as a floor it made max(|exact|, nan) = 0 and
+    # the comparison divided by zero (a crash, exit 3).  Such a gradient is compared with the default floor.
+    result = check(load_text(NAN_RESOLUTION))
+    (case,) = result.cases
+    assert case.values["w2"] == -10**300 and case.cross_check.ok
+    assert case.cross_check.finite_difference_max_rel_diff == 0.0  # dE/dw3 = 0 (the relu is off) both ways

@@ -80,7 +80,8 @@ def _largest(approximate: Mapping[str, float], exact: Mapping[str, sympy.Expr],
             overflowed.append(name)
             continue
         count += 1
-        difference = relative_difference(value, exact[name], max(floors.get(name, _FLOOR), _FLOOR))
+        floor = floors.get(name, _FLOOR)  # nan where the error estimate itself overflowed: no floor of its own
+        difference = relative_difference(value, exact[name], floor if floor >= _FLOOR else _FLOOR)
         if difference > worst or not where:
             worst, where = difference, name
     return worst, where, count
