@@ -244,6 +244,19 @@ def test_a_value_beyond_the_exact_range_is_bad_input_naming_the_quantity_and_lim
     assert "2^-200000" in message and "MAX_EXACT_BITS" in message
 
 
+def test_a_value_whose_power_of_ten_is_beyond_float64_is_named_too() -> None:
+    # found by fuzz/fuzz_check.py: w1 = 1e90 and an input of -1e300 make y1 = -1e390, out_y1 = e^-1e390 =
+    # 10^(-4.343e389): the power of ten itself overflowed a float while the message was written (exit 3)
+    import pytest
+
+    from handcalc.read.reader import InputError
+
+    text = _one_neuron("1e90").replace("inputs = [[0.5]]", "inputs = [[-1e300]]")
+    with deadline(30), pytest.raises(InputError) as error:
+        check(load_text(text))
+    assert "out_y1 = about 1e-4.343e389" in str(error.value)  # 1e390 / ln 10 = 4.343e389
+
+
 def test_a_weight_of_1e300_inside_the_range_is_judged() -> None:
     # w1 = 1e300: y1 = 5e299 exactly, and a stated 0.44 against 5e299 is neither off by one digit nor exact
     claims = ('[[claims]]\nid = "y"\nquantity = "y1"\nstated = "0.44"\n'

@@ -8,6 +8,7 @@ otherwise evaluated to `WORKING_DIGITS` significant digits, far more than the
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Callable, Mapping
 
@@ -50,8 +51,10 @@ def _bits(value: sympy.Expr) -> int:
 
 
 def _magnitude(value: sympy.Expr) -> str:
-    """Roughly how large a value out of range is, as about 1e<power of ten> (the power may have 300 digits)."""
-    return f"{'-' if value < 0 else ''}about 1e{_bits(value) * 0.30103:.4g}".replace("e+", "e")
+    """Roughly how large a value out of range is, as about 1e<power of ten>: the power may itself be beyond
+    float64 (sigmoid(-1e390) is about 1e-6.3e389), so it is worked out as a Decimal."""
+    power = Decimal(_bits(value)) * Decimal("0.30103")
+    return f"{'-' if value < 0 else ''}about 1e{power:.4g}".replace("e+", "e")
 
 
 def _in_range(name: str, value: sympy.Expr) -> None:
