@@ -538,3 +538,47 @@ def test_a_finite_difference_whose_error_estimate_overflows_is_still_compared() 
     (case,) = result.cases
     assert case.values["w2"] == -10**300 and case.cross_check.ok
     assert case.cross_check.finite_difference_max_rel_diff == 0.0  # dE/dw3 = 0 (the relu is off) both ways
+
+
+CANCELLING = """
+[network]
+sizes = [3, 1]
+activation = "identity"
+loss = "half_squared_error"
+bias = "per_neuron"
+
+[parameters]
+w1 = 7.5
+w2 = 7.5
+w3 = -10000
+b1_1 = 1
+
+[[cases]]
+name = "c1"
+inputs = [[1e300, -1e300, 3.87], [0, -9.99, -9.99]]
+targets = [[-9.99], [-9.99]]
+learning_rate = 0.5
+[cases.training]
+epochs = 1
+mode = "online"
+"""
+
+
+def test_a_cross_check_difference_of_infinity_is_valid_json() -> None:
+    # found by fuzz/fuzz_check.py: y1_r1 = 7.5*1e300 - 7.5*1e300 - 38700 + 1 = -38699 exactly, but float64
+    # keeps the rounding error of 7.5e300 (a fused multiply-add leaves ~3e284), so E1_r1 overflows to inf
+    # where its exact value is 7.5e8: a real float64 failure, reported as a disagreement; the JSON report
+    # wrote the relative difference as a bare Infinity, which is not JSON
+    import json
+
+    import jsonschema
+
+    from handcalc.output.jsonreport import schema, to_json
+
+    result = check(load_text(CANCELLING))
+    (case,) = result.cases
+    assert case.values["y1_r1"] == -38699 and case.values["E1_r1"] == sympy.Rational("38689.01") ** 2 / 2
+    report = json.loads(json.dumps(to_json(result), allow_nan=False))
+    numpy_difference = report["cross_check"]["numpy_max_rel_diff"]
+    assert numpy_difference == "Infinity" or numpy_difference < 1e-12  # inf in float64 (a BLAS without FMA: 0)
+    jsonschema.validators.validator_for(schema())(schema()).validate(report)

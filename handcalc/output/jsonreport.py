@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from typing import Any
+from typing import Any, Iterable
 
 import sympy
 
@@ -32,6 +32,12 @@ def _float(value: Any) -> float | str:
     if math.isfinite(number):
         return number
     return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
+
+
+def _difference(differences: Iterable[float]) -> float | str | None:
+    """The largest of some relative differences for JSON (None: there were none; see `_float`)."""
+    largest = max(differences, default=None)
+    return None if largest is None else _float(largest)
 
 
 def _training_json(result: Result) -> dict[str, Any]:
@@ -102,8 +108,8 @@ def to_json(result: Result) -> dict[str, Any]:
         "title": result.example.title,
         "values": _values_json(result),
         "cross_check": {
-            "numpy_max_rel_diff": max((c.numpy_max_rel_diff for c in checks), default=None),
-            "finite_difference_max_rel_diff": max((c.finite_difference_max_rel_diff for c in checks), default=None),
+            "numpy_max_rel_diff": _difference(c.numpy_max_rel_diff for c in checks),
+            "finite_difference_max_rel_diff": _difference(c.finite_difference_max_rel_diff for c in checks),
             "ok": all(c.ok for c in checks),
             "numpy_worst": max(checks, key=lambda c: c.numpy_max_rel_diff).numpy_worst if checks else None,
             "finite_difference_worst": (max(checks, key=lambda c: c.finite_difference_max_rel_diff)
