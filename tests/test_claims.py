@@ -940,3 +940,40 @@ def test_exit_codes(claims, summary, code):
     assert {k: n for k, n in result.summary.items() if n} == summary
     assert result.exit_code == code
     assert to_json(result)["exit_code"] == code
+
+
+def test_far_out_floats_are_judged_without_being_made_exact() -> None:
+    """A Float far above or below the stated number's scale is compared through a stand-in of its sign: the
+    verdicts equal those of the value made exact here (man * 2^exp as a Fraction), and a value like
+    e^-4.6e300, which could not be made exact at all, is judged at once."""
+    import random
+    from fractions import Fraction
+
+    import sympy
+
+    from handcalc.judge.verdicts import truncates_to
+    from test_hostile import deadline
+
+    def exact(value: sympy.Float) -> Fraction:
+        sign, man, exp, _ = value._mpf_
+        return (-1 if sign else 1) * Fraction(int(man)) * Fraction(2) ** exp
+
+    def reference(stated: str, value: sympy.Float) -> tuple[bool, bool]:
+        number = Fraction(stated)
+        unit = Fraction(10) ** Decimal(stated).as_tuple().exponent
+        x = exact(value)
+        within = abs(x - number) <= unit / 2
+        cut = number <= x < number + unit if number >= 0 else number - unit < x <= number
+        return within, cut
+
+    rng = random.Random(11)
+    for _ in range(3000):
+        stated = rng.choice(["0", "0.00", "-0.0", "0.5", "-0.25", "12", "-3.875", "1e-8", "250.0", "0.001"])
+        value = sympy.Float(f"{rng.choice('+-')}{rng.randint(1, 9)}.{rng.randint(0, 999)}e{rng.randint(-900, 900)}", 60)
+        assert (within_stated_digits(stated, value), truncates_to(value, stated)) == reference(stated, value), \
+            (stated, value)
+    tiny = sympy.Float(mpmath.mpf((0, 1, -15 * 10**300, 1)), 60)  # 2^-1.5e301: made exact, it never ends
+    with deadline(10):
+        assert within_stated_digits("0.0", tiny) and not within_stated_digits("0.5", tiny)
+        assert truncates_to(tiny, "0.00") and not truncates_to(-tiny, "0.00")
+        assert not within_stated_digits("1e90", -1 / tiny)

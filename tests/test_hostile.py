@@ -582,3 +582,36 @@ def test_a_cross_check_difference_of_infinity_is_valid_json() -> None:
     numpy_difference = report["cross_check"]["numpy_max_rel_diff"]
     assert numpy_difference == "Infinity" or numpy_difference < 1e-12  # inf in float64 (a BLAS without FMA: 0)
     jsonschema.validators.validator_for(schema())(schema()).validate(report)
+
+
+SATURATED_CLAIMS = """
+[network]
+sizes = [1, 1]
+activation = "sigmoid"
+loss = "half_squared_error"
+bias = "shared"
+
+[parameters]
+w1 = -1e300
+b1 = 0.001
+
+[[cases]]
+name = "c1"
+inputs = [[-4.56]]
+targets = [[0.5]]
+learning_rate = 1e-300
+
+[[claims]]
+quantity = "out_y1"
+stated = "1e90"
+"""
+
+
+def test_a_wrong_claim_on_a_saturated_output_is_judged_at_once() -> None:
+    # found by fuzz/fuzz_check.py (out of memory): out_y1 = sigmoid(4.56e300) rounds to 1.0; the slip search
+    # tried candidates such as e^-4.56e300 and made each exact to compare it with the stated digits: 10^300
+    # bits, 7 GB and minutes.  Now such a value is compared through a stand-in of its sign.
+    with deadline(60):
+        result = check(load_text(SATURATED_CLAIMS))
+    (verdict,) = result.verdicts
+    assert verdict.verdict == "wrong" and "out_y1 is 1.00000000000000, not 1e90" in verdict.explanation

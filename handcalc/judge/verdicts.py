@@ -42,20 +42,32 @@ def short_value(value: sympy.Expr | None, digits: int = 12) -> str:
     if value in INFINITIES:
         return infinity_text(value)
     gap = abs(1 - value)
-    if value != 1 and gap < sympy.Rational(10) ** (2 - digits):
+    if gap != 0 and gap < sympy.Rational(10) ** (2 - digits):  # (a Float 1.0 is not == 1 in SymPy)
         return f"1 {'-' if value < 1 else '+'} {sympy.Float(gap, 3)}"  # 0.999... would print as 1.000...
     return to_decimal_text(value, digits)
 
 
-def _exact(value: sympy.Expr) -> Fraction:
-    """The value as an exact fraction: a Rational as it is, a Float as the binary number it holds.
+def _exact(value: sympy.Expr, number: Fraction, unit: Fraction) -> Fraction:
+    """The value as an exact fraction, to compare with `number` at steps of half a `unit`: a Rational as it
+    is, a Float as the binary number it holds.
 
-    The comparisons below are exact either way; they run on `Fraction`s, several times
-    faster than SymPy's arithmetic (a claim's operands are compared by the dozen).
+    The comparisons below are exact either way; they run on `Fraction`s, several times faster than SymPy's
+    arithmetic (a claim's operands are compared by the dozen).  A Float far beyond |number| + unit, or far
+    below unit/8, is not made exact (e^-4.6e300 would need 10^300 bits): a stand-in of its sign just as far
+    out compares the same with every multiple of unit/2, the only bounds these comparisons use.
     """
-    if not isinstance(value, sympy.Rational):
-        value = sympy.Rational(sympy.Float(value, 60))
-    return Fraction(int(value.p), int(value.q))
+    if isinstance(value, sympy.Rational):
+        return Fraction(int(value.p), int(value.q))
+    value = sympy.Float(value, 60)
+    sign, mantissa, exponent, count = value._mpf_
+    if mantissa:  # |value| < 2^bits (zero, inf and nan have none)
+        bits, far = exponent + count, abs(number) + unit
+        if bits >= far.numerator.bit_length() - far.denominator.bit_length() + 3:  # beyond 2 (|number| + unit)
+            return 4 * far * (-1 if sign else 1)
+        if bits < unit.numerator.bit_length() - unit.denominator.bit_length() - 4:  # below unit/8
+            return unit / 8 * (-1 if sign else 1)
+    rational = sympy.Rational(value)
+    return Fraction(int(rational.p), int(rational.q))
 
 
 def _unit(stated: str) -> Fraction:
@@ -65,14 +77,15 @@ def _unit(stated: str) -> Fraction:
 
 def within_stated_digits(stated: str, value: sympy.Expr) -> bool:
     """Return True if `value` rounds to `stated` at the digits `stated` gives (ties count as rounding to it)."""
-    return abs(_exact(value) - parse_fraction(stated)) <= _unit(stated) / 2
+    number, unit = parse_fraction(stated), _unit(stated)
+    return abs(_exact(value, number, unit) - number) <= unit / 2
 
 
 def truncates_to(value: sympy.Expr, stated: str) -> bool:
     """Return True if cutting `value` off (not rounding it) at the stated digits gives `stated`."""
     unit = _unit(stated)
     number = parse_fraction(stated)
-    exact = _exact(value)
+    exact = _exact(value, number, unit)
     if number >= 0:
         return number <= exact < number + unit
     return number - unit < exact <= number
