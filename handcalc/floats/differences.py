@@ -45,6 +45,7 @@ import numpy as np
 
 from ..model import Case, Network
 from ..naming import gradient, in_row
+from ..numbers import as_float
 from .vectorized import (ELEMENTWISE_ACTIVATIONS, ELEMENTWISE_LOSSES, _activate, _data, _has_kink, _output_delta,
                          _terms, matrices)
 
@@ -301,8 +302,7 @@ def _penalty(network: Network, case: Case, result: FiniteDifferences) -> None:
 def finite_differences(network: Network, case: Case) -> FiniteDifferences:
     """Return the finite-difference gradient of every parameter, its resolution, and the relu kinks straddled."""
     given = case.parameters
-    # Fraction -> float as float() does it (one correctly rounded division), without its per-call overhead
-    values = {name: given[name].numerator / given[name].denominator for name in network.parameters}
+    values = {name: as_float(given[name]) for name in network.parameters}
     result = FiniteDifferences({}, {}, {})
     tied = _tied_places(network)
     # a network whose floats overflow (a weight of 1e300) gives inf and nan here: the cross-check reports

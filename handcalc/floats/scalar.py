@@ -178,11 +178,9 @@ class _Net:
     def updated(self, index: int, part: int, gradient: list, at: list) -> list:
         """Layer `index`'s weights (`part` 0, a list of rows) or biases (1, a list) after the step of `gradient`."""
         now = self.weights[index] if part == 0 else self.biases[index]
-        if self.plain:  # plain SGD: w - eta*g
+        if self.plain and part == 1:  # plain SGD: b - eta*g (weights: see `_update`, which fuses it with g)
             eta = self.eta
-            if part == 1:
-                return [w - g * eta for w, g in zip(now, gradient)]
-            return [[w - g * eta for w, g in zip(wr, gr)] for wr, gr in zip(now, gradient)]
+            return [w - g * eta for w, g in zip(now, gradient)]
         shares = self.shares[part][index]
         velocity = None if self.velocity is None else self.velocity[part][index]
         if part == 1:
