@@ -163,14 +163,8 @@ class _Log:
         self.snapshots: dict[int, np.ndarray] = {}
         self.losses_at: dict[int, Any] = {}
         self.kept: dict[int, Mapping[str, Any]] = {}
-
-    def due(self, epoch: int) -> bool:
-        """Return True when the loss before this epoch's updates is to be kept."""
-        return epoch < self.end and (epoch % self.every == 0 or epoch % self.sample == 0)
-
-    def due_epochs(self) -> set[int]:
-        """The epochs for which `due` is True, for a loop that would rather look them up."""
-        return set(range(0, self.end, self.every)) | set(range(0, self.end, self.sample))
+        # the epochs whose loss before their updates is kept (looked up every epoch: a set, not arithmetic)
+        self.due = frozenset(range(0, self.end, self.every)) | frozenset(range(0, self.end, self.sample))
 
     def record(self, epoch: int, now: tuple) -> None:
         _record(epoch, self.every, self.sample, self.history, self.curve, lambda: self.loss_of(now))
@@ -203,7 +197,7 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
     result: _End | None = None
     for epoch in range(epochs):
         if fresh_rows:
-            if log.due(epoch):
+            if epoch in log.due:
                 log.record(epoch, _forward(network, weights, biases, x, ops))
             last_out = _online_epoch(network, proc, rule, weights, biases, single, ops)
         else:
@@ -211,7 +205,7 @@ def _run(network: Network, case: Case, proc: Procedure, epochs: int, ops: _Ops,
             if proc.forward != "once":
                 cached = _forward(network, *at, x, ops)
             last_out = cached[1][-1]
-            if log.due(epoch):  # the pass just made, unless it was made once before training or at a look-ahead
+            if epoch in log.due:  # the pass just made, unless it was made once before training or at a look-ahead
                 fresh = proc.forward != "once" and at[0] is weights
                 log.record(epoch, cached if fresh else _forward(network, weights, biases, x, ops))
             _steps_from(cached, network, proc, rule, weights, biases, at, x, t, single, ops)

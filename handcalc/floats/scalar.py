@@ -291,7 +291,7 @@ def _run(net: _Net, case: Case, epochs: int, marks: frozenset[int], progress: Ca
     net.x_rows, net.x_columns = x, list(zip(*x))
     monitor = proc.monitor or net.network.loss
     log = _Log(proc, epochs, lambda now: net.loss(monitor, net.outputs(now), t))
-    once, batch, due = proc.forward == "once", proc.mode == "batch", log.due_epochs()
+    once, batch, due = proc.forward == "once", proc.mode == "batch", log.due
     cached = net.batch(x) if once else None
     fresh_rows = proc.mode == "online" and proc.forward == "every_update"
     last_out: Any = None
