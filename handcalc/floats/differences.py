@@ -44,10 +44,10 @@ from ..records import record
 import numpy as np
 
 from ..model import Case, Network
-from ..naming import gradient, in_row
+from ..naming import in_row
 from ..numbers import as_float
-from .vectorized import (ELEMENTWISE_ACTIVATIONS, ELEMENTWISE_LOSSES, _activate, _data, _has_kink, _output_delta,
-                         _terms, matrices)
+from .vectorized import (ELEMENTWISE_ACTIVATIONS, ELEMENTWISE_LOSSES, _activate, _data, _has_kink, _layout,
+                         _output_delta, _terms)
 
 __all__ = ["FiniteDifferences", "finite_differences", "BATCH_NUMBERS"]
 
@@ -77,25 +77,35 @@ def _step(p: float) -> float:
 class _Moves:
     """The untied parameters of one layer, as arrays (no object per parameter, so nothing for the GC)."""
 
-    names: list[str]
+    indices: np.ndarray  # the parameter's place in `network.parameters`
     neurons: np.ndarray  # j: the neuron whose pre-activation the parameter feeds
     inputs: np.ndarray  # i: the input it multiplies; fan_in for a bias (a column of ones)
     values: np.ndarray
 
 
-def _layer_moves(network: Network, layer: int, values: dict[str, float], tied: set[str]) -> _Moves:
+@record
+class _Found:
+    """What the moves found, by the parameter's place in `network.parameters` (filled in batches)."""
+
+    gradients: np.ndarray
+    resolution: np.ndarray
+    kinks: dict[int, str]
+
+
+def _layer_moves(network: Network, layer: int, values: np.ndarray, tied: set[int]) -> _Moves:
     """Every parameter of `layer` that sits nowhere else, weights row by row, then biases."""
     spec = network.layers[layer]
-    fan_in = len(spec.weights[0]) if spec.weights else 0
-    names = [name for row in spec.weights for name in row] + list(spec.biases)
-    neurons = np.concatenate([np.repeat(np.arange(spec.size), fan_in), np.arange(len(spec.biases))])
-    inputs = np.concatenate([np.tile(np.arange(fan_in), spec.size), np.full(len(spec.biases), fan_in)])
+    places = _layout(network)
+    weights, biases = places.weights[layer], places.biases[layer]
+    size, fan_in = weights.shape
+    count = 0 if biases is None else len(biases)
+    indices = weights.ravel() if biases is None else np.concatenate([weights.ravel(), biases])
+    neurons = np.concatenate([np.repeat(np.arange(spec.size), fan_in), np.arange(count)])
+    inputs = np.concatenate([np.tile(np.arange(fan_in), spec.size), np.full(count, fan_in)])
     if tied:
-        keep = np.array([name not in tied for name in names], dtype=bool)
-        names = [name for name in names if name not in tied]
-        neurons, inputs = neurons[keep], inputs[keep]
-    return _Moves(names, neurons.astype(np.intp), inputs.astype(np.intp),
-                  np.array([values[name] for name in names], dtype=np.float64))
+        keep = np.array([i not in tied for i in indices.tolist()], dtype=bool)
+        indices, neurons, inputs = indices[keep], neurons[keep], inputs[keep]
+    return _Moves(indices, neurons.astype(np.intp), inputs.astype(np.intp), values[indices])
 
 
 def _tied_places(network: Network) -> dict[str, list[tuple[int, int, int | None]]]:
@@ -120,9 +130,12 @@ def _tied_places(network: Network) -> dict[str, list[tuple[int, int, int | None]
 class _Net:
     """The network's float64 state: matrices, data, the unmoved forward pass and its rounding scales."""
 
-    def __init__(self, network: Network, case: Case, values: dict[str, float]) -> None:
+    def __init__(self, network: Network, case: Case, values: np.ndarray) -> None:
         self.network = network
-        self.weights, self.biases = matrices(network, values)
+        places = _layout(network)
+        self.weights = [values[w] for w in places.weights]
+        self.biases = [values[b] if b is not None else np.zeros(layer.size)
+                       for layer, b in zip(network.layers, places.biases)]
         self.x, self.t = _data(network, case)
         self.posts = [self.x]
         self.pres = []
@@ -214,7 +227,7 @@ def _column_kinks(network: Network, layer: int, js: np.ndarray, low: np.ndarray,
     return found
 
 
-def _batched(net: _Net, layer: int, moves: _Moves, result: FiniteDifferences) -> None:
+def _batched(net: _Net, layer: int, moves: _Moves, result: _Found) -> None:
     """Finite differences of the untied parameters of one layer, all moves of a batch at once."""
     rows = net.x.shape[0]
     by_column = _by_column(net.network, layer)
@@ -225,7 +238,7 @@ def _batched(net: _Net, layer: int, moves: _Moves, result: FiniteDifferences) ->
     # the moved parameter's input column; a bias multiplies a column of ones
     source = np.hstack([net.posts[layer], np.ones((rows, 1))]).T
     steps = _STEP * np.maximum(1.0, np.abs(moves.values))  # _step, for every move at once
-    for start in range(0, len(moves.names), per_batch):
+    for start in range(0, len(moves.indices), per_batch):
         batch = slice(start, start + per_batch)
         j, column, p, h = moves.neurons[batch], source[moves.inputs[batch]], moves.values[batch], steps[batch]
         base = net.pres[layer][:, j].T  # (C, rows)
@@ -241,10 +254,10 @@ def _batched(net: _Net, layer: int, moves: _Moves, result: FiniteDifferences) ->
                     full = np.repeat(net.pres[layer][None], len(j), axis=0)
                     full[np.arange(len(j)), :, j] = z
                     outcomes[k, sign] = (moved, z) + net.losses(layer, full, rounding=rounding)
-        _record(net, layer, j, moves.names[batch], outcomes, result, by_column)
+        _record(net, layer, j, moves.indices[batch], outcomes, result, by_column)
 
 
-def _record(net: _Net, layer: int, js: np.ndarray, names: list[str], outcomes: dict, result: FiniteDifferences,
+def _record(net: _Net, layer: int, js: np.ndarray, indices: np.ndarray, outcomes: dict, result: _Found,
             by_column: bool = False) -> None:
     """The central differences, their resolution and the kinks of a batch of moves."""
     (up1, high, f1, r1, pres1), (down1, low, g1, s1, low1) = outcomes[1, 1], outcomes[1, -1]
@@ -258,15 +271,13 @@ def _record(net: _Net, layer: int, js: np.ndarray, names: list[str], outcomes: d
         own = _column_kinks(net.network, layer, js, low, high, rows)  # the moved neurons' own kinks first
         kinks = _kinks(net.network, layer + 1, low1, pres1, rows, own)
     else:
-        kinks = _kinks(net.network, layer, low1, pres1, rows, [None] * len(names))
-    keys = [gradient(name) for name in names]
-    result.gradients.update(zip(keys, d1.tolist()))
-    result.resolution.update(zip(keys, resolution.tolist()))
-    result.kinks.update((key, kink) for key, kink in zip(keys, kinks) if kink)
+        kinks = _kinks(net.network, layer, low1, pres1, rows, [None] * len(indices))
+    result.gradients[indices] = d1
+    result.resolution[indices] = resolution
+    result.kinks.update((i, kink) for i, kink in zip(indices.tolist(), kinks) if kink)
 
 
-def _tied(net: _Net, name: str, places: list[tuple[int, int, int | None]], value: float,
-          result: FiniteDifferences) -> None:
+def _tied(net: _Net, index: int, places: list[tuple[int, int, int | None]], value: float, result: _Found) -> None:
     """Finite difference of a parameter used in several places: every place moved, the whole pass redone."""
     h = _step(value)
     outcomes = {}
@@ -282,10 +293,10 @@ def _tied(net: _Net, name: str, places: list[tuple[int, int, int | None]], value
                     weights[l][j, i] += moved
             z = (net.x @ weights[0].T + biases[0])[None]
             outcomes[k, sign] = (np.array([moved]), None) + net.losses(0, z, weights, biases)
-    _record(net, 0, np.zeros(1, dtype=np.intp), [name], outcomes, result)
+    _record(net, 0, np.zeros(1, dtype=np.intp), np.array([index]), outcomes, result)
 
 
-def _penalty(network: Network, case: Case, result: FiniteDifferences) -> None:
+def _penalty(network: Network, case: Case, values: np.ndarray, gradients: np.ndarray) -> None:
     """Add the weight-decay term's central difference, when the case's training run puts it in the loss.
 
     The term (lambda/2)*p^2 is a quadratic in each parameter, so its central difference is exactly
@@ -295,26 +306,28 @@ def _penalty(network: Network, case: Case, result: FiniteDifferences) -> None:
     if proc is None or not proc.coupled_decay:
         return
     lam = float(proc.weight_decay)
+    index = {name: i for i, name in enumerate(network.parameters)}
     for name in proc.decays(network):
-        result.gradients[gradient(name)] += lam * float(case.parameters[name])
+        gradients[index[name]] += lam * values[index[name]]
 
 
 def finite_differences(network: Network, case: Case) -> FiniteDifferences:
     """Return the finite-difference gradient of every parameter, its resolution, and the relu kinks straddled."""
     given = case.parameters
-    values = {name: as_float(given[name]) for name in network.parameters}
-    result = FiniteDifferences({}, {}, {})
+    names = network.parameters
+    values = np.array([as_float(given[name]) for name in names], dtype=np.float64)
+    found = _Found(np.zeros(len(names)), np.zeros(len(names)), {})
     tied = _tied_places(network)
+    index = {name: i for i, name in enumerate(names)} if tied else {}
     # a network whose floats overflow (a weight of 1e300) gives inf and nan here: the cross-check reports
     # them as beyond float64, and no NumPy warning reaches the user's terminal
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         net = _Net(network, case, values)
         for name, places in tied.items():
-            _tied(net, name, places, values[name], result)
+            _tied(net, index[name], places, float(values[index[name]]), found)
         for layer in range(len(network.layers)):
-            _batched(net, layer, _layer_moves(network, layer, values, set(tied)), result)
-    _penalty(network, case, result)
-    if tied:  # the tied parameters went first: back to the parameters' order (untied, it is theirs already)
-        result = FiniteDifferences({key: result.gradients[key] for key in map(gradient, network.parameters)},
-                                   result.resolution, result.kinks)
-    return result
+            _batched(net, layer, _layer_moves(network, layer, values, {index[name] for name in tied}), found)
+    _penalty(network, case, values, found.gradients)
+    keys = _layout(network).parameter_keys[::2]  # dE_dw1, in the parameters' order
+    return FiniteDifferences(dict(zip(keys, found.gradients.tolist())), dict(zip(keys, found.resolution.tolist())),
+                             {keys[i]: kink for i, kink in found.kinks.items()})
