@@ -345,3 +345,44 @@ def test_a_relu_at_its_kink_is_left_out_of_the_finite_difference_check() -> None
 def test_no_kink_no_note() -> None:
     example = load_text(RELU_AT_KINK.replace("w2 = -0.25", "w2 = -0.2"))
     assert finite_differences(example.network, example.cases[0])[1] == {}
+
+
+# --- 5. rounding noise ---------------------------------------------------------------
+
+
+def _noise_by_definition(network, case, trials: int = 3) -> dict[str, float]:
+    """`rounding_noise` as its docstring defines it, through `run` on whole moved cases of exact Fractions: every
+    number moved by u ulps-ish, u from Random(0) in the parameters', inputs', targets' and rate's order."""
+    import random
+    from fractions import Fraction
+
+    rng = random.Random(0)
+    eps = 2.0 ** -52
+
+    def moved(value) -> Fraction:
+        return Fraction(float(value) * (1 + eps * rng.uniform(-2, 2)))
+
+    base = run(network, case)
+    noise = dict.fromkeys(base, 0.0)
+    for _ in range(trials):
+        other = replace(case, parameters={name: moved(case.parameters[name]) for name in network.parameters},
+                        rows=tuple(tuple(moved(v) for v in row) for row in case.rows),
+                        targets=tuple(tuple(moved(v) for v in row) for row in case.targets),
+                        learning_rate=moved(case.learning_rate))
+        for name, value in run(network, other).items():
+            noise[name] = max(noise[name], abs(value - base[name]))
+    return noise
+
+
+@pytest.mark.parametrize("text", [TANH_PER_NEURON, SIGMOID_NO_BIAS], ids=["tanh_per_neuron", "sigmoid_no_bias"])
+def test_rounding_noise_is_what_moved_cases_give(text: str) -> None:
+    from handcalc.floats.vectorized import rounding_noise
+
+    example = load_text(text)
+    network, case = example.network, example.cases[0]
+    noise = rounding_noise(network, case)
+    assert noise == _noise_by_definition(network, case)
+    # a value moves by some ulps of itself when every number moves by 2: never 0 for all, never a whole percent
+    assert any(value > 0 for value in noise.values())
+    base = run(network, case)
+    assert all(noise[name] <= 1e-12 * max(1.0, abs(base[name])) for name in base)
