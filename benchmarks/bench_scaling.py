@@ -1,8 +1,8 @@
 """How each stage grows with the number of weights: loading, derivation, exact evaluation, cross-checks.
 
 Run on demand: `python benchmarks/bench_scaling.py [--repeat N]`. Generated sigmoid networks
-[k, k, k] (benchmarks/networks.py) from 8 to 16,200 weights, one row; each stage timed in CPU
-seconds (best of N or more), and the growth exponent fitted (least squares of log time on log weights)
+[k, k, k] (benchmarks/networks.py) from 8 to 16,200 weights, one row, each in a fresh process; each
+stage timed in CPU seconds (best of N or more, in a run's state: see `_stages`), and the growth exponent fitted (least squares of log time on log weights)
 over 512 -> 16,200 weights. Then the [64, 96, 64] network (12,288 weights) against its goals.
 Exits 1 when a goal is missed: an exponent above 1.1, derivation + evaluation above 5 s, loading
 above 0.5 s or the finite differences above 2 s at 12,288 weights. The finite differences are also
@@ -13,7 +13,9 @@ each move of a first-layer weight changes every output. The limits are lifted fo
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,6 +36,7 @@ from handcalc.read.loader import load_text  # noqa: E402
 WIDTHS = (2, 4, 8, 16, 32, 64, 90)  # [k, k, k]: 2 k^2 weights, 8 -> 16,200
 FIT_FROM = 512
 MAX_EXPONENT = 1.1
+STAGES = ("load", "derive", "evaluate", "numpy", "finite differences", "rounding noise")
 GOALS = {"derive + evaluate": 5.0, "load": 0.5, "finite differences": 2.0}  # seconds at [64, 96, 64]
 
 # The limits bound the time of untrusted files; this measures growth past their edge ([90, 90, 90], one row,
@@ -68,6 +71,14 @@ def _best(work: Callable[[], object], repeat: int) -> float:
 
 
 def _stages(sizes: list[int], repeat: int) -> dict[str, float]:
+    """Each stage's least CPU time on the [k, k, k] network `sizes`, in this process.
+
+    The stages run once in a run's order (load, derive, evaluate) before any is timed, as a run leaves
+    them, and the float stages are timed before the symbolic ones are repeated: repeating a load or a
+    derivation frees hundreds of thousands of objects in pieces, and the small objects made after land
+    scattered over the fragmented heap (measured: the NumPy path at 16,200 weights, 0.65 us a weight
+    after one load and derivation, 1.02 after three more of each), which no run does to itself.
+    """
     text = network_text(sizes)
     example = load_text(text)
     network, case = example.network, example.cases[0]
@@ -86,14 +97,24 @@ def _stages(sizes: list[int], repeat: int) -> dict[str, float]:
 
     derivation = derived()
     given = given_values(derivation, case)
-    return {
-        "load": _best(lambda: load_text(text), repeat),
-        "derive": _best(derived, repeat),
-        "evaluate": _best(lambda: evaluate(derivation, given), repeat),
+    exact = evaluate(derivation, given)  # noqa: F841 (alive while the float stages run, as in a run)
+    times = {
         "numpy": _best(first(vectorized.run), repeat),
         "finite differences": _best(first(finite_differences), repeat),
         "rounding noise": _best(first(vectorized.rounding_noise), repeat),
+        "load": _best(lambda: load_text(text), repeat),
+        "derive": _best(derived, repeat),
+        "evaluate": _best(lambda: evaluate(derivation, given), repeat),
     }
+    return {stage: times[stage] for stage in STAGES}
+
+
+def _measured(sizes: list[int], repeat: int) -> dict[str, float]:
+    """`_stages` in a fresh process of its own: what one network's measurement leaves in the heap (see
+    `_stages`) must not reach the next one's."""
+    result = subprocess.run([sys.executable, __file__, "--stages", json.dumps(sizes), "--repeat", str(repeat)],
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
 
 
 def _exponent(points: list[tuple[int, float]]) -> float:
@@ -107,11 +128,15 @@ def _exponent(points: list[tuple[int, float]]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--stages", help=argparse.SUPPRESS)  # one network's stages, as JSON (`_measured`)
     args = parser.parse_args()
+    if args.stages:
+        print(json.dumps(_stages(json.loads(args.stages), args.repeat)))
+        return 0
     rows, work = [], {}
     for k in WIDTHS:
         sizes = [k, k, k]
-        rows.append((weight_count(sizes), _stages(sizes, args.repeat)))
+        rows.append((weight_count(sizes), _measured(sizes, args.repeat)))
         work[weight_count(sizes)] = moved_numbers(sizes)
     stages = list(rows[0][1])
     print(f"{'weights':>8} " + " ".join(f"{s:>19}" for s in stages))
@@ -129,7 +154,7 @@ def main() -> int:
     per_number = _exponent([(work[w], t["finite differences"]) for w, t in rows if w >= FIT_FROM])
     print(f"  finite differences against the numbers their moves recompute (k^3 + 2 k^2 for [k, k, k], "
           f"W^1.5): N^{per_number:.2f}")
-    times = _stages([64, 96, 64], 1)
+    times = _measured([64, 96, 64], 1)
     figures = {"derive + evaluate": times["derive"] + times["evaluate"], "load": times["load"],
                "finite differences": times["finite differences"]}
     print("[64, 96, 64], 12,288 weights:")

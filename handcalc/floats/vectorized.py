@@ -218,14 +218,23 @@ class _Layout:
 
 @lru_cache(maxsize=8)
 def _layout(network: Network) -> _Layout:
-    index = {name: i for i, name in enumerate(network.parameters)}
+    # as many names as places (the usual network): the parameters are the places in order, nothing to look up
+    counts = [(layer.size * len(layer.weights[0]) if layer.weights else 0, len(layer.biases)) for layer in network.layers]
+    untied = len(network.parameters) == sum(w + b for w, b in counts)
+    index = {} if untied else {name: i for i, name in enumerate(network.parameters)}
     weights, biases, places = [], [], []
-    for layer in network.layers:
-        w = np.array([index[name] for row in layer.weights for name in row], dtype=np.intp).reshape(layer.size, -1)
-        b = np.array([index[name] for name in layer.biases], dtype=np.intp) if layer.biases else None
-        weights.append(w)
-        biases.append(b)
-        places += [w.ravel()] + ([b] if b is not None else [])
+    start = 0
+    for layer, (w_count, b_count) in zip(network.layers, counts):
+        if untied:
+            w = np.arange(start, start + w_count, dtype=np.intp)
+            b = np.arange(start + w_count, start + w_count + b_count, dtype=np.intp)
+            start += w_count + b_count
+        else:
+            w = np.array([index[name] for row in layer.weights for name in row], dtype=np.intp)
+            b = np.array([index[name] for name in layer.biases], dtype=np.intp)
+        weights.append(w.reshape(layer.size, -1))
+        biases.append(b if layer.biases else None)
+        places += [w] + ([b] if layer.biases else [])
     parameter_keys = [key for name in network.parameters for key in (gradient(name), updated(name))]
     return _Layout(weights, biases, np.concatenate(places), parameter_keys)
 
