@@ -22,6 +22,8 @@ import re
 import unicodedata
 from typing import Iterable
 
+from .latex import from_tex
+
 __all__ = ["normalize", "split_known", "FUNCTIONS", "TOKEN"]
 
 FUNCTIONS = frozenset({"S", "σ", "sigmoid", "exp", "log", "ln", "tanh", "relu", "ReLU", "abs"})
@@ -85,7 +87,7 @@ def _names(text: str) -> str:
 
 
 def _rewrite(text: str) -> str:
-    text = _names(text.translate(_UNICODE))
+    text = _names(from_tex(text).translate(_UNICODE))
     for pattern, replacement in _LATEX:
         text = pattern.sub(replacement, text)
     text = _superscripts(text)

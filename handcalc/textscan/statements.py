@@ -18,6 +18,7 @@ from typing import Iterable
 
 from ..records import record
 from ..expr import expression as ex
+from .latex import unmath
 from .notation import normalize
 
 __all__ = ["Member", "Found", "find", "RELATION"]
@@ -26,7 +27,7 @@ RELATION = re.compile(r"(?<![<>!=:])(?:=|≈|≃|→|\\approx|\\to)(?![=>])")
 _STATED = re.compile(r"\s*([-+\u2212]?\s?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+\u2212]?\s?(?:∞|\\infty\b))")
 # what may not follow a stated number: an operator continuing it, a unit glued to it (5kg, 5%), 1,000, 1.2.3
 _CONTINUES = re.compile(r"\s*[-+*/^×·⋅÷\u2212\u2013]\s*[\w.(]|[\w%°$€£]|,\d|\.\d|\s*\^")
-_TAIL_STOP = re.compile(r"[^\w\s.+\-*/^()|σ\\×·⋅÷−–∙∗⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ˣⁿᶻ∂\u0300-\u036f]")  # ∂E/∂w, y and a hat
+_TAIL_STOP = re.compile(r"[^\w\s.+\-*/^()|σ\\×·⋅÷−–∙∗⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ˣⁿᶻ∂\u0300-\u036f{}]")  # ∂E/∂w, ŷ, TeX
 _MAX_PIECE = 500  # characters of one member (the expression language's own limit)
 # words that begin prose, never a formula: `and -log(0) = ∞` is `-log(0) = ∞`
 _STOP_WORDS = frozenset("an and as at be but by for from gives hence here in is it its of on or so that the then "
@@ -147,5 +148,6 @@ def find(line: str, known: Iterable[str] = ()) -> list[Found]:
     """Return the chains of a line that end in a stated number, in order."""
     if not RELATION.search(line):
         return []
+    line = unmath(line)
     known = frozenset(known)
     return [Found(tuple(members), stated, at, members[0].start) for members, stated, at in _chains(line, known)]
