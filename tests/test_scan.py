@@ -367,3 +367,36 @@ def test_a_tex_tutorial_is_read_and_judged(name: str) -> None:
     assert abs(float(result.statements[-1].verdict.computed) - 0.7) < 1e-15
     assert [(b.name, b.text) for b in result.values] == [("i1", "0.3"), ("i2", "0.7"), ("w1", "0.25"), ("w2", "-0.4"),
                                                          ("w5", "0.6"), ("b1", "0.1"), ("t", "0.9"), ("eta", "0.25")]
+
+
+def test_lists_max_and_a_times_x_are_read() -> None:
+    exps = [math.exp(2.0), math.exp(1.0), math.exp(0.1)]
+    softmax = [e / sum(exps) for e in exps]
+    assert [round(p, 3) for p in softmax] == [0.659, 0.242, 0.099]
+    assert round(0.659 - 1, 3) == -0.341 and max(0, -0.3) == 0 and round(-math.log(0.659), 3) == 0.417
+    result = _scan("softmax_lists.txt")
+    by_line: dict[int, list[tuple[str, str]]] = {}
+    for s in result.statements:
+        by_line.setdefault(s.line, []).append((s.verdict.claim.stated, s.verdict.verdict))
+    assert by_line[13] == [("0.659", "correct"), ("0.242", "correct"), ("0.099", "correct")]  # softmax of a list
+    assert by_line[17] == [("-0.341", "correct")]  # [0.659 - 1, 0.242, 0.099]: only the first element computes
+    assert by_line[19] == [("0", "correct"), ("0.7", "correct")]  # ReLU(x) = max(0, x)
+    assert by_line[21] == [("0.1", "correct"), ("0.00341", "correct")]  # 0.5 x 0.2
+    assert result.exit_code == 0
+    spans = [result.source[a:b] for a, b in (result.spans[s.id] for s in result.statements if s.line == 13)]
+    assert spans == ["0.659", "0.242", "0.099"] and result.spans["L13"][0] > result.source.index("= [0.659")
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("softmax([1, 2]) = [0.25, 0.75]", [("0.25", "wrong"), ("0.75", "wrong")]),  # e/(e+e^2) = 0.2689
+    ("sigmoid([0, 2]) = [0.5, 0.8808]", [("0.5", "correct"), ("0.8808", "correct")]),
+    ("[1 + 1, 2 * 3] = [2, 7]", [("2", "correct"), ("7", "wrong")]),
+    ("max(2, 3) = 3 and min(2, -3) = -3", [("3", "correct"), ("-3", "correct")]),
+    ("[1, 2] = [1, 2, 3]", []),  # lengths differ: nothing stated
+    ("prices rose 2 x over 3 = 3 years", []),
+])
+def test_list_and_max_statements(line: str, expected) -> None:
+    assert math.exp(1) / (math.exp(1) + math.exp(2)) == pytest.approx(0.2689, abs=1e-4)
+    assert round(1 / (1 + math.exp(-2)), 4) == 0.8808
+    result = scan_source(line + "\n", "t.txt", "text")
+    assert [(s.verdict.claim.stated, s.verdict.verdict) for s in result.statements] == expected

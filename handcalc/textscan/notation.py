@@ -54,6 +54,8 @@ _OUT = re.compile(r"\b[Oo]ut\s+([A-Za-z][A-Za-z0-9_]*)")  # "Out h1" is the tuto
 _NEW = re.compile(r"\(new\)\s*([A-Za-z][A-Za-z0-9_]*)|\bnew\s+([A-Za-z][A-Za-z0-9_]*)")
 TOKEN = re.compile(r"(?P<space>\s+)|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
                    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|σ)|(?P<op>\*\*|[-+*/^()|])")
+_TIMES = re.compile(r"(?<=[0-9.)])\s+x\s+(?=[(.0-9]|-[.0-9])")  # 0.5 x 0.2: a times sign between numbers
+_MAX_MIN = re.compile(r"\b(max|min)\s*\(")
 MAX_SPLIT = 8  # most known names one glued identifier (x1w1) is split into
 
 
@@ -86,8 +88,42 @@ def _names(text: str) -> str:
     return _DERIVATIVE.sub(lambda m: f"d{m.group(1) or m.group(2)}_d{m.group(3)}", text)
 
 
+def _arguments(text: str, start: int) -> tuple[list[str], int] | None:
+    """The comma-separated arguments of the call whose "(" is at `start`, and the index after its ")"."""
+    depth, parts, begin = 0, [], start + 1
+    for index in range(start, len(text)):
+        if text[index] == "(":
+            depth += 1
+        elif text[index] == ")":
+            depth -= 1
+            if depth == 0:
+                return parts + [text[begin:index]], index + 1
+        elif text[index] == "," and depth == 1:
+            parts.append(text[begin:index])
+            begin = index + 1
+    return None
+
+
+def _max_min(text: str) -> str:
+    """max(0, a) is relu(a); other maxima and minima of two, by |a - b| (exactly: max = (a + b + |a - b|)/2)."""
+    match = _MAX_MIN.search(text)
+    if match is None:
+        return text
+    found = _arguments(text, match.end() - 1)
+    if found is None or len(found[0]) != 2:
+        return text
+    (a, b), end = [_max_min(part.strip()) for part in found[0]], found[1]
+    if match.group(1) == "max" and "0" in (a, b):
+        rewritten = f"relu({b if a == '0' else a})"
+    else:
+        sign = "+" if match.group(1) == "max" else "-"
+        rewritten = f"(({a}) + ({b}) {sign} abs(({a}) - ({b})))/2"
+    return text[:match.start()] + rewritten + _max_min(text[end:])
+
+
 def _rewrite(text: str) -> str:
     text = _names(from_tex(text).translate(_UNICODE))
+    text = _max_min(_TIMES.sub(" * ", text))
     for pattern, replacement in _LATEX:
         text = pattern.sub(replacement, text)
     text = _superscripts(text)

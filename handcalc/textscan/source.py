@@ -29,6 +29,7 @@ _EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _COMMENT = re.compile(r"(?:^|\s)(?:#|//)(.*)$")
 _AFTER_RELATION_END = re.compile(r"(?:=|≈|≃|→|&asymp;|&#8776;|&rarr;|\\approx|\\to)(?:\s|<[^>]*>|&nbsp;|[*_`$-]|\u2212)*$")
+_IN_STATED_LIST = re.compile(r"(?:=|≈|≃|→)\s*\[[^\]\[=]*$")  # = [0.659, 0.242: an element of a stated list
 _SKIPPED_TAGS = {"script", "style", "head", "template", "noscript", "svg", "math", "iframe", "object"}
 _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "br",
                "table", "section", "article", "blockquote", "dd", "dt", "figcaption", "header", "footer",
@@ -270,7 +271,8 @@ class Locator:
             before = self.source[position - 1: position] if position else ""
             after = self.source[end: end + 1]
             if not (before.isalnum() or before == ".") and not after.isdigit():
-                if _AFTER_RELATION_END.search(self.source[max(0, position - 40): position]):
+                before_number = self.source[max(0, position - 400): position]
+                if _AFTER_RELATION_END.search(before_number[-40:]) or _IN_STATED_LIST.search(before_number):
                     return position, end
                 if first is None:
                     first = (position, end)
