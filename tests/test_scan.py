@@ -400,3 +400,12 @@ def test_list_and_max_statements(line: str, expected) -> None:
     assert round(1 / (1 + math.exp(-2)), 4) == 0.8808
     result = scan_source(line + "\n", "t.txt", "text")
     assert [(s.verdict.claim.stated, s.verdict.verdict) for s in result.statements] == expected
+
+
+def test_a_table_row_that_works_something_out_is_a_statement() -> None:
+    text = ("| neuron | calculation | result |\n|---|---|---|\n| z1 | 0.2 * 0.5 + 0.1 | 0.2 |\n"
+            "| z2 | 0.3 * 0.5 - 0.1 | 0.06 |\n| note | see above | 3 |\n")
+    assert 0.2 * 0.5 + 0.1 == pytest.approx(0.2) and 0.3 * 0.5 - 0.1 == pytest.approx(0.05)
+    result = scan_source(text, "t.md", "markdown")
+    assert [(s.name, s.verdict.claim.stated, s.verdict.verdict, s.line) for s in result.statements] == [
+        ("z1", "0.2", "correct", 3), ("z2", "0.06", "wrong", 4)]  # `see above` is prose, not arithmetic

@@ -120,7 +120,22 @@ def table_lines(rows: list[tuple[list[str], int | None]]) -> list[Line]:
             lines.append(Line(f"{row[0]} = {row[1]}", line))
         else:
             lines.extend(Line(c, line) for c in row if c)
+            lines.extend(_worked_row(row, line))
     return lines
+
+
+def _worked_row(row: list[str], line: int | None) -> list[Line]:
+    """A row that works something out across its cells (| z | 0.2 * 0.5 + 0.1 | 0.2 |): its last plain
+    number is what the cell before it computes, named by the cell before that if it is a name."""
+    numbers = [k for k, cell in enumerate(row) if k and _PLAIN_NUMBER.fullmatch(cell)]
+    if not numbers:
+        return []
+    k = numbers[-1]
+    work = row[k - 1]
+    if not work or _PLAIN_NUMBER.fullmatch(work) or "=" in work:
+        return []
+    name = f"{row[k - 2]} = " if k >= 2 and _NAME.fullmatch(row[k - 2]) else ""
+    return [Line(f"{name}{work} = {row[k]}", line)]
 
 
 def _markdown_lines(source: str, code: bool) -> list[Line]:
