@@ -15,6 +15,13 @@ claims of a worked example (`handcalc.judge`), in this order:
 4. a symbol has no value in the text: `unchecked`, saying which;
 5. otherwise `wrong`, with the right value and the slips (`handcalc.judge.slips`)
    that reproduce the stated number.
+
+A text that substitutes a negative value into a power writes `1 − −0.4219²` for
+`1 − h3²` with h3 = −0.4219: as written that is 1 + 0.4219², by the usual
+precedence.  A statement that is wrong as written is judged again with every
+such sign after an operator read as part of the number, `(−0.4219)²`; if that
+reading holds, its verdict stands, saying how the power was read.  A member
+that begins with the sign (`−3² = 9`) is always read as written.
 """
 
 from __future__ import annotations
@@ -137,6 +144,19 @@ class Judge:
 
     def judge(self, found: Found, id_: str, line: int, column: int, text: str) -> Checked:
         """Judge one statement and remember its result (and the name it assigns)."""
+        checked = self._judged(found, id_, line, column, text)
+        substituted, readings = _signed_powers(found) if checked.verdict.verdict == "wrong" else (None, [])
+        if substituted is not None:
+            again = self._judged(substituted, id_, line, column, text)
+            if again.verdict.verdict in ("correct", "rounding", "propagated"):
+                note = "; ".join(f"{written} is read as {read}, the power of the negative number substituted (by the "
+                                 f"usual precedence it is -({written[1:]}))" for written, read in readings)
+                explanation = f"{again.verdict.explanation}; {note}" if again.verdict.explanation else note
+                checked = replace(again, verdict=replace(again.verdict, explanation=explanation))
+        return self._remember(found, checked)
+
+    def _judged(self, found: Found, id_: str, line: int, column: int, text: str) -> Checked:
+        """One statement's verdict, from what the text has said before it."""
         members = [m for m in found.members if not (m is found.members[0] and found.name)]
         written_env = {n: b.written for n, b in self.bindings.items()}
         computable = [m for m in members if ex.names(m.node) <= written_env.keys()]
@@ -145,7 +165,7 @@ class Judge:
         if not computable:
             missing = sorted(set().union(*(ex.names(m.node) for m in members)) - written_env.keys())
             verdict = Verdict(claim, None, "unchecked", f"no value in the text for {', '.join(missing)}")
-            return self._remember(found, Checked(id_, line, column, text, found.name, None, verdict))
+            return Checked(id_, line, column, text, found.name, None, verdict)
         used: list[tuple[str, Checked]] = []
         exact_env = {n: b.exact for n, b in self.bindings.items()}
         first, last = computable[0], computable[-1]
@@ -158,7 +178,7 @@ class Judge:
         else:
             verdict = self._verdict(claim, found, first, last, exact, as_written, used, written_env)
         references = tuple(dict.fromkeys(r.id for _, r in used))
-        return self._remember(found, Checked(id_, line, column, text, found.name, ex.to_text(last.node), verdict, references))
+        return Checked(id_, line, column, text, found.name, ex.to_text(last.node), verdict, references)
 
     def _verdict(self, claim: Claim, found: Found, first: Member, last: Member, exact: sympy.Expr,
                  as_written: sympy.Expr | None, used: list[tuple[str, Checked]],
@@ -252,3 +272,26 @@ class Judge:
         binding = Binding(found.name or "", found.stated, value, value, line)
         self.bindings[binding.name] = binding
         return binding
+
+
+def _signed_powers(found: Found) -> tuple[Found | None, list[tuple[str, str]]]:
+    """`found` with each `-a^n` that follows an operator read as `(-a)^n`, and those readings (as written, as
+    read); None when it has none."""
+    readings: list[tuple[str, str]] = []
+
+    def read(node: ex.Node, after_operator: bool) -> ex.Node:
+        if (after_operator and isinstance(node, ex.Unary) and node.op == "-" and isinstance(node.operand, ex.Binary)
+                and node.operand.op == "^" and isinstance(node.operand.left, ex.Number)):
+            power = replace(node.operand, left=replace(node, operand=node.operand.left))
+            readings.append((ex.to_text(node), ex.to_text(power)))
+            return power
+        if isinstance(node, ex.Binary):
+            return replace(node, left=read(node.left, False), right=read(node.right, True))
+        if isinstance(node, ex.Unary):
+            return replace(node, operand=read(node.operand, False))
+        if isinstance(node, ex.Call):
+            return replace(node, arg=read(node.arg, False))
+        return node
+
+    members = tuple(replace(m, node=read(m.node, False)) for m in found.members)
+    return (replace(found, members=members) if readings else None), list(dict.fromkeys(readings))

@@ -1,27 +1,52 @@
 """Scan, step 2a: a piece of tutorial text -> expression text the whitelisted parser reads.
 
 Tutorials write arithmetic the way people do: `x1w1 + x2w2`, `Out y1 (1-Out y1)`,
-`2 × 0.6`, `e⁻⁰ᐧ³`, `0.5 \\cdot 2`.  `normalize` rewrites such a piece into the
-expression language of worked-example files (`x1*w1 + x2*w2`, `out_y1*(1-out_y1)`)
-or refuses it (returns None) when it reads like prose: two words side by side
-are never multiplied, so `the sum h1` is not an expression but `h1` is.
+`2 × 0.6`, `e⁻⁰ᐧ³`, `0.5 \\cdot 2`, `½ (t − ŷ)²`, `δ · h₁`, `η ∂E/∂w₅`.  `normalize`
+rewrites such a piece into the expression language of worked-example files
+(`x1*w1 + x2*w2`, `out_y1*(1-out_y1)`, `(1/2)*(t - y_hat)^(2)`, `delta*h1`,
+`eta*dE_dw5`) or refuses it (returns None) when it reads like prose: two words
+side by side are multiplied only when the text has given both a value
+(`η ∂E/∂w₅`), so `the sum h1` is not an expression but `h1` is.
+
+Names are spelled in ASCII: a Greek letter by its name (`δ` is `delta`; `δh1` and
+`Δw` are `delta_h1` and `Delta_w`, an error term and a change, not products), a
+subscript as the plain character (`x₁` is `x1`), an accent by its name (`ŷ` is
+`y_hat`), and a derivative `∂E/∂w₅` or `dE/dw5` as the name handcalc gives it
+(`dE_dw5`).  A vulgar fraction is a number (`½` is `(1/2)`, `1½` is `(1+1/2)`).
 Nothing here evaluates anything; `handcalc.expr.expression.parse` still decides.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Iterable
+
+from .latex import from_tex
 
 __all__ = ["normalize", "split_known", "FUNCTIONS", "TOKEN"]
 
 FUNCTIONS = frozenset({"S", "σ", "sigmoid", "exp", "log", "ln", "tanh", "relu", "ReLU", "abs"})
 _UNICODE = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00d7": "*", "\u00b7": "*",
                           "\u22c5": "*", "\u2219": "*", "\u2217": "*", "\u00f7": "/", "\u2009": " ",
-                          "\u00a0": " ", "\u202f": " ", "\u2044": "/", "\u03b7": "eta", "\u03b1": "alpha"})
+                          "\u00a0": " ", "\u202f": " ", "\u2044": "/"})
 _SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8",
                  "⁹": "9", "⁻": "-", "⁺": "+", "⁽": "(", "⁾": ")", "ˣ": "x", "ⁿ": "n", "ᶻ": "z", "ᐧ": "."}
 _SUPER_RUN = re.compile("[" + "".join(_SUPERSCRIPTS) + "]+")
+_SUBSCRIPTS = str.maketrans(dict(zip("₀₁₂₃₄₅₆₇₈₉ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵣᵤᵥ", "0123456789aeoxhklmnpstijruv")))
+# the Greek letters a tutorial names quantities with (σ is the sigmoid; π and Σ are not names)
+_GREEK = dict(zip("αβγδεζηθικλμνξρτυφχψωΓΔΘΛΞΦΨΩ",
+                  "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi rho tau upsilon phi chi "
+                  "psi omega Gamma Delta Theta Lambda Xi Phi Psi Omega".split()))
+_GREEK_LETTER = re.compile("([" + "".join(_GREEK) + "])")
+_PREFIX = re.compile("([δΔ])(?=[A-Za-z])")  # δh1, Δw5: the error term or change of h1, w5, not a product
+_ACCENTS = {"\u0302": "hat", "\u0304": "bar", "\u0303": "tilde", "\u0307": "dot"}  # ŷ ȳ ỹ ẏ, as combining marks
+_ACCENTED = re.compile("([A-Za-z])([" + "".join(_ACCENTS) + "])")
+_FRACTIONS = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5", "⅗": "3/5",
+              "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8", "⅜": "3/8", "⅝": "5/8", "⅞": "7/8"}
+_FRACTION = re.compile(r"([0-9]+)?([" + "".join(_FRACTIONS) + "])")
+_DERIVATIVE = re.compile(r"(?:∂\s*([A-Za-z][A-Za-z0-9_]*)\s*/\s*∂|\bd([A-Za-z][A-Za-z0-9_]*)\s*/\s*d(?=[A-Za-z]))"
+                         r"\s*([A-Za-z][A-Za-z0-9_]*)")
 _LATEX = ((re.compile(r"\\(?:cdot|times)\b"), "*"), (re.compile(r"\\div\b"), "/"),
           (re.compile(r"\\sigma\b"), "σ"), (re.compile(r"\\left|\\right"), ""),
           (re.compile(r"\\exp\b"), "exp"), (re.compile(r"\\(?:ln|log)\b"), "log"))
@@ -29,6 +54,8 @@ _OUT = re.compile(r"\b[Oo]ut\s+([A-Za-z][A-Za-z0-9_]*)")  # "Out h1" is the tuto
 _NEW = re.compile(r"\(new\)\s*([A-Za-z][A-Za-z0-9_]*)|\bnew\s+([A-Za-z][A-Za-z0-9_]*)")
 TOKEN = re.compile(r"(?P<space>\s+)|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
                    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|σ)|(?P<op>\*\*|[-+*/^()|])")
+_TIMES = re.compile(r"(?<=[0-9.)])\s+x\s+(?=[(.0-9]|-[.0-9])")  # 0.5 x 0.2: a times sign between numbers
+_MAX_MIN = re.compile(r"\b(max|min)\s*\(")
 MAX_SPLIT = 8  # most known names one glued identifier (x1w1) is split into
 
 
@@ -51,8 +78,52 @@ def split_known(name: str, known: Iterable[str]) -> list[str] | None:
     return found if found and len(found) > 1 else None
 
 
+def _names(text: str) -> str:
+    """Greek letters, subscripts, accents, vulgar fractions and derivatives as the ASCII the parser reads."""
+    text = unicodedata.normalize("NFD", text).translate(_SUBSCRIPTS)  # NFD: ŷ is y and a combining circumflex
+    text = _ACCENTED.sub(lambda m: m.group(1) + "_" + _ACCENTS[m.group(2)], text)
+    text = _GREEK_LETTER.sub(lambda m: _GREEK[m.group(1)], _PREFIX.sub(r"\1_", text))
+    text = _FRACTION.sub(lambda m: f"({m.group(1)}+{_FRACTIONS[m.group(2)]})" if m.group(1)
+                         else f"({_FRACTIONS[m.group(2)]})", text)
+    return _DERIVATIVE.sub(lambda m: f"d{m.group(1) or m.group(2)}_d{m.group(3)}", text)
+
+
+def _arguments(text: str, start: int) -> tuple[list[str], int] | None:
+    """The comma-separated arguments of the call whose "(" is at `start`, and the index after its ")"."""
+    depth, parts, begin = 0, [], start + 1
+    for index in range(start, len(text)):
+        if text[index] == "(":
+            depth += 1
+        elif text[index] == ")":
+            depth -= 1
+            if depth == 0:
+                return parts + [text[begin:index]], index + 1
+        elif text[index] == "," and depth == 1:
+            parts.append(text[begin:index])
+            begin = index + 1
+    return None
+
+
+def _max_min(text: str) -> str:
+    """max(0, a) is relu(a); other maxima and minima of two, by |a - b| (exactly: max = (a + b + |a - b|)/2)."""
+    match = _MAX_MIN.search(text)
+    if match is None:
+        return text
+    found = _arguments(text, match.end() - 1)
+    if found is None or len(found[0]) != 2:
+        return text
+    (a, b), end = [_max_min(part.strip()) for part in found[0]], found[1]
+    if match.group(1) == "max" and "0" in (a, b):
+        rewritten = f"relu({b if a == '0' else a})"
+    else:
+        sign = "+" if match.group(1) == "max" else "-"
+        rewritten = f"(({a}) + ({b}) {sign} abs(({a}) - ({b})))/2"
+    return text[:match.start()] + rewritten + _max_min(text[end:])
+
+
 def _rewrite(text: str) -> str:
-    text = text.translate(_UNICODE)
+    text = _names(from_tex(text).translate(_UNICODE))
+    text = _max_min(_TIMES.sub(" * ", text))
     for pattern, replacement in _LATEX:
         text = pattern.sub(replacement, text)
     text = _superscripts(text)
@@ -63,6 +134,7 @@ def _rewrite(text: str) -> str:
 def normalize(text: str, known: Iterable[str] = ()) -> str | None:
     """Return `text` as explicit expression text, or None when it is not arithmetic."""
     text = _rewrite(text)
+    known = known if isinstance(known, (set, frozenset)) else set(known)
     tokens: list[tuple[str, str, bool]] = []  # kind, text, preceded by space
     position, spaced = 0, False
     while position < len(text):
@@ -75,7 +147,7 @@ def normalize(text: str, known: Iterable[str] = ()) -> str | None:
             continue
         kind, value = match.lastgroup or "", match.group()
         if kind == "name" and value not in FUNCTIONS and value != "e":
-            parts = split_known(value, known) if value not in set(known) else None
+            parts = split_known(value, known) if value not in known else None
             if parts:
                 for index, part in enumerate(parts):
                     tokens.append(("name", part, spaced if index == 0 else False))
@@ -85,11 +157,12 @@ def normalize(text: str, known: Iterable[str] = ()) -> str | None:
                 continue
         tokens.append((kind, value, spaced))
         spaced = False
-    return _join(tokens)
+    return _join(tokens, known)
 
 
-def _join(tokens: list[tuple[str, str, bool]]) -> str | None:
-    """Insert the multiplications a text leaves implicit; refuse words side by side."""
+def _join(tokens: list[tuple[str, str, bool]], known: set[str] | frozenset[str] = frozenset()) -> str | None:
+    """Insert the multiplications a text leaves implicit; refuse words side by side, unless the text has
+    given both a value (`eta dE_dw5`)."""
     out: list[str] = []
     previous: tuple[str, str, bool] | None = None
     for token in tokens:
@@ -113,6 +186,8 @@ def _join(tokens: list[tuple[str, str, bool]]) -> str | None:
                     out.append("*")  # 2(x), (a)(b), out_y1 (1 - out_y1)
                 elif p_kind == "number" and kind == "name" and not spaced:
                     out.append("*")  # 2x
+                elif p_kind == kind == "name" and p_value in known and value in known:
+                    out.append("*")  # η ∂E/∂w5: two quantities the text gave values
                 else:
                     return None  # two words or two numbers side by side: prose, not arithmetic
         out.append(value)

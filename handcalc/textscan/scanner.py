@@ -25,7 +25,7 @@ from ..read.limits import MAX_CLAIMS
 from ..read.reader import InputError
 from .judging import Binding, Checked, Judge
 from .source import Line, Locator, lines_of
-from .statements import find
+from .statements import RELATION, find
 
 __all__ = ["ScanResult", "scan_source", "MAX_STATEMENTS", "MAX_SCAN_SECONDS"]
 
@@ -92,6 +92,8 @@ def scan_source(source: str, name: str = "-", fmt: str = "text", code: bool = Fa
             if not (found.is_value or found.is_statement):
                 continue
             first = found.members[0].text
+            if first not in line.text:  # an element of a list chain: the list as written
+                first = RELATION.split(line.text[found.start:], maxsplit=1)[0].strip()
             written = line.text[found.stated_start:].split()[0].rstrip(".,;:") if found.stated == "∞" else found.stated
             number, column, start, end = locator.find(first, written, line.line)
             if found.is_value:

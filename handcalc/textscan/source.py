@@ -29,6 +29,7 @@ _EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _COMMENT = re.compile(r"(?:^|\s)(?:#|//)(.*)$")
 _AFTER_RELATION_END = re.compile(r"(?:=|≈|≃|→|&asymp;|&#8776;|&rarr;|\\approx|\\to)(?:\s|<[^>]*>|&nbsp;|[*_`$-]|\u2212)*$")
+_IN_STATED_LIST = re.compile(r"(?:=|≈|≃|→)\s*\[[^\]\[=]*$")  # = [0.659, 0.242: an element of a stated list
 _SKIPPED_TAGS = {"script", "style", "head", "template", "noscript", "svg", "math", "iframe", "object"}
 _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "br",
                "table", "section", "article", "blockquote", "dd", "dt", "figcaption", "header", "footer",
@@ -119,7 +120,22 @@ def table_lines(rows: list[tuple[list[str], int | None]]) -> list[Line]:
             lines.append(Line(f"{row[0]} = {row[1]}", line))
         else:
             lines.extend(Line(c, line) for c in row if c)
+            lines.extend(_worked_row(row, line))
     return lines
+
+
+def _worked_row(row: list[str], line: int | None) -> list[Line]:
+    """A row that works something out across its cells (| z | 0.2 * 0.5 + 0.1 | 0.2 |): its last plain
+    number is what the cell before it computes, named by the cell before that if it is a name."""
+    numbers = [k for k, cell in enumerate(row) if k and _PLAIN_NUMBER.fullmatch(cell)]
+    if not numbers:
+        return []
+    k = numbers[-1]
+    work = row[k - 1]
+    if not work or _PLAIN_NUMBER.fullmatch(work) or "=" in work:
+        return []
+    name = f"{row[k - 2]} = " if k >= 2 and _NAME.fullmatch(row[k - 2]) else ""
+    return [Line(f"{name}{work} = {row[k]}", line)]
 
 
 def _markdown_lines(source: str, code: bool) -> list[Line]:
@@ -270,7 +286,8 @@ class Locator:
             before = self.source[position - 1: position] if position else ""
             after = self.source[end: end + 1]
             if not (before.isalnum() or before == ".") and not after.isdigit():
-                if _AFTER_RELATION_END.search(self.source[max(0, position - 40): position]):
+                before_number = self.source[max(0, position - 400): position]
+                if _AFTER_RELATION_END.search(before_number[-40:]) or _IN_STATED_LIST.search(before_number):
                     return position, end
                 if first is None:
                     first = (position, end)

@@ -18,15 +18,16 @@ from typing import Iterable
 
 from ..records import record
 from ..expr import expression as ex
+from .latex import unmath
 from .notation import normalize
 
-__all__ = ["Member", "Found", "find", "RELATION"]
+__all__ = ["Member", "Found", "find", "RELATION", "parse_member", "stated_number"]
 
 RELATION = re.compile(r"(?<![<>!=:])(?:=|≈|≃|→|\\approx|\\to)(?![=>])")
 _STATED = re.compile(r"\s*([-+\u2212]?\s?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+\u2212]?\s?(?:∞|\\infty\b))")
 # what may not follow a stated number: an operator continuing it, a unit glued to it (5kg, 5%), 1,000, 1.2.3
 _CONTINUES = re.compile(r"\s*[-+*/^×·⋅÷\u2212\u2013]\s*[\w.(]|[\w%°$€£]|,\d|\.\d|\s*\^")
-_TAIL_STOP = re.compile(r"[^\w\s.+\-*/^()|σ\\×·⋅÷−–∙∗⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ˣⁿᶻ]")
+_TAIL_STOP = re.compile(r"[^\w\s.+\-*/^()|σ\\×·⋅÷−–∙∗⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ˣⁿᶻ∂\u0300-\u036f{},]")  # ∂E/∂w, ŷ, TeX, max(0, x)
 _MAX_PIECE = 500  # characters of one member (the expression language's own limit)
 # words that begin prose, never a formula: `and -log(0) = ∞` is `-log(0) = ∞`
 _STOP_WORDS = frozenset("an and as at be but by for from gives hence here in is it its of on or so that the then "
@@ -70,7 +71,8 @@ class Found:
         return any(not isinstance(m.node, (ex.Number, ex.Name)) for m in self.members)
 
 
-def _parse(text: str, known: Iterable[str]) -> tuple[str, ex.Node] | None:
+def parse_member(text: str, known: Iterable[str]) -> tuple[str, ex.Node] | None:
+    """A member's explicit text and tree, or None when it is not arithmetic."""
     if not text.strip() or len(text) > _MAX_PIECE:
         return None
     explicit = normalize(text, known)
@@ -100,7 +102,7 @@ def _tail(piece: str, offset: int, known: Iterable[str]) -> Member | None:
         word = _FIRST_WORD.match(piece, start)
         if word and word.group().lower() in _STOP_WORDS:
             continue
-        parsed = _parse(piece[start:], known)
+        parsed = parse_member(piece[start:], known)
         if parsed is not None:
             if _prose_word(parsed[1], piece[:start]):
                 return None
@@ -108,7 +110,7 @@ def _tail(piece: str, offset: int, known: Iterable[str]) -> Member | None:
     return None
 
 
-def _stated(piece: str) -> tuple[str, int] | None:
+def stated_number(piece: str) -> tuple[str, int] | None:
     """The plain number a piece begins with, when nothing continues it into an expression."""
     match = _STATED.match(piece)
     if match is None or _CONTINUES.match(piece, match.end()):
@@ -128,11 +130,11 @@ def _chains(line: str, known: Iterable[str]) -> list[tuple[list[Member], str, in
     current: list[Member] = [first] if first else []
     for index, (start, end) in enumerate(pieces[1:], start=1):
         piece = line[start:end]
-        whole = _parse(piece, known) if index < len(pieces) - 1 else None
+        whole = parse_member(piece, known) if index < len(pieces) - 1 else None
         if whole is not None and not isinstance(whole[1], ex.Number):
             current.append(Member(piece.strip(), whole[0], whole[1], start + len(piece) - len(piece.lstrip())))
             continue
-        stated = _stated(piece)
+        stated = stated_number(piece)
         if current and stated is not None:
             chains.append((current, stated[0], start + stated[1]))
             if whole is not None:  # a bare number in the middle closes one chain and opens the next
@@ -147,5 +149,11 @@ def find(line: str, known: Iterable[str] = ()) -> list[Found]:
     """Return the chains of a line that end in a stated number, in order."""
     if not RELATION.search(line):
         return []
+    from .vectors import list_chains  # vectors builds on this module
+
+    line = unmath(line)
     known = frozenset(known)
-    return [Found(tuple(members), stated, at, members[0].start) for members, stated, at in _chains(line, known)]
+    found = [Found(tuple(members), stated, at, members[0].start) for members, stated, at in _chains(line, known)]
+    if "[" in line:
+        found = sorted(found + list_chains(line, known), key=lambda f: f.stated_start)
+    return found
