@@ -126,14 +126,19 @@ def chain_equations(case: CaseResult, numbers: dict[str, str] | None = None) -> 
     for step in case.derivation.steps:
         if not step.name.startswith("dE_d") or step.name[4:] not in parameters:
             continue
-        names = re.findall(r"\{(\w+)\}", step.template)
-        symbolic = step.template.replace("*", r" \cdot ").format_map({n: latex_name(n) for n in names})
-        # only the step's own names: every number of the case for every gradient was quadratic
-        numeric = step.template.replace("*", r" \cdot ").format_map({n: latex_number(numbers[n]) for n in names})
         value = _substituted_value(step.name, case, numbers, given)
-        equations.append(Equation(f"{latex_name(step.name)} = {symbolic} = {numeric} = {latex_number(value)}",
-                                  f"{step.name} = {step.formula} = {step.substituted(numbers)} = {value}"))
+        equations.append(Equation(f"{step.name} = {step.formula} = {step.substituted(numbers)} = {value}",
+                                  lambda step=step, value=value: _chain_latex(step, numbers, value)))
     return equations
+
+
+def _chain_latex(step: Step, numbers: dict[str, str], value: str) -> str:
+    """A gradient's chain rule as LaTeX, made when a format shows it (text and HTML never do)."""
+    names = re.findall(r"\{(\w+)\}", step.template)
+    symbolic = step.template.replace("*", r" \cdot ").format_map({n: latex_name(n) for n in names})
+    # only the step's own names: every number of the case for every gradient was quadratic
+    numeric = step.template.replace("*", r" \cdot ").format_map({n: latex_number(numbers[n]) for n in names})
+    return f"{latex_name(step.name)} = {symbolic} = {numeric} = {latex_number(value)}"
 
 
 def _substituted_value(name: str, case: CaseResult, numbers: dict[str, str], given: set[str]) -> str:

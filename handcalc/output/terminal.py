@@ -31,6 +31,12 @@ def wrap(text: str, width: int) -> list[str]:
 
     A piece longer than a whole line is cut into line-long parts; nothing is left out.
     """
+    if len(text) <= width and "\n" not in text:
+        return [text.strip()]  # what `_wrapped` makes of a line that fits, and most cells do
+    return _wrapped(text, width)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
