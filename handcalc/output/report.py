@@ -106,9 +106,13 @@ def _step_row(step: Step, case: CaseResult, numbers: dict[str, str], stated: lis
         Cell(step.formula, CODE, lambda: _step_latex(step, numbers, latex_name)),
         Cell(step.substituted(numbers), CODE, lambda: _step_latex(step, numbers, lambda n: latex_number(numbers[n]))),
         Cell(value, NUMBER, lambda: latex_number(value)),
-        Cell("; ".join(dict.fromkeys(v.claim.stated for v in values)), CODE),
-        Cell("; ".join(verdicts), VERDICT, None, verdicts),  # in order: a record's quickest call
+        Cell("; ".join(dict.fromkeys(v.claim.stated for v in values)), CODE) if values else _NOT_STATED,
+        Cell("; ".join(verdicts), VERDICT, None, verdicts) if values else _NO_VERDICT,  # (in order: quickest)
     )
+
+
+# the cells of a step no claim states (most of a large network's): records are immutable, so one of each serves
+_NOT_STATED, _NO_VERDICT = Cell("", CODE), Cell("", VERDICT, None, ())
 
 
 def _step_latex(step: Step, numbers: dict[str, str], write: Any) -> str:
