@@ -194,6 +194,78 @@ def to_decimal_text(value: sympy.Expr | Fraction | int, digits: int = 20) -> str
     A rounded value whose plain text would run past MAX_WRITTEN_DIGITS digits
     (below about 1e-4000) is written as 1.23E-4567 instead.
     """
+    if value.__class__ is sympy.Float and 0 < digits <= _FAST_DIGITS:  # most of a report's numbers
+        text = _float_text(value._mpf_, digits)
+        if text is not None:
+            return text
+    return _decimal_text(value, digits)
+
+
+# --- Floats in integer arithmetic: the same text as `_decimal_text`, 6x faster -------------------
+#
+# `_decimal_text` writes a Float as: its mpf rounded to nearest at dps_to_prec(digits + 10) bits;
+# that written by mpmath's to_str at digits + 10 significant digits (exact floor digits, then half up
+# on the next digit); that rounded half up to `digits` significant digits by Decimal.quantize (at the
+# exponent before rounding: 9.99996 at 5 digits is 10.0000); that written out in full.  `_float_text`
+# does the same in integers.
+
+_FAST_DIGITS = 150  # beyond this the Decimal context's 200 digits decide: the general path
+_FAST_BITS = 3500  # mpmath's to_str rescales values beyond 2**3500 inexactly: the general path does it
+_TEN = [10 ** k for k in range(_FAST_DIGITS + 1200)]  # 10**k for every k the fast path uses (3500 bits: 1054 digits)
+
+
+def _scaled(man: int, exp: int, places: int) -> int:
+    """floor(man * 2**exp * 10**places) for man >= 0."""
+    n = man * _TEN[places] if places >= 0 else man
+    n = n << exp if exp >= 0 else n >> -exp
+    return n if places >= 0 else n // _TEN[-places]
+
+
+def _rounded_bits(man: int, exp: int, bits: int) -> tuple[int, int]:
+    """man * 2**exp rounded to nearest (ties to even) at `bits` bits, as mpmath's mpf_pos rounds it."""
+    drop = man.bit_length() - bits
+    if drop <= 0:
+        return man, exp
+    kept, rest = man >> drop, man & ((1 << drop) - 1)
+    half = 1 << (drop - 1)
+    return kept + (rest > half or (rest == half and kept & 1)), exp + drop
+
+
+def _float_text(mpf: tuple, digits: int) -> str | None:
+    """A Float's (raw mpf's) text at `digits` significant digits, or None to leave it to the general path."""
+    sign, man, exp, _ = mpf
+    wide = digits + 10
+    man, exp = _rounded_bits(int(man), exp, max(1, int(round((wide + 1) * 3.3219280948873626))))  # dps_to_prec
+    top = exp + man.bit_length()  # 2**(top - 1) <= the value < 2**top
+    if not man or abs(top) > _FAST_BITS:
+        return None  # zero, inf, nan, or beyond mpmath's exact rescaling
+    lead = (top - 1) * 30102999566 // 10 ** 11  # 10**lead <= the value < 10**(lead + 1), or one off
+    floor = _scaled(man, exp, wide - lead)  # wide + 1 digits when `lead` is right
+    while floor >= _TEN[wide + 1]:
+        lead, floor = lead + 1, floor // 10  # floor(floor(y) / 10) is floor(y / 10)
+    while floor < _TEN[wide]:
+        lead -= 1
+        floor = _scaled(man, exp, wide - lead)
+    coefficient = floor // 10 + (floor % 10 >= 5)  # to_str's rounding to `wide` digits
+    if coefficient == _TEN[wide]:
+        coefficient, lead = coefficient // 10, lead + 1
+    kept, rest = divmod(coefficient, _TEN[10])  # quantize's rounding to `digits`, at the same exponent
+    coefficient = kept + (rest >= 5 * _TEN[9])
+    point = lead - digits + 1  # the power of ten of the last digit
+    if max(lead + (coefficient == _TEN[digits]), digits - lead) > MAX_WRITTEN_DIGITS:
+        return None
+    text = str(coefficient)
+    if point >= 0:
+        text += "0" * point
+    elif len(text) > -point:
+        text = f"{text[:point]}.{text[point:]}"
+    else:
+        text = "0." + "0" * (-point - len(text)) + text
+    return "-" + text if sign else text
+
+
+def _decimal_text(value: sympy.Expr | Fraction | int, digits: int) -> str:
+    """`to_decimal_text` through Decimal: every kind of value (the fast path's reference)."""
     if isinstance(value, Fraction):
         value = sympy.Rational(value.numerator, value.denominator)
     if isinstance(value, int) or (isinstance(value, sympy.Rational)):

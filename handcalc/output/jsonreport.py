@@ -8,6 +8,7 @@ from typing import Any, Iterable
 
 import sympy
 
+from ..heap import collector_paused
 from ..judge.results import Result
 from .stated import stated_text
 from .typeset import number_text
@@ -81,6 +82,7 @@ def _values_json(result: Result) -> dict[str, str]:
     return values
 
 
+@collector_paused  # see `render.render_document`
 def to_json(result: Result) -> dict[str, Any]:
     """Return the report as the JSON contract (README, "JSON for tools and CI") (a dict ready for json.dumps)."""
     checks = [c.cross_check for c in result.cases if c.cross_check is not None]

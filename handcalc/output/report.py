@@ -16,6 +16,7 @@ from typing import Any
 import sympy
 
 from ..budget import charge
+from ..heap import collector_paused
 from ..judge.results import CaseResult, Result
 from ..floats.crosscheck import FINITE_DIFFERENCE_TOLERANCE, NUMPY_TOLERANCE
 from ..exact.derivation import Step
@@ -73,9 +74,11 @@ def _ordered(steps: list[Step]) -> list[Step]:
     return list(shown.values())
 
 
-def case_tables(case: CaseResult) -> list[Table]:
-    """Return the sections of one case's worked solution, in the order a learner reads them."""
-    numbers = _substitution_numbers(case)
+def case_tables(case: CaseResult, numbers: dict[str, str] | None = None) -> list[Table]:
+    """Return the sections of one case's worked solution, in the order a learner reads them.
+
+    `numbers` are the case's `_substitution_numbers` when the caller has them already."""
+    numbers = _substitution_numbers(case) if numbers is None else numbers
     claims: dict[str, list[Verdict]] = {}
     for verdict in case.verdicts:
         claims.setdefault(verdict.claim.quantity, []).append(verdict)
@@ -100,20 +103,25 @@ def _step_row(step: Step, case: CaseResult, numbers: dict[str, str], stated: lis
     verdicts = tuple(dict.fromkeys(v.verdict for v in values))
     return Row(
         step.name,
-        Cell(step.formula, CODE, lambda: latex_formula(step.expr, {n: latex_name(n) for n in numbers})),
-        Cell(step.substituted(numbers), CODE,
-             lambda: latex_formula(step.expr, {n: latex_number(t) for n, t in numbers.items()})),
+        Cell(step.formula, CODE, lambda: _step_latex(step, numbers, latex_name)),
+        Cell(step.substituted(numbers), CODE, lambda: _step_latex(step, numbers, lambda n: latex_number(numbers[n]))),
         Cell(value, NUMBER, lambda: latex_number(value)),
         Cell("; ".join(dict.fromkeys(v.claim.stated for v in values)), CODE),
-        Cell("; ".join(verdicts), VERDICT, classes=verdicts),
+        Cell("; ".join(verdicts), VERDICT, None, verdicts),  # in order: a record's quickest call
     )
 
 
+def _step_latex(step: Step, numbers: dict[str, str], write: Any) -> str:
+    """The step's formula as LaTeX, each of its own names written by `write` (every name of the case for
+    every step was quadratic: 7 s for a 200-weight network's LaTeX report)."""
+    return latex_formula(step.expr, {s.name: write(s.name) for s in step.expr.free_symbols if s.name in numbers})
 
-def chain_equations(case: CaseResult) -> list[Equation]:
+
+def chain_equations(case: CaseResult, numbers: dict[str, str] | None = None) -> list[Equation]:
     """The chain rule for every gradient, typeset: dE/dw5 = its factors = their numbers = the value."""
     equations = []
-    numbers = _substitution_numbers(case)
+    numbers = _substitution_numbers(case) if numbers is None else numbers
+    given = set(case.derivation.given)
     parameters = set(case.derivation.network.parameters)
     for step in case.derivation.steps:
         if not step.name.startswith("dE_d") or step.name[4:] not in parameters:
@@ -122,10 +130,18 @@ def chain_equations(case: CaseResult) -> list[Equation]:
         symbolic = step.template.replace("*", r" \cdot ").format_map({n: latex_name(n) for n in names})
         # only the step's own names: every number of the case for every gradient was quadratic
         numeric = step.template.replace("*", r" \cdot ").format_map({n: latex_number(numbers[n]) for n in names})
-        value = number_text(case.values[step.name], 10)
+        value = _substituted_value(step.name, case, numbers, given)
         equations.append(Equation(f"{latex_name(step.name)} = {symbolic} = {numeric} = {latex_number(value)}",
                                   f"{step.name} = {step.formula} = {step.substituted(numbers)} = {value}"))
     return equations
+
+
+def _substituted_value(name: str, case: CaseResult, numbers: dict[str, str], given: set[str]) -> str:
+    """A computed value's text at SUBSTITUTED_DIGITS: its substitution number, without a negative's parentheses."""
+    if name in given:
+        return number_text(case.values[name], SUBSTITUTED_DIGITS)
+    text = numbers[name]
+    return text[1:-1] if text.startswith("(") else text
 
 
 def _case_heading(case: CaseResult, network: Network) -> str:
@@ -256,7 +272,7 @@ def _claim_rows(result: Result) -> list[tuple[Cell, ...]]:
         computed = _computed_text(verdict)
         rows.append((Cell(verdict.claim.id), Cell(stated_text(verdict), CODE),
                      Cell(computed, NUMBER, lambda text=computed: latex_number(text)),
-                     Cell(verdict.verdict, VERDICT, classes=(verdict.verdict,)),
+                     Cell(verdict.verdict, VERDICT, None, (verdict.verdict,)),
                      Cell(verdict.explanation or ""), Cell(verdict.claim.where)))
     return rows
 
@@ -277,6 +293,7 @@ def _summary_lines(result: Result) -> list[str]:
     return lines
 
 
+@collector_paused  # see `render_document`
 def build(result: Result) -> list[Block]:
     """Return the whole report as a document: the same blocks for every format."""
     example = result.example
@@ -291,12 +308,12 @@ def build(result: Result) -> list[Block]:
         if case.derivation is None:
             blocks.append(Paragraph(_no_derivation(case)))
         elif case.training is None:
-            equations = None
-            for table in case_tables(case):
+            equations, numbers = None, _substitution_numbers(case)
+            for table in case_tables(case, numbers):
                 blocks.append(table)
                 if table.title.startswith("Backward"):
                     blocks += _simplification_note(case, table)
-                    equations = chain_equations(case) if equations is None else equations
+                    equations = chain_equations(case, numbers) if equations is None else equations
                     names = {row.quantity for row in table.rows}
                     blocks += [e for e in equations if _in_section(e, names)]
         if case.cross_check is not None:

@@ -49,17 +49,22 @@ def number_text(value: sympy.Expr, digits: int, scientific: bool = True) -> str:
     text = to_decimal_text(value, digits)
     # Decimal, not sympy.Rational(text): a value below ~1e-4300 is a text of more digits than
     # Python turns into an int (sys.get_int_max_str_digits), and Rational(text) raised TypeError.
-    while digits < 40 and value.is_Float and _is_whole(Decimal(text)) \
+    while digits < 40 and value.is_Float and _is_whole(text) \
             and sympy.Integer(int(Decimal(text))) != value and not value.is_zero:
         digits += 8
         text = to_decimal_text(value, digits)
-    if scientific and value != 0 and not SCIENTIFIC_BELOW <= abs(Decimal(text)) < SCIENTIFIC_FROM:
+    # a zero value is written "0", so only that text needs the (slower) SymPy comparison
+    if scientific and (text != "0" or value != 0) and not SCIENTIFIC_BELOW <= abs(Decimal(text)) < SCIENTIFIC_FROM:
         return _scientific(text)
     return text
 
 
-def _is_whole(number: Decimal) -> bool:
-    return number == number.to_integral_value()
+def _is_whole(text: str) -> bool:
+    """Whether a decimal text is a whole number: 12, 12.000 (read as a string unless it has an exponent)."""
+    if "E" in text or "e" in text:
+        number = Decimal(text)
+        return number == number.to_integral_value()
+    return "." not in text or text.rstrip("0").endswith(".")
 
 
 def float_text(value: float, digits: int) -> str:
