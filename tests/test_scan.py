@@ -409,3 +409,36 @@ def test_a_table_row_that_works_something_out_is_a_statement() -> None:
     result = scan_source(text, "t.md", "markdown")
     assert [(s.name, s.verdict.claim.stated, s.verdict.verdict, s.line) for s in result.statements] == [
         ("z1", "0.2", "correct", 3), ("z2", "0.06", "wrong", 4)]  # `see above` is prose, not arithmetic
+
+
+def test_nested_maxima_are_refused_not_written_out() -> None:
+    # each max writes its arguments twice: 40 nested would be 2^40 characters; past MAX_REWRITTEN it is prose
+    from handcalc.textscan.notation import MAX_REWRITTEN, normalize
+
+    nested = "max(" * 40 + "1" + ", 2)" * 40
+    assert normalize(nested) is None
+    shallow = "max(" * 3 + "1" + ", 2)" * 3
+    assert normalize(shallow) is not None and len(normalize(shallow)) < MAX_REWRITTEN
+    result = scan_source(f"{shallow} = 2\n{nested} = 2\n", "t.txt", "text")
+    assert [(s.line, s.verdict.verdict) for s in result.statements] == [(1, "correct")]
+
+
+def test_a_chain_of_lists_restarts_after_each_stated_list() -> None:
+    from handcalc.textscan.statements import find
+
+    found = find("[1 + 1, 2 + 2] = [2, 4] = [4 - 2, 8 / 2] = [2, 4]")
+    # the second chain is [4 - 2, 8 / 2] = [2, 4] alone: the first stated list closed the first chain
+    assert [([m.expression for m in f.members], f.stated) for f in found] == [
+        (["1 + 1"], "2"), (["2 + 2"], "4"), (["4 - 2"], "2"), (["8 / 2"], "4")]
+
+
+def test_reading_a_hostile_line_is_charged_to_the_work_budget() -> None:
+    from handcalc import budget
+
+    line = ("a " * 240 + "= ") * 200  # 200 pieces of 480 characters that are no arithmetic
+    with pytest.raises(budget.WorkLimitError, match=r"scan for t\.txt line 1"):
+        with budget.scope(200_000):
+            scan_source(line + "\n", "t.txt", "text")
+    with budget.scope(30_000_000) as run:  # within the default budget it ends, with nothing to judge
+        assert scan_source(line + "\n", "t.txt", "text").statements == ()
+    assert run.spent > 200_000

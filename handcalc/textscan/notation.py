@@ -56,6 +56,7 @@ TOKEN = re.compile(r"(?P<space>\s+)|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[e
                    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|σ)|(?P<op>\*\*|[-+*/^()|])")
 _TIMES = re.compile(r"(?<=[0-9.)])\s+x\s+(?=[(.0-9]|-[.0-9])")  # 0.5 x 0.2: a times sign between numbers
 _MAX_MIN = re.compile(r"\b(max|min)\s*\(")
+MAX_REWRITTEN = 1_000  # characters a member may grow to as its maxima are written out
 MAX_SPLIT = 8  # most known names one glued identifier (x1w1) is split into
 
 
@@ -104,26 +105,34 @@ def _arguments(text: str, start: int) -> tuple[list[str], int] | None:
     return None
 
 
-def _max_min(text: str) -> str:
-    """max(0, a) is relu(a); other maxima and minima of two, by |a - b| (exactly: max = (a + b + |a - b|)/2)."""
+def _max_min(text: str) -> str | None:
+    """max(0, a) is relu(a); other maxima and minima of two, by |a - b| (exactly: max = (a + b + |a - b|)/2).
+
+    Each argument is written twice, so nested maxima double in length: None once the text would outgrow
+    what a member may be (MAX_REWRITTEN characters)."""
     match = _MAX_MIN.search(text)
     if match is None:
         return text
     found = _arguments(text, match.end() - 1)
     if found is None or len(found[0]) != 2:
         return text
-    (a, b), end = [_max_min(part.strip()) for part in found[0]], found[1]
+    parts = [_max_min(part.strip()) for part in found[0]]
+    if parts[0] is None or parts[1] is None or len(parts[0]) + len(parts[1]) > MAX_REWRITTEN:
+        return None
+    (a, b), end = parts, found[1]
     if match.group(1) == "max" and "0" in (a, b):
         rewritten = f"relu({b if a == '0' else a})"
     else:
         sign = "+" if match.group(1) == "max" else "-"
         rewritten = f"(({a}) + ({b}) {sign} abs(({a}) - ({b})))/2"
-    return text[:match.start()] + rewritten + _max_min(text[end:])
+    rest = _max_min(text[end:])
+    return None if rest is None else text[:match.start()] + rewritten + rest
 
 
-def _rewrite(text: str) -> str:
-    text = _names(from_tex(text).translate(_UNICODE))
-    text = _max_min(_TIMES.sub(" * ", text))
+def _rewrite(text: str) -> str | None:
+    text = _max_min(_TIMES.sub(" * ", _names(from_tex(text).translate(_UNICODE))))
+    if text is None:
+        return None
     for pattern, replacement in _LATEX:
         text = pattern.sub(replacement, text)
     text = _superscripts(text)
@@ -134,6 +143,8 @@ def _rewrite(text: str) -> str:
 def normalize(text: str, known: Iterable[str] = ()) -> str | None:
     """Return `text` as explicit expression text, or None when it is not arithmetic."""
     text = _rewrite(text)
+    if text is None:
+        return None
     known = known if isinstance(known, (set, frozenset)) else set(known)
     tokens: list[tuple[str, str, bool]] = []  # kind, text, preceded by space
     position, spaced = 0, False

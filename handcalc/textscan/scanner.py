@@ -88,7 +88,7 @@ def scan_source(source: str, name: str = "-", fmt: str = "text", code: bool = Fa
     spans: dict[str, tuple[int, int]] = {}
     for index, line in enumerate(lines):
         budget.charge(1 + len(line.text) // 4, "scan", f"{name} line {line.line or index + 1}")
-        for found in find(line.text, judge.bindings.keys()):
+        for found in find(line.text, judge.bindings.keys(), f"{name} line {line.line or index + 1}"):
             if not (found.is_value or found.is_statement):
                 continue
             first = found.members[0].text

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from .. import budget
 from ..records import record
 from ..expr import expression as ex
 from .latex import unmath
@@ -29,6 +30,7 @@ _STATED = re.compile(r"\s*([-+\u2212]?\s?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE]
 _CONTINUES = re.compile(r"\s*[-+*/^×·⋅÷\u2212\u2013]\s*[\w.(]|[\w%°$€£]|,\d|\.\d|\s*\^")
 _TAIL_STOP = re.compile(r"[^\w\s.+\-*/^()|σ\\×·⋅÷−–∙∗⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ˣⁿᶻ∂\u0300-\u036f{},]")  # ∂E/∂w, ŷ, TeX, max(0, x)
 _MAX_PIECE = 500  # characters of one member (the expression language's own limit)
+MAX_STARTS = 64  # word boundaries a chain's first member may start at (the nearest to its relation sign)
 # words that begin prose, never a formula: `and -log(0) = ∞` is `-log(0) = ∞`
 _STOP_WORDS = frozenset("an and as at be but by for from gives hence here in is it its of on or so that the then "
                         "thus to we where which while with yields".split())
@@ -71,10 +73,11 @@ class Found:
         return any(not isinstance(m.node, (ex.Number, ex.Name)) for m in self.members)
 
 
-def parse_member(text: str, known: Iterable[str]) -> tuple[str, ex.Node] | None:
-    """A member's explicit text and tree, or None when it is not arithmetic."""
+def parse_member(text: str, known: Iterable[str], where: str = "the text") -> tuple[str, ex.Node] | None:
+    """A member's explicit text and tree, or None when it is not arithmetic (charged: about 1 us a character)."""
     if not text.strip() or len(text) > _MAX_PIECE:
         return None
+    budget.charge(1 + len(text), "scan", where)
     explicit = normalize(text, known)
     if explicit is None:
         return None
@@ -90,19 +93,19 @@ def _prose_word(node: ex.Node, before: str) -> bool:
             and bool(re.search(r"\w\s*$", before)))
 
 
-def _tail(piece: str, offset: int, known: Iterable[str]) -> Member | None:
-    """The longest end of `piece` that is arithmetic, starting at a word boundary."""
+def _tail(piece: str, offset: int, known: Iterable[str], where: str) -> Member | None:
+    """The longest end of `piece` that is arithmetic, starting at a word boundary (one of the last MAX_STARTS)."""
     stops = list(_TAIL_STOP.finditer(piece))
     begin = stops[-1].end() if stops else 0
     begin = max(begin, len(piece) - _MAX_PIECE)
-    for start in range(begin, len(piece)):
-        if piece[start].isspace() or (start > begin and not piece[start - 1].isspace()
-                                      and (piece[start - 1].isalnum() or piece[start - 1] in "._")):
-            continue
+    starts = [start for start in range(begin, len(piece)) if not (
+        piece[start].isspace() or (start > begin and not piece[start - 1].isspace()
+                                   and (piece[start - 1].isalnum() or piece[start - 1] in "._")))]
+    for start in starts[-MAX_STARTS:]:
         word = _FIRST_WORD.match(piece, start)
         if word and word.group().lower() in _STOP_WORDS:
             continue
-        parsed = parse_member(piece[start:], known)
+        parsed = parse_member(piece[start:], known, where)
         if parsed is not None:
             if _prose_word(parsed[1], piece[:start]):
                 return None
@@ -118,7 +121,7 @@ def stated_number(piece: str) -> tuple[str, int] | None:
     return match.group(1).replace("\u2212", "-").replace(" ", "").replace("\\infty", "∞"), match.start(1)
 
 
-def _chains(line: str, known: Iterable[str]) -> list[tuple[list[Member], str, int]]:
+def _chains(line: str, known: Iterable[str], where: str) -> list[tuple[list[Member], str, int]]:
     """Cut the line at its relation signs into chains of members, each closed by a stated number."""
     cuts = [(m.start(), m.end()) for m in RELATION.finditer(line)]
     if not cuts:
@@ -126,11 +129,11 @@ def _chains(line: str, known: Iterable[str]) -> list[tuple[list[Member], str, in
     bounds = [0] + [p for cut in cuts for p in cut] + [len(line)]
     pieces = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
     chains: list[tuple[list[Member], str, int]] = []
-    first = _tail(line[: pieces[0][1]], 0, known)
+    first = _tail(line[: pieces[0][1]], 0, known, where)
     current: list[Member] = [first] if first else []
     for index, (start, end) in enumerate(pieces[1:], start=1):
         piece = line[start:end]
-        whole = parse_member(piece, known) if index < len(pieces) - 1 else None
+        whole = parse_member(piece, known, where) if index < len(pieces) - 1 else None
         if whole is not None and not isinstance(whole[1], ex.Number):
             current.append(Member(piece.strip(), whole[0], whole[1], start + len(piece) - len(piece.lstrip())))
             continue
@@ -140,20 +143,21 @@ def _chains(line: str, known: Iterable[str]) -> list[tuple[list[Member], str, in
             if whole is not None:  # a bare number in the middle closes one chain and opens the next
                 current = [Member(piece.strip(), whole[0], whole[1], start + stated[1])]
                 continue
-        tail = _tail(piece, start, known) if index < len(pieces) - 1 else None
+        tail = _tail(piece, start, known, where) if index < len(pieces) - 1 else None
         current = [tail] if tail else []
     return chains
 
 
-def find(line: str, known: Iterable[str] = ()) -> list[Found]:
-    """Return the chains of a line that end in a stated number, in order."""
+def find(line: str, known: Iterable[str] = (), where: str = "the text") -> list[Found]:
+    """Return the chains of a line that end in a stated number, in order (`where`: the line, for the work
+    budget, which each attempt to read a member as arithmetic is charged to)."""
     if not RELATION.search(line):
         return []
     from .vectors import list_chains  # vectors builds on this module
 
     line = unmath(line)
     known = frozenset(known)
-    found = [Found(tuple(members), stated, at, members[0].start) for members, stated, at in _chains(line, known)]
+    found = [Found(tuple(members), stated, at, members[0].start) for members, stated, at in _chains(line, known, where)]
     if "[" in line:
-        found = sorted(found + list_chains(line, known), key=lambda f: f.stated_start)
+        found = sorted(found + list_chains(line, known, where), key=lambda f: f.stated_start)
     return found

@@ -67,7 +67,7 @@ def _stated_list(piece: str) -> list[tuple[str, int]] | None:
     return found if 0 < len(found) <= MAX_ELEMENTS else None
 
 
-def list_chains(line: str, known: Iterable[str]) -> list[Found]:
+def list_chains(line: str, known: Iterable[str], where: str = "the text") -> list[Found]:
     """Every element statement of the line's list chains, in order."""
     cuts = [(m.start(), m.end()) for m in RELATION.finditer(line)]
     bounds = [0] + [p for cut in cuts for p in cut] + [len(line)]
@@ -82,24 +82,26 @@ def list_chains(line: str, known: Iterable[str]) -> list[Found]:
         for back in range(index - 1, -1, -1):
             begin, stop = pieces[back]
             text = line[begin:stop]
+            if _stated_list(text) is not None:
+                break  # a list of plain numbers closes the chain before: this one starts after it
             match = (_TAIL_LIST.search if back == 0 else _LIST.fullmatch)(text.strip() if back else text)
             elements = _elements(match, len(stated)) if match else None
             if elements is None:
                 break
             written = match.group().strip()
             members.insert(0, (elements, written, begin + text.find(written)))
-        found += _statements(members, stated, start, known)
+        found += _statements(members, stated, start, known, where)
     return found
 
 
 def _statements(members: list[tuple[list[str], str, int]], stated: list[tuple[str, int]], offset: int,
-                known: Iterable[str]) -> list[Found]:
+                known: Iterable[str], where: str) -> list[Found]:
     """One Found per element that some member computes."""
     result = []
     for i, (number, at) in enumerate(stated):
         parsed: list[Member] = []
         for elements, written, where in members:
-            member = parse_member(elements[i], known)
+            member = parse_member(elements[i], known, where)
             if member is None:
                 parsed = []  # an element that is not arithmetic: this element states nothing
                 break
