@@ -1,6 +1,7 @@
-"""A Float's decimal text in integer arithmetic is byte for byte the text the Decimal path writes.
+"""A number's decimal text in integer arithmetic is byte for byte the text the Decimal path writes.
 
-`to_decimal_text` writes a SymPy Float through `numbers._float_text` (integers only); the general
+`to_decimal_text` writes a SymPy Float through `numbers._float_text`, and a fraction that ends
+within the digits asked for through `numbers._terminating_text` (integers only); the general
 path `numbers._decimal_text` (mpmath's to_str, Decimal, quantize) is the reference here, on many
 thousands of seeded random values and on the edges: ties at the rounding digit (and at the digit
 mpmath rounds to first), runs of nines that carry into a new digit, tiny and huge exponents
@@ -104,3 +105,19 @@ def test_the_text_is_the_value_rounded_half_up() -> None:
         assert abs(Fraction(Decimal(text)) - exact) <= unit / 2, (value, digits, text)
         if "." in text:  # every digit written out: one more only after a carry (9.99996 -> 10.0000)
             assert len(text.lstrip("-0").replace(".", "").lstrip("0")) in (digits, digits + 1)
+
+
+def test_exact_fractions_agree_with_the_decimal_path() -> None:
+    rng = random.Random(5)
+    for _ in range(4000):
+        numerator = rng.randint(-10 ** rng.randint(0, 40), 10 ** rng.randint(0, 40))
+        denominator = 2 ** rng.randint(0, 30) * 5 ** rng.randint(0, 30) * rng.choice((1, 1, 1, 3, 7, 9))
+        digits = rng.choice(DIGITS)
+        for value in (Fraction(numerator, denominator), sympy.Rational(numerator, denominator)):
+            assert to_decimal_text(value, digits) == _decimal_text(value, digits), (value, digits)
+    for value in (0, 1, -1, 10 ** 50, -(10 ** 50) - 1, Fraction(0), sympy.Integer(0), sympy.S.Half,
+                  Fraction(-1, 3), Fraction(1, 2 ** 40), Fraction(10 ** 40 + 1, 10 ** 20), 2 ** 12000):
+        for digits in (1, 10, 12, 20, 45):
+            assert to_decimal_text(value, digits) == _decimal_text(value, digits), (value, digits)
+    assert to_decimal_text(Fraction(-3, 8), 5) == "-0.375"  # by hand
+    assert to_decimal_text(sympy.Rational(1, 2 ** 12), 20) == "0.000244140625"

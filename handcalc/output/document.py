@@ -93,10 +93,15 @@ class Table:
 
 @record
 class Equation:
-    """A chain-rule derivation: LaTeX from SymPy, and the same in plain text."""
+    """A chain-rule derivation in plain text, and `math` to make the same as LaTeX when a format shows it."""
 
-    latex: str
     plain: str
+    math: Callable[[], str]
+
+    @property
+    def latex(self) -> str:
+        """The derivation as LaTeX math."""
+        return self.math()
 
 
 Block = Union[Heading, Paragraph, Table, Equation]

@@ -65,10 +65,13 @@ STYLES: dict[str, Style] = {
 FORMATS = tuple(STYLES)
 
 
+_EMPTY = Cell("")  # a missing cell (records are immutable: one serves every table)
+
+
 def _cells(table: Table) -> tuple[list[str], list[list[Cell]]]:
     """The table's headers and cells, without columns that are empty in every row."""
     width = len(table.headers)
-    rows = [(row_cells(row) + [Cell("")] * width)[:width] for row in table.rows]
+    rows = [(row_cells(row) + [_EMPTY] * width)[:width] for row in table.rows]
     keep = [i for i, header in enumerate(table.headers) if header or any(row[i].text for row in rows)]
     return [table.headers[i] for i in keep], [[row[i] for i in keep] for row in rows]
 

@@ -106,9 +106,13 @@ def _step_row(step: Step, case: CaseResult, numbers: dict[str, str], stated: lis
         Cell(step.formula, CODE, lambda: _step_latex(step, numbers, latex_name)),
         Cell(step.substituted(numbers), CODE, lambda: _step_latex(step, numbers, lambda n: latex_number(numbers[n]))),
         Cell(value, NUMBER, lambda: latex_number(value)),
-        Cell("; ".join(dict.fromkeys(v.claim.stated for v in values)), CODE),
-        Cell("; ".join(verdicts), VERDICT, None, verdicts),  # in order: a record's quickest call
+        Cell("; ".join(dict.fromkeys(v.claim.stated for v in values)), CODE) if values else _NOT_STATED,
+        Cell("; ".join(verdicts), VERDICT, None, verdicts) if values else _NO_VERDICT,  # (in order: quickest)
     )
+
+
+# the cells of a step no claim states (most of a large network's): records are immutable, so one of each serves
+_NOT_STATED, _NO_VERDICT = Cell("", CODE), Cell("", VERDICT, None, ())
 
 
 def _step_latex(step: Step, numbers: dict[str, str], write: Any) -> str:
@@ -126,14 +130,19 @@ def chain_equations(case: CaseResult, numbers: dict[str, str] | None = None) -> 
     for step in case.derivation.steps:
         if not step.name.startswith("dE_d") or step.name[4:] not in parameters:
             continue
-        names = re.findall(r"\{(\w+)\}", step.template)
-        symbolic = step.template.replace("*", r" \cdot ").format_map({n: latex_name(n) for n in names})
-        # only the step's own names: every number of the case for every gradient was quadratic
-        numeric = step.template.replace("*", r" \cdot ").format_map({n: latex_number(numbers[n]) for n in names})
         value = _substituted_value(step.name, case, numbers, given)
-        equations.append(Equation(f"{latex_name(step.name)} = {symbolic} = {numeric} = {latex_number(value)}",
-                                  f"{step.name} = {step.formula} = {step.substituted(numbers)} = {value}"))
+        equations.append(Equation(f"{step.name} = {step.formula} = {step.substituted(numbers)} = {value}",
+                                  lambda step=step, value=value: _chain_latex(step, numbers, value)))
     return equations
+
+
+def _chain_latex(step: Step, numbers: dict[str, str], value: str) -> str:
+    """A gradient's chain rule as LaTeX, made when a format shows it (text and HTML never do)."""
+    names = re.findall(r"\{(\w+)\}", step.template)
+    symbolic = step.template.replace("*", r" \cdot ").format_map({n: latex_name(n) for n in names})
+    # only the step's own names: every number of the case for every gradient was quadratic
+    numeric = step.template.replace("*", r" \cdot ").format_map({n: latex_number(numbers[n]) for n in names})
+    return f"{latex_name(step.name)} = {symbolic} = {numeric} = {latex_number(value)}"
 
 
 def _substituted_value(name: str, case: CaseResult, numbers: dict[str, str], given: set[str]) -> str:

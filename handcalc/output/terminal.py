@@ -31,6 +31,12 @@ def wrap(text: str, width: int) -> list[str]:
 
     A piece longer than a whole line is cut into line-long parts; nothing is left out.
     """
+    if len(text) <= width and "\n" not in text:
+        return [text.strip()]  # what `_wrapped` makes of a line that fits, and most cells do
+    return _wrapped(text, width)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
@@ -68,10 +74,16 @@ def _widths(headers: list[str], rows: list[list[Cell]], width: int) -> list[int]
         share = room * natural[i] // waiting if waiting else 0
         widths[i] = min(natural[i], max(share, MIN_WRAPPED, _longest_piece(columns[i])))
         room, waiting = room - widths[i], waiting - natural[i]
-    if room < 0 or any(len(wrap(text, widths[i])) > MAX_LINES for i in flexible for text in columns[i]):
+    if room < 0:
         return None
+    wrapped: dict[int, list[list[str]]] = {i: [] for i in flexible}  # each text wrapped once, for both uses
+    for i in flexible:
+        for text in columns[i]:
+            wrapped[i].append(wrap(text, widths[i]))
+            if len(wrapped[i][-1]) > MAX_LINES:
+                return None
     for i in flexible:  # each wrapped column as wide as its longest wrapped line; what that frees goes on
-        widths[i] = _natural(["\n".join(wrap(text, widths[i])) for text in columns[i]])
+        widths[i] = max((len(line) for lines in wrapped[i] for line in lines), default=0)
     spare = width - sum(widths) - GAP * (len(headers) - 1)
     for i in sorted(flexible, key=lambda i: natural[i] - widths[i]):  # the nearest to fitting first
         more = min(spare, natural[i] - widths[i])

@@ -90,6 +90,7 @@ def latex_formula(expr: sympy.Expr, names: Mapping[str, str]) -> str:
     return sympy.latex(expr, mul_symbol="dot", symbol_names={s: names.get(s.name, s.name) for s in expr.free_symbols})
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a report names each quantity several times (its row, every chain rule using it)
 def latex_name(name: str) -> str:
     """dE_dw5 -> a partial-derivative fraction, dout_y1_dy1 -> d out_y1 / d y1; out_h1 -> out_{h1}."""
     if name.startswith("d"):
@@ -100,6 +101,6 @@ def latex_name(name: str) -> str:
     return _symbol(name)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1 << 16)
 def _symbol(name: str) -> str:
     return sympy.latex(sympy.Symbol(name))
