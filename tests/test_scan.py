@@ -13,6 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import sympy
 
 from handcalc.cli import main
 from handcalc.textscan.scanner import scan_source
@@ -413,7 +414,8 @@ def test_a_table_row_that_works_something_out_is_a_statement() -> None:
 
 def test_nested_maxima_are_refused_not_written_out() -> None:
     # each max writes its arguments twice: 40 nested would be 2^40 characters; past MAX_REWRITTEN it is prose
-    from handcalc.textscan.notation import MAX_REWRITTEN, normalize
+    from handcalc.textscan.calls import MAX_REWRITTEN
+    from handcalc.textscan.notation import normalize
 
     nested = "max(" * 40 + "1" + ", 2)" * 40
     assert normalize(nested) is None
@@ -442,3 +444,24 @@ def test_reading_a_hostile_line_is_charged_to_the_work_budget() -> None:
     with budget.scope(30_000_000) as run:  # within the default budget it ends, with nothing to judge
         assert scan_source(line + "\n", "t.txt", "text").statements == ()
     assert run.spent > 200_000
+
+
+def test_library_calls_primes_and_logarithms_are_read() -> None:
+    assert round(1 / (1 + math.exp(-0.3775)), 4) == 0.5933 and round(math.exp(-1), 4) == 0.3679
+    assert round(math.tanh(0.5), 4) == 0.4621 and round(0.1 * 0.3 + 0.2 * 0.4, 2) == 0.11
+    assert round(_sigmoid(0.5) * (1 - _sigmoid(0.5)), 3) == 0.235
+    assert math.log2(8) == 3 and math.log10(100) == 2 and round(math.log(100), 2) == 4.61
+    result = _scan("library_calls.txt")
+    assert [(s.line, s.verdict.claim.stated, s.verdict.verdict) for s in result.statements] == [
+        (3, "0.5933", "correct"), (4, "0.3679", "correct"), (5, "0.4621", "correct"), (6, "0.11", "correct"),
+        (7, "0.2748", "correct"), (8, "0.235", "correct"), (10, "3", "correct"), (10, "2", "correct"),
+        (10, "2", "wrong")]
+    # log(100) = 2 is a base-10 log where the text's log is natural; that, not a misread 100, is named first
+    assert result.statements[-1].verdict.slips[0] == "log taken to base 10, not e (log10(100))"
+
+
+def test_the_slip_named_first_is_the_one_that_reproduces_the_number_most_closely() -> None:
+    from handcalc.judge.slips import find_slips
+
+    candidates = iter([("near", sympy.Rational(2079, 1000)), ("exact", sympy.Integer(2)), ("off", sympy.Integer(3))])
+    assert find_slips("2", candidates).slips == ("exact", "near")

@@ -18,7 +18,8 @@ from ..expr.arithmetic import evaluate
 from ..expr.extended import extended_value
 from .verdicts import within_stated_digits
 from ..naming import LEARNING_RATE
-from ..numbers import infinity_sign, is_infinite_text, is_number_text, last_digit_exponent, round_to_exponent
+from ..numbers import (infinity_sign, is_infinite_text, is_number_text, last_digit_exponent, parse_rational,
+                       round_to_exponent)
 
 __all__ = ["SlipSearch", "find_slips", "given_candidates", "expression_candidates", "value_candidates"]
 
@@ -51,6 +52,16 @@ class SlipSearch(NamedTuple):
         return f"; {self.stopped}" if self.stopped else ""
 
 
+def _distance(value: sympy.Expr, stated: str) -> float:
+    """How far a candidate that reproduces `stated` lies from it (0 for an infinity; inf if not a float)."""
+    if is_infinite_text(stated):
+        return 0.0
+    try:
+        return float(abs(sympy.N(value - parse_rational(stated), 15)))
+    except (TypeError, ValueError, OverflowError):
+        return float("inf")
+
+
 def find_slips(stated: str, candidates: Iterator[Candidate], claim: str = "") -> SlipSearch:
     """Return the descriptions of the candidates that reproduce `stated` (at most a few).
 
@@ -59,6 +70,7 @@ def find_slips(stated: str, candidates: Iterator[Candidate], claim: str = "") ->
     the slips it did not try.
     """
     found: list[str] = []
+    distance: dict[str, float] = {}
     tried = 0
     while True:
         if tried >= MAX_CANDIDATES or not budget.afford(CANDIDATE_COST):
@@ -73,9 +85,12 @@ def find_slips(stated: str, candidates: Iterator[Candidate], claim: str = "") ->
             continue
         if _matches(stated, value):
             found.append(description)
+            distance[description] = _distance(value, stated)
         if len(found) >= MAX_SLIPS:
             break
-    return SlipSearch(tuple(found))
+    # the likeliest first: the one that reproduces the stated number most closely (log10(100) is 2 exactly,
+    # log(8) only to the stated digit), in the order tried among equals
+    return SlipSearch(tuple(sorted(found, key=lambda d: distance[d])))
 
 
 def _digit_variants(text: str, dropped_first: bool = False) -> Iterator[tuple[str, str]]:
@@ -160,6 +175,9 @@ def expression_candidates(node: ex.Node, env: Mapping[str, sympy.Expr],
         if isinstance(n, ex.Call) and n.func == "exp":
             yield f"e^x and e^-x confused in exp({ex.to_text(n.arg)})", ex.Call("exp", ex.Unary("-", n.arg))
         if isinstance(n, ex.Call) and n.func == "log":
+            for base in ("10", "2"):  # a text's log is natural; a calculator's log key is base 10
+                yield f"log taken to base {base}, not e (log{base}({ex.to_text(n.arg)}))", ex.Binary(
+                    "/", n, ex.Call("log", ex.Number(base)))
             inner = value(n.arg)
             if inner is not None and inner > 0 and round_to_exponent(inner, 0) in ("0", "1"):
                 rounded = round_to_exponent(inner, 0)
@@ -175,7 +193,7 @@ def expression_candidates(node: ex.Node, env: Mapping[str, sympy.Expr],
                 for places, rounded in _rounded_texts(exact):
                     yield f"{ex.to_text(n)} rounded to {places} decimals too early ({rounded})", ex.Number(rounded)
 
-    for change in (misread, _signs, functions, early):
+    for change in (functions, misread, _signs, early):  # a function mistaken before a number misread
         for why, tree in _rebuild(node, change):
             yield why, extended_value(tree, env)
     whole = value(node)

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from typing import Iterable
 
+from .calls import rewrite_calls
 from .latex import from_tex
 
 __all__ = ["normalize", "split_known", "FUNCTIONS", "TOKEN"]
@@ -53,10 +54,8 @@ _LATEX = ((re.compile(r"\\(?:cdot|times)\b"), "*"), (re.compile(r"\\div\b"), "/"
 _OUT = re.compile(r"\b[Oo]ut\s+([A-Za-z][A-Za-z0-9_]*)")  # "Out h1" is the tutorial's name out_h1
 _NEW = re.compile(r"\(new\)\s*([A-Za-z][A-Za-z0-9_]*)|\bnew\s+([A-Za-z][A-Za-z0-9_]*)")
 TOKEN = re.compile(r"(?P<space>\s+)|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
-                   r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|σ)|(?P<op>\*\*|[-+*/^()|])")
+                   r"|(?P<name>(?:[A-Za-z_][A-Za-z0-9_]*|σ)'?)|(?P<op>\*\*|[-+*/^()|])")
 _TIMES = re.compile(r"(?<=[0-9.)])\s+x\s+(?=[(.0-9]|-[.0-9])")  # 0.5 x 0.2: a times sign between numbers
-_MAX_MIN = re.compile(r"\b(max|min)\s*\(")
-MAX_REWRITTEN = 1_000  # characters a member may grow to as its maxima are written out
 MAX_SPLIT = 8  # most known names one glued identifier (x1w1) is split into
 
 
@@ -89,48 +88,8 @@ def _names(text: str) -> str:
     return _DERIVATIVE.sub(lambda m: f"d{m.group(1) or m.group(2)}_d{m.group(3)}", text)
 
 
-def _arguments(text: str, start: int) -> tuple[list[str], int] | None:
-    """The comma-separated arguments of the call whose "(" is at `start`, and the index after its ")"."""
-    depth, parts, begin = 0, [], start + 1
-    for index in range(start, len(text)):
-        if text[index] == "(":
-            depth += 1
-        elif text[index] == ")":
-            depth -= 1
-            if depth == 0:
-                return parts + [text[begin:index]], index + 1
-        elif text[index] == "," and depth == 1:
-            parts.append(text[begin:index])
-            begin = index + 1
-    return None
-
-
-def _max_min(text: str) -> str | None:
-    """max(0, a) is relu(a); other maxima and minima of two, by |a - b| (exactly: max = (a + b + |a - b|)/2).
-
-    Each argument is written twice, so nested maxima double in length: None once the text would outgrow
-    what a member may be (MAX_REWRITTEN characters)."""
-    match = _MAX_MIN.search(text)
-    if match is None:
-        return text
-    found = _arguments(text, match.end() - 1)
-    if found is None or len(found[0]) != 2:
-        return text
-    parts = [_max_min(part.strip()) for part in found[0]]
-    if parts[0] is None or parts[1] is None or len(parts[0]) + len(parts[1]) > MAX_REWRITTEN:
-        return None
-    (a, b), end = parts, found[1]
-    if match.group(1) == "max" and "0" in (a, b):
-        rewritten = f"relu({b if a == '0' else a})"
-    else:
-        sign = "+" if match.group(1) == "max" else "-"
-        rewritten = f"(({a}) + ({b}) {sign} abs(({a}) - ({b})))/2"
-    rest = _max_min(text[end:])
-    return None if rest is None else text[:match.start()] + rewritten + rest
-
-
 def _rewrite(text: str) -> str | None:
-    text = _max_min(_TIMES.sub(" * ", _names(from_tex(text).translate(_UNICODE))))
+    text = rewrite_calls(_TIMES.sub(" * ", _names(from_tex(text).translate(_UNICODE))))
     if text is None:
         return None
     for pattern, replacement in _LATEX:
@@ -157,7 +116,7 @@ def normalize(text: str, known: Iterable[str] = ()) -> str | None:
             spaced = True
             continue
         kind, value = match.lastgroup or "", match.group()
-        if kind == "name" and value not in FUNCTIONS and value != "e":
+        if kind == "name" and value.rstrip("'") not in FUNCTIONS and value != "e":
             parts = split_known(value, known) if value not in known else None
             if parts:
                 for index, part in enumerate(parts):
@@ -189,7 +148,7 @@ def _join(tokens: list[tuple[str, str, bool]], known: set[str] | frozenset[str] 
             ends_operand = p_kind in ("number", "name") or p_value == ")"
             starts_operand = kind in ("number", "name") or value == "("
             if ends_operand and starts_operand:
-                if p_kind == "name" and value == "(" and p_value in FUNCTIONS:
+                if p_kind == "name" and value == "(" and p_value.rstrip("'") in FUNCTIONS:
                     pass  # a function call: S(7.5)
                 elif p_kind == "name" and p_value == "e" and value == "(":
                     out.append("*")

@@ -28,8 +28,9 @@ RELATION = re.compile(r"(?<![<>!=:])(?:=|≈|≃|→|\\approx|\\to)(?![=>])")
 _STATED = re.compile(r"\s*([-+\u2212]?\s?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+\u2212]?\s?(?:∞|\\infty\b))")
 # what may not follow a stated number: an operator continuing it, a unit glued to it (5kg, 5%), 1,000, 1.2.3
 _CONTINUES = re.compile(r"\s*[-+*/^×·⋅÷\u2212\u2013]\s*[\w.(]|[\w%°$€£]|,\d|\.\d|\s*\^")
-_TAIL_STOP = re.compile(r"[^\w\s.+\-*/^()|σ\\×·⋅÷−–∙∗⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ˣⁿᶻ∂\u0300-\u036f{},]")  # ∂E/∂w, ŷ, TeX, max(0, x)
+_TAIL_STOP = re.compile(r"[^\w\s.+\-*/^()|σ\\×·⋅÷−–∙∗⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ˣⁿᶻ∂\u0300-\u036f{},'\[\]]")  # ∂E/∂w, ŷ, TeX, max(0, x), σ'(x)
 _MAX_PIECE = 500  # characters of one member (the expression language's own limit)
+_OPENING = "([{=+-*/^×·⋅÷−–"  # what an argument-free "(" may follow
 MAX_STARTS = 64  # word boundaries a chain's first member may start at (the nearest to its relation sign)
 # words that begin prose, never a formula: `and -log(0) = ∞` is `-log(0) = ∞`
 _STOP_WORDS = frozenset("an and as at be but by for from gives hence here in is it its of on or so that the then "
@@ -100,7 +101,9 @@ def _tail(piece: str, offset: int, known: Iterable[str], where: str) -> Member |
     begin = max(begin, len(piece) - _MAX_PIECE)
     starts = [start for start in range(begin, len(piece)) if not (
         piece[start].isspace() or (start > begin and not piece[start - 1].isspace()
-                                   and (piece[start - 1].isalnum() or piece[start - 1] in "._")))]
+                                   and (piece[start - 1].isalnum() or piece[start - 1] in "._'"))
+        or (piece[start] == "(" and start > 0 and not piece[start - 1].isspace()
+            and piece[start - 1] not in _OPENING))]  # f(x), ƒ(x): the call, not its argument alone
     for start in starts[-MAX_STARTS:]:
         word = _FIRST_WORD.match(piece, start)
         if word and word.group().lower() in _STOP_WORDS:
