@@ -465,3 +465,15 @@ def test_the_slip_named_first_is_the_one_that_reproduces_the_number_most_closely
 
     candidates = iter([("near", sympy.Rational(2079, 1000)), ("exact", sympy.Integer(2)), ("off", sympy.Integer(3))])
     assert find_slips("2", candidates).slips == ("exact", "near")
+
+
+def test_html_superscripts_and_subscripts_are_powers_and_names() -> None:
+    # e<sup>-0.3775</sup> read as plain text is e - 0.3775, and (..)<sup>2</sup> a product by 2: false alarms
+    assert round(1 / (1 + math.exp(-0.3775)), 9) == 0.593269992
+    assert math.floor(0.5 * (0.01 - 0.75136507) ** 2 * 1e9) / 1e9 == 0.274811083  # truncated, not rounded
+    result = _scan("sup_sub.html")
+    assert [(s.name, s.verdict.claim.stated, s.verdict.verdict) for s in result.statements] == [
+        ("net_h1", "0.3775", "correct"), ("out_h1", "0.593269992", "correct"), ("E", "0.274811083", "rounding"),
+        (None, "9", "correct"), (None, "0.5", "correct"), (None, "0.25", "unchecked")]  # x1 is given after it
+    markdown = scan_source("out<sub>h1</sub> = 1/(1 + e<sup>-0.3775</sup>) = 0.5933\n", "t.md", "markdown")
+    assert [(s.name, s.verdict.verdict) for s in markdown.statements] == [("out_h1", "correct")]

@@ -30,6 +30,8 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _COMMENT = re.compile(r"(?:^|\s)(?:#|//)(.*)$")
 _AFTER_RELATION_END = re.compile(r"(?:=|≈|≃|→|&asymp;|&#8776;|&rarr;|\\approx|\\to)(?:\s|<[^>]*>|&nbsp;|[*_`$-]|\u2212)*$")
 _IN_STATED_LIST = re.compile(r"(?:=|≈|≃|→)\s*\[[^\]\[=]*$")  # = [0.659, 0.242: an element of a stated list
+_SCRIPTS = {"sup": "^{", "sub": "_{"}  # x<sup>2</sup> is x^{2}, w<sub>1</sub> is w_{1}: the TeX latex.py reads
+_SCRIPT_TAG = re.compile(r"<(/?)(sup|sub)\s*>", re.IGNORECASE)
 _SKIPPED_TAGS = {"script", "style", "head", "template", "noscript", "svg", "math", "iframe", "object"}
 _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "br",
                "table", "section", "article", "blockquote", "dd", "dt", "figcaption", "header", "footer",
@@ -91,6 +93,9 @@ def _inline_text(children: list) -> str:
             parts.append("\n")
         elif child.type in ("text", "code_inline"):
             parts.append(child.content)
+        elif child.type == "html_inline" and _SCRIPT_TAG.fullmatch(child.content.strip()):
+            tag = _SCRIPT_TAG.fullmatch(child.content.strip())
+            parts.append("}" if tag.group(1) else _SCRIPTS[tag.group(2).lower()])  # type: ignore[union-attr]
         elif child.type in ("em_open", "em_close", "strong_open", "strong_close") and child.markup[0] == "*":
             before = parts[-1][-1:] if parts and parts[-1] else ""
             following = children[index + 1].content[:1] if index + 1 < len(children) else ""
@@ -176,6 +181,15 @@ def html_tree(source: str):
     return html5lib.parse(source, treebuilder="etree", namespaceHTMLElements=False)
 
 
+def _text_of(element) -> str:
+    """An element's text, with its superscripts and subscripts marked as TeX does (^{...}, _{...})."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    parts = [_SCRIPTS.get(tag, ""), element.text or ""]
+    for child in element:
+        parts += [_text_of(child), child.tail or ""]
+    return "".join(parts + (["}"] if tag in _SCRIPTS else []))
+
+
 def _html_lines(source: str, code: bool) -> list[Line]:
     lines: list[Line] = []
     current: list[str] = []
@@ -190,7 +204,7 @@ def _html_lines(source: str, code: bool) -> list[Line]:
             return
         if tag == "table":
             flush()
-            rows = [(["".join(cell.itertext()) for cell in row if cell.tag in ("td", "th")], None)
+            rows = [([_text_of(cell) for cell in row if cell.tag in ("td", "th")], None)
                     for row in element.iter("tr")]
             lines.extend(table_lines(rows))
             return
@@ -200,10 +214,12 @@ def _html_lines(source: str, code: bool) -> list[Line]:
             return
         if tag in _BLOCK_TAGS:
             flush()
-        current.append(element.text or "")
+        current.append(_SCRIPTS.get(tag, "") + (element.text or ""))
         for child in element:
             walk(child)
             current.append(child.tail or "")
+        if tag in _SCRIPTS:
+            current.append("}")
         if tag in _BLOCK_TAGS:
             flush()
 
