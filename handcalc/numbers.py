@@ -227,6 +227,7 @@ class _Powers(dict):
 
 
 _TEN = _Powers()
+_BITS = {wide: max(1, int(round((wide + 1) * 3.3219280948873626))) for wide in range(1, _FAST_DIGITS + 11)}  # dps_to_prec
 
 
 def _scaled(man: int, exp: int, places: int) -> int:
@@ -234,16 +235,6 @@ def _scaled(man: int, exp: int, places: int) -> int:
     n = man * _TEN[places] if places >= 0 else man
     n = n << exp if exp >= 0 else n >> -exp
     return n if places >= 0 else n // _TEN[-places]
-
-
-def _rounded_bits(man: int, exp: int, bits: int) -> tuple[int, int]:
-    """man * 2**exp rounded to nearest (ties to even) at `bits` bits, as mpmath's mpf_pos rounds it."""
-    drop = man.bit_length() - bits
-    if drop <= 0:
-        return man, exp
-    kept, rest = man >> drop, man & ((1 << drop) - 1)
-    half = 1 << (drop - 1)
-    return kept + (rest > half or (rest == half and kept & 1)), exp + drop
 
 
 def _terminating_text(numerator: int, denominator: int, digits: int) -> str | None:
@@ -267,27 +258,29 @@ def _terminating_text(numerator: int, denominator: int, digits: int) -> str | No
 def _float_text(mpf: tuple, digits: int) -> str | None:
     """A Float's (raw mpf's) text at `digits` significant digits, or None to leave it to the general path."""
     sign, man, exp, _ = mpf
-    wide = digits + 10
-    man, exp = _rounded_bits(int(man), exp, max(1, int(round((wide + 1) * 3.3219280948873626))))  # dps_to_prec
+    man, wide = int(man), digits + 10
+    drop = man.bit_length() - _BITS[wide]
+    if drop > 0:  # rounded to nearest, ties to even, at dps_to_prec(wide) bits, as mpmath's mpf_pos rounds it
+        half = 1 << (drop - 1)
+        rest, man, exp = man & (2 * half - 1), man >> drop, exp + drop
+        man += rest > half or (rest == half and man & 1)
     top = exp + man.bit_length()  # 2**(top - 1) <= the value < 2**top
-    if not man or abs(top) > _FAST_BITS:
+    if not man or not -_FAST_BITS <= top <= _FAST_BITS:
         return None  # zero, inf, nan, or beyond mpmath's exact rescaling
-    lead = (top - 1) * 30102999566 // 10 ** 11  # 10**lead <= the value < 10**(lead + 1), or one off
+    lead = (top - 1) * 30102999566 // 100000000000  # 10**lead <= the value < 10**(lead + 1), or one off
     floor = _scaled(man, exp, wide - lead)  # wide + 1 digits when `lead` is right
     while floor >= _TEN[wide + 1]:
         lead, floor = lead + 1, floor // 10  # floor(floor(y) / 10) is floor(y / 10)
     while floor < _TEN[wide]:
         lead -= 1
         floor = _scaled(man, exp, wide - lead)
-    coefficient = floor // 10 + (floor % 10 >= 5)  # to_str's rounding to `wide` digits
+    floor, last = divmod(floor, 10)
+    coefficient = floor + (last >= 5)  # to_str's rounding to `wide` digits
     if coefficient == _TEN[wide]:
         coefficient, lead = coefficient // 10, lead + 1
-    kept, rest = divmod(coefficient, _TEN[10])  # quantize's rounding to `digits`, at the same exponent
-    coefficient = kept + (rest >= 5 * _TEN[9])
-    point = lead - digits + 1  # the power of ten of the last digit
-    if max(lead + (coefficient == _TEN[digits]), digits - lead) > MAX_WRITTEN_DIGITS:
-        return None
-    text = str(coefficient)
+    kept, rest = divmod(coefficient, 10_000_000_000)  # quantize's rounding to `digits`, at the same exponent
+    text, point = str(kept + (rest >= 5_000_000_000)), lead - digits + 1  # point: the last digit's power of ten
+    # (|lead| <= 1,054 here: plain text never runs past MAX_WRITTEN_DIGITS, where the general path writes 1E-4567)
     if point >= 0:
         text += "0" * point
     elif len(text) > -point:

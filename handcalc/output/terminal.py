@@ -101,7 +101,7 @@ def paint_verdicts(text: str) -> str:
 
 
 def _marked(rows: list[list[Cell]]) -> list[list[Cell]]:
-    return [[Cell(_symbol(c.text), c.kind, c.math, c.classes) if c.kind == VERDICT else c for c in row]
+    return [[Cell(_symbol(c.text), c.kind, c.math, c.classes) if c.kind == VERDICT and c.text else c for c in row]
             for row in rows]
 
 
@@ -123,6 +123,8 @@ def _stacked(headers: list[str], rows: list[list[Cell]], width: int) -> str:
 
 def _lines(cells: list[str], widths: list[int], paints: list[Any]) -> list[str]:
     """One table row as lines: each cell padded to its column (then painted), GAP spaces between columns."""
+    if not any("\n" in cell for cell in cells):  # one line: most rows
+        return [(" " * GAP).join(paint(cell.ljust(w)) for cell, w, paint in zip(cells, widths, paints)).rstrip()]
     parts = [cell.split("\n") for cell in cells]
     height = max(len(lines) for lines in parts)
     return [(" " * GAP).join(paint(lines[k].ljust(w)) if k < len(lines) else " " * w
@@ -135,7 +137,8 @@ def text_table(headers: list[str], rows: list[list[Cell]], options: Any) -> str:
     widths = _widths(headers, rows, options.width)
     paint = paint_verdicts if options.color else (lambda text: text)
     if widths is None:
-        painted = [[Cell(paint(c.text), c.kind) if c.kind == VERDICT else c for c in row] for row in rows]
+        painted = [[Cell(paint(c.text), c.kind) if c.kind == VERDICT else c for c in row] for row in rows] \
+            if options.color else rows  # (`_stacked` reads only the texts)
         return _stacked(headers, painted, options.width)
     plain = [lambda text: text] * len(headers)
     lines = _lines(["\n".join(wrap(h, w)) for h, w in zip(headers, widths)], widths, plain)
