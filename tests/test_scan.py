@@ -477,3 +477,16 @@ def test_html_superscripts_and_subscripts_are_powers_and_names() -> None:
         (None, "9", "correct"), (None, "0.5", "correct"), (None, "0.25", "unchecked")]  # x1 is given after it
     markdown = scan_source("out<sub>h1</sub> = 1/(1 + e<sup>-0.3775</sup>) = 0.5933\n", "t.md", "markdown")
     assert [(s.name, s.verdict.verdict) for s in markdown.statements] == [("out_h1", "correct")]
+
+
+def test_a_number_beyond_the_exponent_limit_is_unchecked_not_a_crash(capsys, tmp_path) -> None:
+    # found by fuzzing: `x = 1e400` in a text ended the scan with an internal error (exit 3)
+    from handcalc.read.limits import MAX_EXPONENT
+
+    assert MAX_EXPONENT < 400
+    path = tmp_path / "big.txt"
+    path.write_text("x = 1e400\ny = 2 * 3 = 1e400\nz = 1.5e3 * 2 = 3000\n", encoding="utf-8")
+    assert main(["scan", str(path), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [(s["name"], s["verdict"]) for s in report["statements"]] == [("y", "unchecked"), ("z", "correct")]
+    assert "exponent beyond 300" in report["statements"][0]["explanation"] and report["values"] == []

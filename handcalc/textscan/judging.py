@@ -38,7 +38,7 @@ from ..judge.rules import no_value_verdict
 from ..judge.slips import SlipSearch, expression_candidates, find_slips
 from ..judge.verdicts import Verdict, consistent, same_infinity, short_value, truncates_to, within_stated_digits
 from ..model import Claim, ValueClaim
-from ..numbers import is_infinite_text, last_digit_exponent, parse_rational, round_to_exponent
+from ..numbers import NumberError, is_infinite_text, last_digit_exponent, parse_rational, round_to_exponent
 from .statements import Found, Member
 
 __all__ = ["Binding", "Checked", "Judge"]
@@ -94,7 +94,7 @@ class Judge:
 
     def _restates(self, text: str) -> Checked | None:
         """The most recent earlier result that a written operand restates, if any."""
-        if "." not in text or _significant(text) < 2 or len(text) > 40:
+        if "." not in text or _significant(text) < 2 or len(text) > 40 or _unreadable(text):
             return None
         value = parse_rational(text)
         same = self.by_value.get(value)
@@ -144,6 +144,10 @@ class Judge:
 
     def judge(self, found: Found, id_: str, line: int, column: int, text: str) -> Checked:
         """Judge one statement and remember its result (and the name it assigns)."""
+        if _unreadable(found.stated):  # 1e400: beyond the numbers a text may write (MAX_EXPONENT)
+            claim = ValueClaim(id=id_, stated=found.stated, where=f"line {line}: {text}", case="text", quantity=found.name)
+            verdict = Verdict(claim, None, "unchecked", _unreadable(found.stated))
+            return self._remember(found, Checked(id_, line, column, text, found.name, None, verdict))
         checked = self._judged(found, id_, line, column, text)
         substituted, readings = _signed_powers(found) if checked.verdict.verdict == "wrong" else (None, [])
         if substituted is not None:
@@ -254,7 +258,7 @@ class Judge:
 
     def _remember(self, found: Found, checked: Checked) -> Checked:
         self.results.append(checked)
-        if is_infinite_text(found.stated):
+        if is_infinite_text(found.stated) or _unreadable(found.stated):
             return checked
         if checked.exact is not None:
             self.by_value[parse_rational(found.stated)] = checked
@@ -266,12 +270,23 @@ class Judge:
 
     def value(self, found: Found, line: int) -> Binding | None:
         """Remember a value the text gives plainly (w5 = 0.40); an infinity is no value to compute with."""
-        if is_infinite_text(found.stated):
+        if is_infinite_text(found.stated) or _unreadable(found.stated):
             return None
         value = parse_rational(found.stated)
         binding = Binding(found.name or "", found.stated, value, value, line)
         self.bindings[binding.name] = binding
         return binding
+
+
+def _unreadable(stated: str) -> str | None:
+    """Why a stated number cannot be read (an exponent beyond MAX_EXPONENT: 1e400), or None when it can."""
+    if is_infinite_text(stated):
+        return None
+    try:
+        parse_rational(stated)
+    except NumberError as error:
+        return str(error)
+    return None
 
 
 def _signed_powers(found: Found) -> tuple[Found | None, list[tuple[str, str]]]:
