@@ -97,8 +97,8 @@ def case_tables(case: CaseResult, numbers: dict[str, str] | None = None) -> list
 def _step_row(step: Step, case: CaseResult, numbers: dict[str, str], stated: list[Verdict]) -> Row:
     """One line of the worked solution; formula and numbers are typeset by SymPy when a format asks."""
     charge(ROW_COST, "the report", f"case {case.case.name}")
-    values = [v for v in stated if isinstance(v.claim, ValueClaim)]
-    digits = max([VALUE_DIGITS] + [len(v.claim.stated) for v in stated])
+    values = [v for v in stated if isinstance(v.claim, ValueClaim)] if stated else stated
+    digits = max([VALUE_DIGITS] + [len(v.claim.stated) for v in stated]) if stated else VALUE_DIGITS
     value = number_text(case.values[step.name], digits)
     verdicts = tuple(dict.fromkeys(v.verdict for v in values))
     return Row(
