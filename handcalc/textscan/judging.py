@@ -147,7 +147,8 @@ class Judge:
         if _unreadable(found.stated):  # 1e400: beyond the numbers a text may write (MAX_EXPONENT)
             claim = ValueClaim(id=id_, stated=found.stated, where=f"line {line}: {text}", case="text", quantity=found.name)
             verdict = Verdict(claim, None, "unchecked", _unreadable(found.stated))
-            return self._remember(found, Checked(id_, line, column, text, found.name, None, verdict))
+            expression = ex.to_text(found.members[-1].node)
+            return self._remember(found, Checked(id_, line, column, text, found.name, expression, verdict))
         checked = self._judged(found, id_, line, column, text)
         substituted, readings = _signed_powers(found) if checked.verdict.verdict == "wrong" else (None, [])
         if substituted is not None:
@@ -169,7 +170,7 @@ class Judge:
         if not computable:
             missing = sorted(set().union(*(ex.names(m.node) for m in members)) - written_env.keys())
             verdict = Verdict(claim, None, "unchecked", f"no value in the text for {', '.join(missing)}")
-            return Checked(id_, line, column, text, found.name, None, verdict)
+            return Checked(id_, line, column, text, found.name, ex.to_text(members[-1].node), verdict)
         used: list[tuple[str, Checked]] = []
         exact_env = {n: b.exact for n, b in self.bindings.items()}
         first, last = computable[0], computable[-1]
