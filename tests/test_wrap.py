@@ -37,3 +37,23 @@ def test_markdown_escape_is_the_regular_expression_it_replaced() -> None:
         text = "".join(rng.choice("\\`*_{}[]<>|~$&#!ab1 \n^-") for _ in range(rng.randint(0, 20)))
         assert markdown_escape(text) == special.sub(r"\\\1", text).replace("\n", " "), text
     assert markdown_escape("dE_dw5 *x*\n|") == "dE\\_dw5 \\*x\\* \\|"
+
+
+def test_github_tables_are_the_tables_tabulate_writes() -> None:
+    from tabulate import tabulate
+
+    from handcalc.output.formats import github_table
+
+    pieces = ["", " ", "a", "dE\\_dw5", "0.25", "True", "None", "  x  ", "`a*b`", "σ", "∞", "\t", "\x01",
+              "\r", "a\nb", "\x1b[31mw\x1b[0m", "12345678901234567890", "-"]
+    rng = random.Random(29)
+    for trial in range(4000):  # half of them with no piece that sends the table to tabulate itself
+        chosen = pieces if trial % 2 else [p for p in pieces if not any(m in p for m in "\x1b\r\n\x01")]
+        columns = rng.randint(1, 5)
+        headers = ["".join(rng.choice(chosen) for _ in range(rng.randint(0, 2))) for _ in range(columns)]
+        body = [["".join(rng.choice(chosen) for _ in range(rng.randint(0, 3))) for _ in range(columns)]
+                for _ in range(rng.randint(0, 4))]
+        assert github_table(headers, body) == tabulate(body, headers=headers, tablefmt="github",
+                                                       disable_numparse=True), (headers, body)
+    assert github_table(["h", "x"], [["a", "bb"], ["ccc", ""]]) == (  # by hand: at least two spaces past a header
+        "| h   | x   |\n|-----|-----|\n| a   | bb  |\n| ccc |     |")

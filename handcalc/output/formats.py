@@ -7,6 +7,7 @@ format; none of them asks which format it is.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -55,8 +56,39 @@ def _markdown_cell(cell: Cell) -> str:
 
 def markdown_table(headers: list[str], rows: list[list[Cell]], options: object = None) -> str:
     """A GitHub table whose cells render exactly as written (no emphasis, no split cells)."""
-    body = [[_markdown_cell(c) for c in row] for row in rows]
-    return tabulate(body, headers=[markdown_escape(h) for h in headers], tablefmt="github", disable_numparse=True)
+    return github_table([markdown_escape(h) for h in headers], [[_markdown_cell(c) for c in row] for row in rows])
+
+
+def github_table(headers: list[str], body: list[list[str]]) -> str:
+    """tabulate's "github" table of strings (numbers not parsed), written here when tabulate would measure
+    every cell by its length: its type detection and padding took half a large Markdown report's time."""
+    if not _measured_by_length(headers, body):  # colour codes, line breaks, wide characters: tabulate's rules
+        return tabulate(body, headers=headers, tablefmt="github", disable_numparse=True)
+    body = [[cell.strip() for cell in row] for row in body]  # tabulate strips a left-aligned cell, not a header
+    widths = [max([len(header) + 2] + [len(row[i]) for row in body]) for i, header in enumerate(headers)]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |",
+             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines += ["| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |" for row in body]
+    return "\n".join(lines)
+
+
+def _measured_by_length(headers: list[str], body: list[list[str]]) -> bool:
+    """Whether tabulate would pad these cells by len(): none holds an ANSI code (\\x1b), a line break or its
+    separating-line mark (\\x01), every row is as long as the headers, and (when wcwidth is installed, which
+    tabulate then measures with) every character is printable ASCII."""
+    if not headers or any(len(row) != len(headers) for row in body):
+        return False
+    text = "".join(headers) + "".join("".join(row) for row in body)
+    if any(mark in text for mark in "\x1b\r\n\x01"):
+        return False
+    return (text.isascii() and text.isprintable()) or not _wide_characters_measured()
+
+
+@functools.lru_cache(maxsize=1)
+def _wide_characters_measured() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("wcwidth") is not None
 
 
 # --- LaTeX: columns that break, formulas as math, only texlive-latex-recommended packages -----
