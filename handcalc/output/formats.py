@@ -86,9 +86,12 @@ def _measured_by_length(headers: list[str], body: list[list[str]]) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _wide_characters_measured() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("wcwidth") is not None
+    """Whether wcwidth is installed: tabulate, imported above, then measures every cell with it."""
+    try:
+        import wcwidth  # noqa: F401  (tabulate has imported it already when it is installed)
+    except ImportError:
+        return False
+    return True
 
 
 # --- LaTeX: columns that break, formulas as math, only texlive-latex-recommended packages -----
