@@ -1,4 +1,4 @@
-"""`terminal.wrap`: a line that fits is returned stripped without the piece-by-piece loop, exactly as the loop does."""
+"""Fast paths of the report writers against the loops they replaced: `terminal.wrap`, `formats.markdown_escape`."""
 
 from __future__ import annotations
 
@@ -23,3 +23,17 @@ def test_wrapping_by_hand() -> None:
     assert wrap("x1*w1 + x2*w2", 8) == ["x1*w1 +", "x2*w2"]
     assert wrap("a\nb", 10) == ["a", "b"]
     assert wrap("", 10) == [""]
+
+
+def test_markdown_escape_is_the_regular_expression_it_replaced() -> None:
+    # the reference: a backslash before each special character, by regular expression, newlines as spaces
+    import re
+
+    from handcalc.output.formats import markdown_escape
+
+    special = re.compile(r"([\\`*_{}\[\]<>|~$&#!])")
+    rng = random.Random(23)
+    for _ in range(20000):
+        text = "".join(rng.choice("\\`*_{}[]<>|~$&#!ab1 \n^-") for _ in range(rng.randint(0, 20)))
+        assert markdown_escape(text) == special.sub(r"\\\1", text).replace("\n", " "), text
+    assert markdown_escape("dE_dw5 *x*\n|") == "dE\\_dw5 \\*x\\* \\|"
