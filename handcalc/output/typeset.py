@@ -86,8 +86,33 @@ def latex_number(text: str) -> str:
 
 
 def latex_formula(expr: sympy.Expr, names: Mapping[str, str]) -> str:
-    """The formula as LaTeX math, each symbol written as `names` says (a name or a number)."""
-    return sympy.latex(expr, mul_symbol="dot", symbol_names={s: names.get(s.name, s.name) for s in expr.free_symbols})
+    """The formula as LaTeX math, each symbol written as `names` says (a name or a number): `sympy.latex`."""
+    settings = {"mul_symbol": "dot", "symbol_names": {s: names.get(s.name, s.name) for s in expr.free_symbols}}
+    return _printer()(settings).doprint(expr)
+
+
+@functools.lru_cache(maxsize=1)
+def _printer() -> type:
+    """SymPy's LaTeX printer (what `sympy.latex` runs), remembering the order of each sum's terms.
+
+    A report prints each step's formula twice, with names and with numbers, and sorting a sum's terms
+    (`as_ordered_terms`) was a quarter of a LaTeX report's time; the order depends on the expression
+    only, never on how its symbols are written, so the second printing reuses it.
+    """
+    from sympy.printing.latex import LatexPrinter
+
+    class OrderRemembering(LatexPrinter):
+        orders: dict = {}
+
+        def _as_ordered_terms(self, expr: sympy.Expr, order: str | None = None) -> list:
+            key = (expr, order or self.order)
+            if key not in self.orders:
+                if len(self.orders) >= 4096:  # a bounded memory: the reuse is between neighbouring cells
+                    self.orders.clear()
+                self.orders[key] = super()._as_ordered_terms(expr, order)
+            return list(self.orders[key])
+
+    return OrderRemembering
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a report names each quantity several times (its row, every chain rule using it)
