@@ -474,7 +474,7 @@ def test_html_superscripts_and_subscripts_are_powers_and_names() -> None:
     result = _scan("sup_sub.html")
     assert [(s.name, s.verdict.claim.stated, s.verdict.verdict) for s in result.statements] == [
         ("net_h1", "0.3775", "correct"), ("out_h1", "0.593269992", "correct"), ("E", "0.274811083", "rounding"),
-        (None, "9", "correct"), (None, "0.5", "correct"), (None, "0.25", "unchecked")]  # x1 is given after it
+        (None, "9", "correct"), (None, "0.5", "correct"), (None, "0.25", "correct")]  # x1 = 0.5, given after it
     markdown = scan_source("out<sub>h1</sub> = 1/(1 + e<sup>-0.3775</sup>) = 0.5933\n", "t.md", "markdown")
     assert [(s.name, s.verdict.verdict) for s in markdown.statements] == [("out_h1", "correct")]
 
@@ -490,3 +490,13 @@ def test_a_number_beyond_the_exponent_limit_is_unchecked_not_a_crash(capsys, tmp
     report = json.loads(capsys.readouterr().out)
     assert [(s["name"], s["verdict"]) for s in report["statements"]] == [("y", "unchecked"), ("z", "correct")]
     assert "exponent beyond 300" in report["statements"][0]["explanation"] and report["values"] == []
+
+
+def test_a_value_given_later_on_the_line_is_used_by_the_statements_before_it() -> None:
+    assert 1 / (1 + math.exp(-0)) == 0.5 and round(2 * 0.25 + 0.1, 2) == 0.6
+    text = ("σ(z) = 1/(1 + e^-z) = 0.5 at z = 0\n"
+            "y = 2w + b = 0.6 with w = 0.25 and b = 0.1\n"
+            "q = 3k = 1 and nothing gives k\n")
+    result = scan_source(text, "t.txt", "text")
+    assert [(s.line, s.verdict.verdict) for s in result.statements] == [(1, "correct"), (2, "correct"), (3, "unchecked")]
+    assert len(result.statements) == 3 and [b.name for b in result.values] == ["z", "w", "b"]

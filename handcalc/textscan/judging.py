@@ -160,6 +160,11 @@ class Judge:
                 checked = replace(again, verdict=replace(again.verdict, explanation=explanation))
         return self._remember(found, checked)
 
+    def again(self, old: Checked, found: Found, id_: str, line: int, column: int, text: str) -> Checked:
+        """Judge a statement again (its line gave a value it lacked after it), in place of its first verdict."""
+        self.results.remove(old)
+        return self.judge(found, id_, line, column, text)
+
     def _judged(self, found: Found, id_: str, line: int, column: int, text: str) -> Checked:
         """One statement's verdict, from what the text has said before it."""
         members = [m for m in found.members if not (m is found.members[0] and found.name)]

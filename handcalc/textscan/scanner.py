@@ -25,7 +25,7 @@ from ..read.limits import MAX_CLAIMS
 from ..read.reader import InputError
 from .judging import Binding, Checked, Judge
 from .source import Line, Locator, lines_of
-from .statements import RELATION, find
+from .statements import RELATION, Found, find
 
 __all__ = ["ScanResult", "scan_source", "MAX_STATEMENTS", "MAX_SCAN_SECONDS"]
 
@@ -88,6 +88,7 @@ def scan_source(source: str, name: str = "-", fmt: str = "text", code: bool = Fa
     spans: dict[str, tuple[int, int]] = {}
     for index, line in enumerate(lines):
         budget.charge(1 + len(line.text) // 4, "scan", f"{name} line {line.line or index + 1}")
+        waiting: list[tuple[int, int, Found, tuple[str, int, int, str]]] = []  # short of a value given later
         for found in find(line.text, judge.bindings.keys(), f"{name} line {line.line or index + 1}"):
             if not (found.is_value or found.is_statement):
                 continue
@@ -109,6 +110,11 @@ def scan_source(source: str, name: str = "-", fmt: str = "text", code: bool = Fa
             budget.charge(STATEMENT_COST, "scan", f"{name} statement {statement_id}")
             text = line.text[found.start: found.stated_start + len(written)].strip()
             statements.append(judge.judge(found, statement_id, number, column, text))
+            if statements[-1].verdict.verdict == "unchecked" and statements[-1].exact is None:
+                waiting.append((len(statements) - 1, len(values), found, (statement_id, number, column, text)))
             if start >= 0:
                 spans[statement_id] = (start, end)
+        for position, bound, found, where in waiting:  # `σ(z) = 1/(1 + e^-z) = 0.5 at z = 0`: z came later
+            if len(values) > bound:
+                statements[position] = judge.again(statements[position], found, *where)
     return ScanResult(name, fmt, source, tuple(statements), tuple(values), spans, code)
