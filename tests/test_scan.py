@@ -500,3 +500,18 @@ def test_a_value_given_later_on_the_line_is_used_by_the_statements_before_it() -
     result = scan_source(text, "t.txt", "text")
     assert [(s.line, s.verdict.verdict) for s in result.statements] == [(1, "correct"), (2, "correct"), (3, "unchecked")]
     assert len(result.statements) == 3 and [b.name for b in result.values] == ["z", "w", "b"]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("0.002 * 0.3 = 6 × 10^-4", [("6e-4", "correct", "6 × 10^-4")]),
+    ("0.5 * 0.002 = 1×10⁻³ and 2 * 3e-3 = 6 \\times 10^{-3}", [("1e-3", "correct", "1×10⁻³"),
+                                                                 ("6e-3", "correct", "6 \\times 10^{-3}")]),
+    ("3/4 = 75% and 1/8 = 12.5 % and 1/3 = 30%", [("0.75", "correct", "75%"), ("0.125", "correct", "12.5 %"),
+                                                  ("0.30", "wrong", "30%")]),
+    ("2 * 3 = 6 × 10 + 1", []),  # an operator continues it: no stated number
+])
+def test_powers_of_ten_and_percentages_are_stated_numbers(line, expected) -> None:
+    assert 0.002 * 0.3 == pytest.approx(6e-4) and 3 / 4 == 0.75 and round(1 / 3, 2) == 0.33
+    result = scan_source(line + "\n", "t.txt", "text")
+    assert [(s.verdict.claim.stated, s.verdict.verdict, result.source[slice(*result.spans[s.id])])
+            for s in result.statements] == expected

@@ -95,7 +95,7 @@ def scan_source(source: str, name: str = "-", fmt: str = "text", code: bool = Fa
             first = found.members[0].text
             if first not in line.text:  # an element of a list chain: the list as written
                 first = RELATION.split(line.text[found.start:], maxsplit=1)[0].strip()
-            written = line.text[found.stated_start:].split()[0].rstrip(".,;:") if found.stated == "∞" else found.stated
+            written = found.written or found.stated
             number, column, start, end = locator.find(first, written, line.line)
             if found.is_value:
                 binding = judge.value(found, number)

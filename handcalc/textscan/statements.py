@@ -14,6 +14,7 @@ shape (`1,000` and `5%` are refused as stated numbers).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Iterable
 
 from .. import budget
@@ -28,6 +29,10 @@ RELATION = re.compile(r"(?<![<>!=:])(?:=|≈|≃|→|\\approx|\\to)(?![=>])")
 _STATED = re.compile(r"\s*([-+\u2212]?\s?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+\u2212]?\s?(?:∞|\\infty\b))")
 # what may not follow a stated number: an operator continuing it, a unit glued to it (5kg, 5%), 1,000, 1.2.3
 _CONTINUES = re.compile(r"\s*[-+*/^×·⋅÷\u2212\u2013]\s*[\w.(]|[\w%°$€£]|,\d|\.\d|\s*\^")
+_POWER_OF_TEN = re.compile(r"\s*(?:[×x*·⋅]|\\times|\\cdot)\s*10\s*(?:\^\s*(?:\{\s*([-+\u2212]?[0-9]+)\s*\}"
+                           r"|([-+\u2212]?[0-9]+)|\(\s*([-+\u2212]?[0-9]+)\s*\))|([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
+_PERCENT = re.compile(r"\s?\\?%")  # 75%, 75 %, TeX's 75\%
+_SUPERSCRIPT_DIGITS = dict(zip("⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹", "-+0123456789"))
 _TAIL_STOP = re.compile(r"[^\w\s.+\-*/^()|σ\\×·⋅÷−–∙∗⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ˣⁿᶻ∂\u0300-\u036f{},'\[\]]")  # ∂E/∂w, ŷ, TeX, max(0, x), σ'(x)
 _MAX_PIECE = 500  # characters of one member (the expression language's own limit)
 _OPENING = "([{=+-*/^×·⋅÷−–"  # what an argument-free "(" may follow
@@ -56,6 +61,7 @@ class Found:
     stated: str  # the number as written ("∞" for an infinity, however written)
     stated_start: int
     start: int  # offset of the chain's first member in the line
+    written: str = ""  # the stated number as the line writes it (6 × 10^-4, 75%), when that differs
 
     @property
     def name(self) -> str | None:
@@ -116,22 +122,34 @@ def _tail(piece: str, offset: int, known: Iterable[str], where: str) -> Member |
     return None
 
 
-def stated_number(piece: str) -> tuple[str, int] | None:
-    """The plain number a piece begins with, when nothing continues it into an expression."""
+def stated_number(piece: str) -> tuple[str, int, int] | None:
+    """The number a piece begins with, when nothing continues it into an expression: the number as handcalc
+    reads it, where it starts and how long it is written.  Beside a plain number, `6 × 10^-4` (`6×10⁻⁴`,
+    `6 \\times 10^{-4}`) is 6e-4 and `75%` is 0.75, each with the digits it is written with."""
     match = _STATED.match(piece)
-    if match is None or _CONTINUES.match(piece, match.end()):
+    if match is None:
         return None
-    return match.group(1).replace("\u2212", "-").replace(" ", "").replace("\\infty", "∞"), match.start(1)
+    number, end = match.group(1).replace("\u2212", "-").replace(" ", "").replace("\\infty", "∞"), match.end()
+    power = _POWER_OF_TEN.match(piece, end) if "e" not in number.lower() and number[-1:].isdigit() else None
+    if power is not None:
+        exponent = power.group(1) or power.group(2) or power.group(3) or "".join(
+            _SUPERSCRIPT_DIGITS[c] for c in power.group(4))
+        number, end = f"{number}e{exponent.replace(chr(0x2212), '-')}", power.end()
+    elif _PERCENT.match(piece, end):
+        number, end = format(Decimal(number).scaleb(-2), "f"), _PERCENT.match(piece, end).end()  # type: ignore[union-attr]
+    if _CONTINUES.match(piece, end):
+        return None
+    return number, match.start(1), end - match.start(1)
 
 
-def _chains(line: str, known: Iterable[str], where: str) -> list[tuple[list[Member], str, int]]:
+def _chains(line: str, known: Iterable[str], where: str) -> list[tuple[list[Member], str, int, int]]:
     """Cut the line at its relation signs into chains of members, each closed by a stated number."""
     cuts = [(m.start(), m.end()) for m in RELATION.finditer(line)]
     if not cuts:
         return []
     bounds = [0] + [p for cut in cuts for p in cut] + [len(line)]
     pieces = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
-    chains: list[tuple[list[Member], str, int]] = []
+    chains: list[tuple[list[Member], str, int, int]] = []
     first = _tail(line[: pieces[0][1]], 0, known, where)
     current: list[Member] = [first] if first else []
     for index, (start, end) in enumerate(pieces[1:], start=1):
@@ -142,7 +160,7 @@ def _chains(line: str, known: Iterable[str], where: str) -> list[tuple[list[Memb
             continue
         stated = stated_number(piece)
         if current and stated is not None:
-            chains.append((current, stated[0], start + stated[1]))
+            chains.append((current, stated[0], start + stated[1], stated[2]))
             if whole is not None:  # a bare number in the middle closes one chain and opens the next
                 current = [Member(piece.strip(), whole[0], whole[1], start + stated[1])]
                 continue
@@ -160,7 +178,10 @@ def find(line: str, known: Iterable[str] = (), where: str = "the text") -> list[
 
     line = unmath(line)
     known = frozenset(known)
-    found = [Found(tuple(members), stated, at, members[0].start) for members, stated, at in _chains(line, known, where)]
+    found = [Found(tuple(members), stated, at, members[0].start, line[at:at + length])
+             for members, stated, at, length in _chains(line, known, where)]
+    # `y = 5% more`: a percentage is a statement's result (3/4 = 75%), never a value the text gives
+    found = [f for f in found if not (f.is_value and f.written.endswith("%"))]
     if "[" in line:
         found = sorted(found + list_chains(line, known, where), key=lambda f: f.stated_start)
     return found

@@ -52,7 +52,7 @@ def _elements(match: re.Match, size: int) -> list[str] | None:
     return [f"{func}({p})" for p in parts] if func in _ELEMENTWISE else None
 
 
-def _stated_list(piece: str) -> list[tuple[str, int]] | None:
+def _stated_list(piece: str) -> list[tuple[str, int, int]] | None:
     """The plain numbers of a piece that is a list of them, with their offsets in the piece."""
     match = re.match(r"\s*\[([^\[\]]*)\]", piece)
     if match is None or re.match(r"\s*[-+*/^×·(\w]", piece[match.end():]):
@@ -60,9 +60,9 @@ def _stated_list(piece: str) -> list[tuple[str, int]] | None:
     found, offset = [], match.start(1)
     for part in _split(match.group(1)):
         number = stated_number(part)
-        if number is None or part[number[1] + len(number[0]):].strip() not in ("", "…", "..."):
+        if number is None or part[number[1] + number[2]:].strip() not in ("", "…", "..."):
             return None
-        found.append((number[0], offset + number[1]))
+        found.append((number[0], offset + number[1], number[2]))
         offset += len(part) + 1
     return found if 0 < len(found) <= MAX_ELEMENTS else None
 
@@ -90,15 +90,17 @@ def list_chains(line: str, known: Iterable[str], where: str = "the text") -> lis
                 break
             written = match.group().strip()
             members.insert(0, (elements, written, begin + text.find(written)))
-        found += _statements(members, stated, start, known, where)
+        piece = line[start:end]
+        written = [(number, at, piece[at:at + length]) for number, at, length in stated]
+        found += _statements(members, written, start, known, where)
     return found
 
 
-def _statements(members: list[tuple[list[str], str, int]], stated: list[tuple[str, int]], offset: int,
+def _statements(members: list[tuple[list[str], str, int]], stated: list[tuple[str, int, str]], offset: int,
                 known: Iterable[str], where: str) -> list[Found]:
     """One Found per element that some member computes."""
     result = []
-    for i, (number, at) in enumerate(stated):
+    for i, (number, at, written_number) in enumerate(stated):
         parsed: list[Member] = []
         for elements, written, where in members:
             member = parse_member(elements[i], known, where)
@@ -108,6 +110,6 @@ def _statements(members: list[tuple[list[str], str, int]], stated: list[tuple[st
             parsed.append(Member(f"{written}[{i + 1}]" if elements[i] not in written else elements[i],
                                  member[0], member[1], where))
         if parsed:
-            result.append(Found(tuple(parsed), number, offset + at, parsed[0].start))
+            result.append(Found(tuple(parsed), number, offset + at, parsed[0].start, written_number))
     return result
 
