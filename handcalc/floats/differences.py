@@ -45,9 +45,8 @@ import numpy as np
 
 from ..model import Case, Network
 from ..naming import in_row
-from ..numbers import as_float
 from .vectorized import (ELEMENTWISE_ACTIVATIONS, ELEMENTWISE_LOSSES, _activate, _data, _has_kink, _layout,
-                         _output_delta, _terms)
+                         _output_delta, _terms, decayed, parameter_floats, parameter_index)
 
 __all__ = ["FiniteDifferences", "finite_differences", "BATCH_NUMBERS"]
 
@@ -306,19 +305,16 @@ def _penalty(network: Network, case: Case, values: np.ndarray, gradients: np.nda
     if proc is None or not proc.coupled_decay:
         return
     lam = float(proc.weight_decay)
-    index = {name: i for i, name in enumerate(network.parameters)}
-    for name in proc.decays(network):
-        gradients[index[name]] += lam * values[index[name]]
+    for i in decayed(network, case):
+        gradients[i] += lam * values[i]
 
 
 def finite_differences(network: Network, case: Case) -> FiniteDifferences:
     """Return the finite-difference gradient of every parameter, its resolution, and the relu kinks straddled."""
-    given = case.parameters
-    names = network.parameters
-    values = np.array([as_float(given[name]) for name in names], dtype=np.float64)
-    found = _Found(np.zeros(len(names)), np.zeros(len(names)), {})
+    values = np.array(parameter_floats(network, case), dtype=np.float64)
+    found = _Found(np.zeros(len(values)), np.zeros(len(values)), {})
     tied = _tied_places(network)
-    index = {name: i for i, name in enumerate(names)} if tied else {}
+    index = parameter_index(network) if tied else {}
     # a network whose floats overflow (a weight of 1e300) gives inf and nan here: the cross-check reports
     # them as beyond float64, and no NumPy warning reaches the user's terminal
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):

@@ -23,7 +23,8 @@ from ..numbers import as_float
 from ..records import record
 from ..naming import PENALTY, gradient, penalty_gradient, row_suffix, updated
 
-__all__ = ["run", "loss", "rounding_noise", "finite_differences", "finite_difference_gradients", "matrices"]
+__all__ = ["run", "loss", "rounding_noise", "finite_differences", "finite_difference_gradients", "matrices",
+           "parameter_floats", "parameter_index", "decayed"]
 
 
 # --- activations -------------------------------------------------------------
@@ -217,11 +218,32 @@ class _Layout:
 
 
 @lru_cache(maxsize=8)
+def parameter_index(network: Network) -> dict[str, int]:
+    """Return each parameter's place in `network.parameters` (built once per network; do not change it)."""
+    return {name: i for i, name in enumerate(network.parameters)}
+
+
+def parameter_floats(network: Network, case: Case) -> list[float]:
+    """Return the case's parameters as float64 values, in `network.parameters`' order."""
+    given = case.parameters
+    return [as_float(given[name]) for name in network.parameters]
+
+
+def decayed(network: Network, case: Case) -> list[int]:
+    """Return the places of the parameters the case's weight decay shrinks (none without decay)."""
+    proc = case.training
+    if proc is None or not proc.weight_decay:
+        return []
+    index = parameter_index(network)
+    return [index[name] for name in proc.decays(network)]
+
+
+@lru_cache(maxsize=8)
 def _layout(network: Network) -> _Layout:
     # as many names as places (the usual network): the parameters are the places in order, nothing to look up
     counts = [(layer.size * len(layer.weights[0]) if layer.weights else 0, len(layer.biases)) for layer in network.layers]
     untied = len(network.parameters) == sum(w + b for w, b in counts)
-    index = {} if untied else {name: i for i, name in enumerate(network.parameters)}
+    index = {} if untied else parameter_index(network)
     weights, biases, places = [], [], []
     start = 0
     for layer, (w_count, b_count) in zip(network.layers, counts):
@@ -258,8 +280,7 @@ def run(network: Network, case: Case) -> dict[str, float]:
     A network whose floats overflow (a weight of 1e300) gives inf and nan: the cross-check leaves such values
     out and says so; no NumPy warning reaches the user's terminal.
     """
-    given = case.parameters
-    parameters = [as_float(given[name]) for name in network.parameters]
+    parameters = parameter_floats(network, case)
     x, t = _data(network, case)
     keys, values = _values(network, case, parameters, x, t, float(case.learning_rate))
     return dict(zip(keys, values.tolist()))
@@ -314,21 +335,20 @@ def _decay(network: Network, case: Case, parameters: list[float], gradients: np.
     """L2 weight decay lambda of the case's training run, in place: in the loss (coupled), E_reg = lambda/2 *
     sum w^2 joins the total (values[0]) and its share lambda*w each gradient (named after it in `keys` and
     `values`); return decoupled decay's lambda*w per parameter (0 without it)."""
-    proc = case.training
-    if proc is None or not proc.weight_decay:
+    places = decayed(network, case)
+    if not places:
         return 0.0
-    lam = float(proc.weight_decay)
-    index = {name: i for i, name in enumerate(network.parameters)}
-    decayed = [index[name] for name in proc.decays(network)]
-    if proc.decay_form != "coupled":
+    proc = case.training
+    lam = float(proc.weight_decay)  # type: ignore[union-attr]
+    if proc.decay_form != "coupled":  # type: ignore[union-attr]
         shrink = np.zeros(len(parameters))
-        shrink[decayed] = [lam * parameters[i] for i in decayed]
+        shrink[places] = [lam * parameters[i] for i in places]
         return shrink
-    penalty = lam / 2 * sum(parameters[i] ** 2 for i in decayed)
+    penalty = lam / 2 * sum(parameters[i] ** 2 for i in places)
     values[0] += penalty
     keys.append(PENALTY)
     values.append(penalty)
-    for i in decayed:
+    for i in places:
         keys.append(penalty_gradient(network.parameters[i]))
         values.append(lam * parameters[i])
         gradients[i] += lam * parameters[i]
@@ -351,8 +371,7 @@ def rounding_noise(network: Network, case: Case, trials: int = 3) -> dict[str, f
     def moved(values: list[float]) -> list[float]:
         return [value * (1 + eps * rng.uniform(-2, 2)) for value in values]
 
-    given = case.parameters
-    parameters = [as_float(given[name]) for name in network.parameters]
+    parameters = parameter_floats(network, case)
     x, t = _data(network, case)
     eta = float(case.learning_rate)
     keys, base = _values(network, case, parameters, x, t, eta)
