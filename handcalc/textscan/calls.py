@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-__all__ = ["rewrite_calls", "MAX_REWRITTEN"]
+__all__ = ["rewrite_calls", "split_arguments", "MAX_REWRITTEN"]
 
 MAX_REWRITTEN = 1_000  # characters a member may grow to as its calls are written out
 _MODULE = re.compile(r"\b(?:np|numpy|math|torch|tf\.math|tf\.nn|tf|F)\.(?=[A-Za-z])")
@@ -30,19 +30,26 @@ _CALL = re.compile(r"\b(max|min|maximum|minimum|sqrt|log10|log2|dot)\s*\(")
 _LIST = re.compile(r"\s*\[([^\[\]]*)\]\s*")
 
 
+def split_arguments(inside: str) -> list[str]:
+    """The comma-separated parts of a call's or a list's inside (commas in nested brackets belong to them)."""
+    parts, depth, begin = [], 0, 0
+    for index, char in enumerate(inside):
+        depth += char in "(["
+        depth -= char in ")]"
+        if char == "," and depth == 0:
+            parts.append(inside[begin:index])
+            begin = index + 1
+    return parts + [inside[begin:]]
+
+
 def _arguments(text: str, start: int) -> tuple[list[str], int] | None:
     """The comma-separated arguments of the call whose "(" is at `start`, and the index after its ")"."""
-    depth, parts, begin = 0, [], start + 1
+    depth = 0
     for index in range(start, len(text)):
-        if text[index] in "([":
-            depth += 1
-        elif text[index] in ")]":
-            depth -= 1
-            if depth == 0:
-                return parts + [text[begin:index]], index + 1
-        elif text[index] == "," and depth == 1:
-            parts.append(text[begin:index])
-            begin = index + 1
+        depth += text[index] in "(["
+        depth -= text[index] in ")]"
+        if depth == 0:
+            return split_arguments(text[start + 1:index]), index + 1
     return None
 
 

@@ -144,9 +144,10 @@ class Judge:
 
     def judge(self, found: Found, id_: str, line: int, column: int, text: str) -> Checked:
         """Judge one statement and remember its result (and the name it assigns)."""
-        if _unreadable(found.stated):  # 1e400: beyond the numbers a text may write (MAX_EXPONENT)
+        unreadable = _unreadable(found.stated)  # 1e400: beyond the numbers a text may write (MAX_EXPONENT)
+        if unreadable:
             claim = ValueClaim(id=id_, stated=found.stated, where=f"line {line}: {text}", case="text", quantity=found.name)
-            verdict = Verdict(claim, None, "unchecked", _unreadable(found.stated))
+            verdict = Verdict(claim, None, "unchecked", unreadable)
             expression = ex.to_text(found.members[-1].node)
             return self._remember(found, Checked(id_, line, column, text, found.name, expression, verdict))
         checked = self._judged(found, id_, line, column, text)

@@ -25,15 +25,15 @@ from typing import Iterable
 from .calls import rewrite_calls
 from .latex import from_tex
 
-__all__ = ["normalize", "split_known", "FUNCTIONS", "TOKEN"]
+__all__ = ["normalize", "split_known", "FUNCTIONS", "TOKEN", "SUPERSCRIPTS"]
 
 FUNCTIONS = frozenset({"S", "σ", "sigmoid", "exp", "log", "ln", "tanh", "relu", "ReLU", "abs"})
 _UNICODE = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00d7": "*", "\u00b7": "*",
                           "\u22c5": "*", "\u2219": "*", "\u2217": "*", "\u00f7": "/", "\u2009": " ",
                           "\u00a0": " ", "\u202f": " ", "\u2044": "/"})
-_SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8",
+SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8",
                  "⁹": "9", "⁻": "-", "⁺": "+", "⁽": "(", "⁾": ")", "ˣ": "x", "ⁿ": "n", "ᶻ": "z", "ᐧ": "."}
-_SUPER_RUN = re.compile("[" + "".join(_SUPERSCRIPTS) + "]+")
+_SUPER_RUN = re.compile("[" + "".join(SUPERSCRIPTS) + "]+")
 _SUBSCRIPTS = str.maketrans(dict(zip("₀₁₂₃₄₅₆₇₈₉ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵣᵤᵥ", "0123456789aeoxhklmnpstijruv")))
 # the Greek letters a tutorial names quantities with (σ is the sigmoid; π and Σ are not names)
 _GREEK = dict(zip("αβγδεζηθικλμνξρτυφχψωΓΔΘΛΞΦΨΩ",
@@ -61,7 +61,7 @@ MAX_SPLIT = 8  # most known names one glued identifier (x1w1) is split into
 
 def _superscripts(text: str) -> str:
     """e⁻ˣ -> e^(-x), x² -> x^(2)."""
-    return _SUPER_RUN.sub(lambda m: "^(" + "".join(_SUPERSCRIPTS[c] for c in m.group()) + ")", text)
+    return _SUPER_RUN.sub(lambda m: "^(" + "".join(SUPERSCRIPTS[c] for c in m.group()) + ")", text)
 
 
 def split_known(name: str, known: Iterable[str]) -> list[str] | None:

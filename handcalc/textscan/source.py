@@ -93,9 +93,8 @@ def _inline_text(children: list) -> str:
             parts.append("\n")
         elif child.type in ("text", "code_inline"):
             parts.append(child.content)
-        elif child.type == "html_inline" and _SCRIPT_TAG.fullmatch(child.content.strip()):
-            tag = _SCRIPT_TAG.fullmatch(child.content.strip())
-            parts.append("}" if tag.group(1) else _SCRIPTS[tag.group(2).lower()])  # type: ignore[union-attr]
+        elif child.type == "html_inline" and (tag := _SCRIPT_TAG.fullmatch(child.content.strip())):
+            parts.append("}" if tag.group(1) else _SCRIPTS[tag.group(2).lower()])
         elif child.type in ("em_open", "em_close", "strong_open", "strong_close") and child.markup[0] == "*":
             before = parts[-1][-1:] if parts and parts[-1] else ""
             following = children[index + 1].content[:1] if index + 1 < len(children) else ""

@@ -21,7 +21,7 @@ from .. import budget
 from ..records import record
 from ..expr import expression as ex
 from .latex import unmath
-from .notation import normalize
+from .notation import SUPERSCRIPTS, normalize
 
 __all__ = ["Member", "Found", "find", "RELATION", "parse_member", "stated_number"]
 
@@ -32,7 +32,6 @@ _CONTINUES = re.compile(r"\s*[-+*/^×·⋅÷\u2212\u2013]\s*[\w.(]|[\w%°$€£]
 _POWER_OF_TEN = re.compile(r"\s*(?:[×x*·⋅]|\\times|\\cdot)\s*10\s*(?:\^\s*(?:\{\s*([-+\u2212]?[0-9]+)\s*\}"
                            r"|([-+\u2212]?[0-9]+)|\(\s*([-+\u2212]?[0-9]+)\s*\))|([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
 _PERCENT = re.compile(r"\s?\\?%")  # 75%, 75 %, TeX's 75\%
-_SUPERSCRIPT_DIGITS = dict(zip("⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹", "-+0123456789"))
 _TAIL_STOP = re.compile(r"[^\w\s.+\-*/^()|σ\\×·⋅÷−–∙∗⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ˣⁿᶻ∂\u0300-\u036f{},'\[\]]")  # ∂E/∂w, ŷ, TeX, max(0, x), σ'(x)
 _MAX_PIECE = 500  # characters of one member (the expression language's own limit)
 _OPENING = "([{=+-*/^×·⋅÷−–"  # what an argument-free "(" may follow
@@ -133,7 +132,7 @@ def stated_number(piece: str) -> tuple[str, int, int] | None:
     power = _POWER_OF_TEN.match(piece, end) if "e" not in number.lower() and number[-1:].isdigit() else None
     if power is not None:
         exponent = power.group(1) or power.group(2) or power.group(3) or "".join(
-            _SUPERSCRIPT_DIGITS[c] for c in power.group(4))
+            SUPERSCRIPTS[c] for c in power.group(4))
         number, end = f"{number}e{exponent.replace(chr(0x2212), '-')}", power.end()
     elif _PERCENT.match(piece, end):
         number, end = format(Decimal(number).scaleb(-2), "f"), _PERCENT.match(piece, end).end()  # type: ignore[union-attr]

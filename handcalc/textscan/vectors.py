@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from .calls import split_arguments
 from .statements import RELATION, Found, Member, parse_member, stated_number
 
 __all__ = ["list_chains", "MAX_ELEMENTS"]
@@ -27,21 +28,9 @@ _LIST = re.compile(r"(?:(softmax|[A-Za-zσ]+)\s*\(\s*)?\[([^\[\]]*)\]\s*(?(1)\))
 _TAIL_LIST = re.compile(_LIST.pattern + r"\s*$")
 
 
-def _split(inside: str) -> list[str]:
-    """The comma-separated elements of a list's inside (commas within parentheses belong to a call)."""
-    parts, depth, begin = [], 0, 0
-    for index, char in enumerate(inside):
-        depth += char == "("
-        depth -= char == ")"
-        if char == "," and depth == 0:
-            parts.append(inside[begin:index])
-            begin = index + 1
-    return parts + [inside[begin:]]
-
-
 def _elements(match: re.Match, size: int) -> list[str] | None:
     """A member's k element texts: a list of k expressions, softmax of k, or a function of each; else None."""
-    func, parts = match.group(1), [p.strip() for p in _split(match.group(2))]
+    func, parts = match.group(1), [p.strip() for p in split_arguments(match.group(2))]
     if len(parts) != size or not all(parts):
         return None
     if func is None:
@@ -58,7 +47,7 @@ def _stated_list(piece: str) -> list[tuple[str, int, int]] | None:
     if match is None or re.match(r"\s*[-+*/^×·(\w]", piece[match.end():]):
         return None
     found, offset = [], match.start(1)
-    for part in _split(match.group(1)):
+    for part in split_arguments(match.group(1)):
         number = stated_number(part)
         if number is None or part[number[1] + number[2]:].strip() not in ("", "…", "..."):
             return None
