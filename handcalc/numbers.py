@@ -237,16 +237,21 @@ def _scaled(man: int, exp: int, places: int) -> int:
     return n if places >= 0 else n // _TEN[-places]
 
 
+def _terminating_places(denominator: int) -> int | None:
+    """The decimal places a fraction with this (positive) denominator ends after, or None if it never ends."""
+    twos = (denominator & -denominator).bit_length() - 1  # trailing zero bits: the factors of 2, at once
+    fives, rest = _factor_count(denominator >> twos, 5)
+    return max(twos, fives) if rest == 1 else None
+
+
 def _terminating_text(numerator: int, denominator: int, digits: int) -> str | None:
     """An exact fraction's plain text when it ends within `digits` decimals, else None (the general path)."""
     if not numerator:
         return "0"
     if numerator.bit_length() > _FAST_BITS or denominator.bit_length() > _FAST_BITS:
         return None
-    twos = (denominator & -denominator).bit_length() - 1  # trailing zero bits: the factors of 2, at once
-    fives, rest = _factor_count(denominator >> twos, 5)
-    places = max(twos, fives)
-    if rest != 1 or places > digits:
+    places = _terminating_places(denominator)
+    if places is None or places > digits:
         return None
     text = str(abs(numerator) * _TEN[places] // denominator)
     if places:
@@ -298,12 +303,8 @@ def _decimal_text(value: sympy.Expr | Fraction | int, digits: int) -> str:
         value = sympy.Rational(value)
         if value == 0:
             return "0"
-        denominator = int(value.q)
-        twos = (denominator & -denominator).bit_length() - 1  # trailing zero bits: the factors of 2, at once
-        denominator >>= twos
-        fives, denominator = _factor_count(denominator, 5)
-        if denominator == 1 and max(twos, fives) <= digits:
-            places = max(twos, fives)
+        places = _terminating_places(int(value.q))
+        if places is not None and places <= digits:
             numerator, denominator = Decimal(int(value.p)), Decimal(int(value.q))
             with localcontext() as context:
                 context.prec = _precision(numerator.adjusted() - denominator.adjusted() + 1, -places)
